@@ -1,0 +1,35 @@
+import { z } from "zod";
+
+/** Sentinel's defaults for a newly monitored master (§1.2, §2). */
+export const MASTER_DEFAULTS = {
+  downAfterMs: 30000,
+  failoverTimeoutMs: 180000,
+  parallelSyncs: 1,
+  masterRebootDownAfterMs: 0,
+} as const;
+
+/**
+ * Per-master settings: everything `sentinel monitor` / `sentinel <option> <name> ...` and
+ * `SENTINEL SET` can configure. Validated with zod so bad config never reaches the engine.
+ */
+export const MasterSettingsSchema = z.object({
+  name: z.string().min(1),
+  host: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  quorum: z.number().int().min(1),
+  downAfterMs: z.number().int().positive().default(MASTER_DEFAULTS.downAfterMs),
+  failoverTimeoutMs: z.number().int().positive().default(MASTER_DEFAULTS.failoverTimeoutMs),
+  parallelSyncs: z.number().int().default(MASTER_DEFAULTS.parallelSyncs),
+  authPass: z.string().optional(),
+  authUser: z.string().optional(),
+  notificationScript: z.string().optional(),
+  clientReconfigScript: z.string().optional(),
+  masterRebootDownAfterMs: z.number().int().min(0).default(MASTER_DEFAULTS.masterRebootDownAfterMs),
+  /** rename-command table; keys are lower-cased original command names. */
+  renamedCommands: z.record(z.string(), z.string()).default({}),
+});
+
+/** Validated per-master settings. */
+export type MasterSettings = z.infer<typeof MasterSettingsSchema>;
+/** Per-master settings as a caller may supply them (defaults optional). */
+export type MasterSettingsInput = z.input<typeof MasterSettingsSchema>;

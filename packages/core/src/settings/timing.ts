@@ -1,0 +1,92 @@
+import { z } from "zod";
+
+/**
+ * Every period the engine uses. The first thirteen are Sentinel's `SENTINEL DEBUG` keys (§2);
+ * the rest are Vigil's event-driven accelerations, which the `sentinel` profile turns off.
+ */
+export const TimingSchema = z.object({
+  infoPeriod: z.number().int().positive(),
+  pingPeriod: z.number().int().positive(),
+  askPeriod: z.number().int().positive(),
+  publishPeriod: z.number().int().positive(),
+  defaultDownAfter: z.number().int().positive(),
+  defaultFailoverTimeout: z.number().int().positive(),
+  tiltTrigger: z.number().int().positive(),
+  tiltPeriod: z.number().int().positive(),
+  slaveReconfTimeout: z.number().int().positive(),
+  minLinkReconnectPeriod: z.number().int().positive(),
+  electionTimeout: z.number().int().positive(),
+  scriptMaxRuntime: z.number().int().positive(),
+  scriptRetryDelay: z.number().int().positive(),
+  /** Upper bound (exclusive) of the random desync added to failover_start_time (Sentinel: 1000). */
+  maxDesync: z.number().int().positive(),
+  /** INFO period for replicas of a master that is ODOWN or failing over (Sentinel: 1000). */
+  fastInfoPeriod: z.number().int().positive(),
+  /**
+   * Event-driven mode: re-evaluate ODOWN and the election as soon as a peer replies, ask INFO of the
+   * promoted replica right after its SLAVEOF NO ONE reply, and reconfigure replicas at once.
+   * Safety rules are unchanged; only latency.
+   */
+  eager: z.boolean(),
+});
+
+/** Validated timing profile. */
+export type Timing = z.infer<typeof TimingSchema>;
+
+/** Sentinel's exact periods (§2): use for mixed fleets and side-by-side comparisons. */
+export const SENTINEL_TIMING: Timing = Object.freeze({
+  infoPeriod: 10000,
+  pingPeriod: 1000,
+  askPeriod: 1000,
+  publishPeriod: 2000,
+  defaultDownAfter: 30000,
+  defaultFailoverTimeout: 180000,
+  tiltTrigger: 2000,
+  tiltPeriod: 30000,
+  slaveReconfTimeout: 10000,
+  minLinkReconnectPeriod: 15000,
+  electionTimeout: 10000,
+  scriptMaxRuntime: 60000,
+  scriptRetryDelay: 30000,
+  maxDesync: 1000,
+  fastInfoPeriod: 1000,
+  eager: false,
+});
+
+/**
+ * Vigil's default: Sentinel's rules with event-driven reactions and short PING/INFO cadences so the
+ * time between `down-after-milliseconds` and a usable new master is a few ticks, not seconds.
+ */
+export const FAST_TIMING: Timing = Object.freeze({
+  ...SENTINEL_TIMING,
+  pingPeriod: 100,
+  askPeriod: 100,
+  maxDesync: 100,
+  fastInfoPeriod: 100,
+  eager: true,
+});
+
+/** Named timing profiles. */
+export type TimingProfile = "fast" | "sentinel";
+
+/** Resolve a profile name to its periods. */
+export function timingFor(profile: TimingProfile): Timing {
+  return profile === "sentinel" ? SENTINEL_TIMING : FAST_TIMING;
+}
+
+/** `SENTINEL DEBUG` keys in the order Sentinel lists them (§17.1), mapped to timing fields. */
+export const DEBUG_KEYS = [
+  ["INFO-PERIOD", "infoPeriod"],
+  ["PING-PERIOD", "pingPeriod"],
+  ["ASK-PERIOD", "askPeriod"],
+  ["PUBLISH-PERIOD", "publishPeriod"],
+  ["DEFAULT-DOWN-AFTER", "defaultDownAfter"],
+  ["DEFAULT-FAILOVER-TIMEOUT", "defaultFailoverTimeout"],
+  ["TILT-TRIGGER", "tiltTrigger"],
+  ["TILT-PERIOD", "tiltPeriod"],
+  ["SLAVE-RECONF-TIMEOUT", "slaveReconfTimeout"],
+  ["MIN-LINK-RECONNECT-PERIOD", "minLinkReconnectPeriod"],
+  ["ELECTION-TIMEOUT", "electionTimeout"],
+  ["SCRIPT-MAX-RUNTIME", "scriptMaxRuntime"],
+  ["SCRIPT-RETRY-DELAY", "scriptRetryDelay"],
+] as const satisfies ReadonlyArray<readonly [string, keyof Timing]>;

@@ -1,0 +1,2 @@
+/** @packageDocumentation transport-memory */
+export {};
