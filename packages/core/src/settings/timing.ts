@@ -20,6 +20,12 @@ export const TimingSchema = z.object({
   scriptRetryDelay: z.number().int().positive(),
   /** Upper bound (exclusive) of the random desync added to failover_start_time (Sentinel: 1000). */
   maxDesync: z.number().int().positive(),
+  /**
+   * Random delay (0..startJitter ms) between ODOWN and starting a failover, so the sentinels that see
+   * ODOWN in the same instant do not all campaign at once and split the vote (Sentinel: 0; it relies
+   * on its randomised 10–19 Hz timer instead).
+   */
+  startJitter: z.number().int().min(0),
   /** INFO period for replicas of a master that is ODOWN or failing over (Sentinel: 1000). */
   fastInfoPeriod: z.number().int().positive(),
   /**
@@ -49,6 +55,7 @@ export const SENTINEL_TIMING: Timing = Object.freeze({
   scriptMaxRuntime: 60000,
   scriptRetryDelay: 30000,
   maxDesync: 1000,
+  startJitter: 0,
   fastInfoPeriod: 1000,
   eager: false,
 });
@@ -62,6 +69,7 @@ export const FAST_TIMING: Timing = Object.freeze({
   pingPeriod: 100,
   askPeriod: 100,
   maxDesync: 100,
+  startJitter: 50,
   fastInfoPeriod: 100,
   eager: true,
 });

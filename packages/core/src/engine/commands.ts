@@ -1,0 +1,68 @@
+import type { Address } from "../util/address.js";
+import type { LinkKind } from "./inputs.js";
+import type { PersistedState } from "./persisted-state.js";
+
+/** Credentials for a link (`AUTH [user] pass`, §4). */
+export interface LinkAuth {
+  readonly user?: string;
+  readonly pass: string;
+}
+
+/**
+ * Effects the engine asks the transport to carry out, in order. Obligations are stated per command,
+ * like etcd's `Ready`: the transport must honour them or safety is lost.
+ */
+export type EngineCommand =
+  /**
+   * Open a connection. On success report `link-up`, on failure `link-down`. The transport sends
+   * `AUTH` (if `auth`), `CLIENT SETNAME <clientName>`, then for `pubsub` `SUBSCRIBE __sentinel__:hello`
+   * (an error reply to SUBSCRIBE or AUTH closes the link: report `link-down`). `renames` maps lower-case
+   * command names to the names to send (rename-command, §4).
+   */
+  | {
+      readonly kind: "connect";
+      readonly addr: Address;
+      readonly link: LinkKind;
+      readonly peer: "instance" | "sentinel";
+      readonly clientName: string;
+      readonly auth: LinkAuth | undefined;
+      readonly renames: Readonly<Record<string, string>>;
+    }
+  /** Close a connection (credentials changed, reset, idle link). No `link-down` needs to follow. */
+  | { readonly kind: "disconnect"; readonly addr: Address; readonly link: LinkKind }
+  /** `PING` on the cmd link; report `ping-reply` (or `link-down`). */
+  | { readonly kind: "ping"; readonly addr: Address }
+  /** `INFO` on the cmd link; report `info-reply`. */
+  | { readonly kind: "info"; readonly addr: Address }
+  /** `PUBLISH __sentinel__:hello <payload>` on the cmd link; report `publish-reply`. */
+  | { readonly kind: "publish-hello"; readonly addr: Address; readonly payload: string }
+  /**
+   * `SENTINEL is-master-down-by-addr <args...>` to peer `addr`; report `ask-reply` with `master`.
+   * When `args[3]` is a runid this is a vote request.
+   */
+  | {
+      readonly kind: "ask-master-down";
+      readonly addr: Address;
+      readonly master: string;
+      readonly args: readonly [ip: string, port: string, epoch: string, runId: string];
+    }
+  /**
+   * The reconfiguration transaction, pipelined on the cmd link (§21.2): `MULTI`, `SLAVEOF <target>`
+   * (or `SLAVEOF NO ONE` when `target` is null), `CONFIG REWRITE`, `CLIENT KILL TYPE normal`,
+   * `CLIENT KILL TYPE pubsub`, `EXEC`. Report `reconfigure-reply`.
+   */
+  | { readonly kind: "reconfigure"; readonly addr: Address; readonly target: Address | null }
+  /** `SCRIPT KILL` (reply ignored), sent once per SDOWN episode to a `-BUSY` instance. */
+  | { readonly kind: "script-kill"; readonly addr: Address }
+  /**
+   * Write `state` durably (rewrite sentinel.conf, fsync) BEFORE executing any later command of the
+   * same output or sending the reply of the API call that produced it: a vote must be on disk before
+   * it is answered (§10.2).
+   */
+  | { readonly kind: "persist"; readonly state: PersistedState }
+  /** Deliver a `tick` at (or soon after) `at`: the engine has a deadline sooner than the next periodic tick. */
+  | { readonly kind: "wake"; readonly at: number }
+  /** `SENTINEL SIMULATE-FAILURE`: the process must exit now with status 99 (after earlier commands). */
+  | { readonly kind: "crash"; readonly reason: "crash-after-election" | "crash-after-promotion" }
+  /** Queue a script run (§20): `notification` for WARNING events, `client-reconfig` on address changes. */
+  | { readonly kind: "run-script"; readonly script: "notification" | "client-reconfig"; readonly path: string; readonly args: readonly string[] };

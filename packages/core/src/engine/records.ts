@@ -1,0 +1,192 @@
+import { type SnapshotFrom, initialTransition } from "xstate";
+import { failoverMachine } from "../machines/failover.machine.js";
+import { instanceHealthMachine } from "../machines/instance-health.machine.js";
+import { odownMachine } from "../machines/odown.machine.js";
+import type { MasterSettings } from "../settings/master-settings.js";
+import { type Address, addressKey } from "../util/address.js";
+
+/** Connection state Sentinel keeps per link (§1.3). Links are shared by every record at one address. */
+export interface Link {
+  readonly key: string;
+  readonly addr: Address;
+  readonly peer: "instance" | "sentinel";
+  cmd: "down" | "connecting" | "up";
+  pubsub: "down" | "connecting" | "up";
+  refcount: number;
+  pending: number;
+  infoInFlight: boolean;
+  actPingTime: number;
+  lastPingTime: number;
+  lastPongTime: number;
+  lastAvailTime: number;
+  lastReconnTime: number;
+  cmdConnTime: number;
+  pcConnTime: number;
+  pcLastActivity: number;
+  localHost: string | undefined;
+}
+
+/** True when the link lacks a connection it needs (§1.3 `disconnected`). */
+export function linkDisconnected(l: Link): boolean {
+  return l.cmd !== "up" || (l.peer === "instance" && l.pubsub !== "up");
+}
+
+/** Fields every instance kind has (§1.2). */
+export interface InstanceBase {
+  name: string;
+  addr: Address;
+  runId: string | null;
+  link: Link;
+  health: SnapshotFrom<typeof instanceHealthMachine>;
+  lastPubTime: number;
+  roleReported: "master" | "slave" | null;
+  roleReportedTime: number;
+  infoRefresh: number;
+  info: string | null;
+  scriptKillSent: boolean;
+}
+
+/** A replica record under a master. */
+export interface ReplicaRecord extends InstanceBase {
+  readonly kind: "replica";
+  masterLinkDownTime: number;
+  slavePriority: number;
+  replicaAnnounced: boolean;
+  slaveMasterHost: string | null;
+  slaveMasterPort: number;
+  masterLinkUp: boolean;
+  replOffset: number;
+  slaveConfChangeTime: number;
+  reconf: "none" | "sent" | "inprog" | "done";
+  reconfSentTime: number;
+  promoted: boolean;
+}
+
+/** Another sentinel that monitors the same master. */
+export interface SentinelRecord extends InstanceBase {
+  readonly kind: "sentinel";
+  runId: string;
+  lastHelloTime: number;
+  masterDown: boolean;
+  lastMasterDownReplyTime: number;
+  lastAskTime: number;
+  leader: string | null;
+  leaderEpoch: number;
+}
+
+/** A monitored master group. */
+export interface MasterRecord extends InstanceBase {
+  readonly kind: "master";
+  settings: MasterSettings;
+  configEpoch: number;
+  leader: string | null;
+  leaderEpoch: number;
+  odown: SnapshotFrom<typeof odownMachine>;
+  failover: SnapshotFrom<typeof failoverMachine>;
+  replicas: Map<string, ReplicaRecord>;
+  sentinels: Map<string, SentinelRecord>;
+  reboot: boolean;
+  rebootSince: number;
+  /** Eager mode: when the jittered failover start is due (null = not scheduled). */
+  startAt: number | null;
+}
+
+/** Any record. */
+export type InstanceRecord = MasterRecord | ReplicaRecord | SentinelRecord;
+
+/** A fresh link (§1.3: timers start at `now`, so an unreachable instance goes SDOWN after down-after). */
+export function newLink(addr: Address, peer: Link["peer"], now: number): Link {
+  return {
+    key: addressKey(addr),
+    addr,
+    peer,
+    cmd: "down",
+    pubsub: "down",
+    refcount: 0,
+    pending: 0,
+    infoInFlight: false,
+    actPingTime: now,
+    lastPingTime: 0,
+    lastPongTime: now,
+    lastAvailTime: now,
+    lastReconnTime: 0,
+    cmdConnTime: 0,
+    pcConnTime: 0,
+    pcLastActivity: now,
+    localHost: undefined,
+  };
+}
+
+/** Initial health snapshot. */
+export function freshHealth(): SnapshotFrom<typeof instanceHealthMachine> {
+  return initialTransition(instanceHealthMachine)[0];
+}
+
+function base(name: string, addr: Address, link: Link, now: number, role: "master" | "slave" | null): InstanceBase {
+  return {
+    name,
+    addr,
+    runId: null,
+    link,
+    health: freshHealth(),
+    lastPubTime: now,
+    roleReported: role,
+    roleReportedTime: now,
+    infoRefresh: 0,
+    info: null,
+    scriptKillSent: false,
+  };
+}
+
+/** A new master record. */
+export function newMaster(settings: MasterSettings, link: Link, now: number): MasterRecord {
+  return {
+    ...base(settings.name, { host: settings.host, port: settings.port }, link, now, "master"),
+    kind: "master",
+    settings,
+    configEpoch: 0,
+    leader: null,
+    leaderEpoch: 0,
+    odown: initialTransition(odownMachine)[0],
+    failover: initialTransition(failoverMachine)[0],
+    replicas: new Map(),
+    sentinels: new Map(),
+    reboot: false,
+    rebootSince: 0,
+    startAt: null,
+  };
+}
+
+/** A new replica record, named `ip:port` like Sentinel's. */
+export function newReplica(addr: Address, link: Link, now: number): ReplicaRecord {
+  return {
+    ...base(addressKey(addr), addr, link, now, "slave"),
+    kind: "replica",
+    masterLinkDownTime: 0,
+    slavePriority: 100,
+    replicaAnnounced: true,
+    slaveMasterHost: null,
+    slaveMasterPort: 0,
+    masterLinkUp: false,
+    replOffset: 0,
+    slaveConfChangeTime: now,
+    reconf: "none",
+    reconfSentTime: 0,
+    promoted: false,
+  };
+}
+
+/** A new peer sentinel record, named by its runid. */
+export function newSentinel(addr: Address, runId: string, link: Link, now: number): SentinelRecord {
+  return {
+    ...base(runId, addr, link, now, null),
+    kind: "sentinel",
+    runId,
+    lastHelloTime: now,
+    masterDown: false,
+    lastMasterDownReplyTime: now,
+    lastAskTime: 0,
+    leader: null,
+    leaderEpoch: 0,
+  };
+}

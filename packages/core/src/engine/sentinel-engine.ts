@@ -1,0 +1,1310 @@
+import type { Emitter } from "mitt";
+import { createEmitter } from "../util/emitter.js";
+import { initialTransition, transition } from "xstate";
+import { decodeHello, encodeHello, isHelloRejection } from "../codecs/hello-codec.js";
+import { isInfoRejection, parseInfo } from "../codecs/info-parser.js";
+import type { InfoReport } from "../codecs/info-report.js";
+import { electedLeader, leadingCandidate, tallyVotes } from "../election/leader-tally.js";
+import { castVote } from "../election/vote.js";
+import { type FailoverEvent, type FailoverFacts, type FailoverStateName, type Subject, failoverMachine } from "../machines/failover.machine.js";
+import { type HealthFacts, instanceHealthMachine, sdownCause } from "../machines/instance-health.machine.js";
+import { isObjectivelyDown, odownMachine } from "../machines/odown.machine.js";
+import { tiltMachine } from "../machines/tilt.machine.js";
+import { type RankingContext, type RankingReplica, selectReplica } from "../ranking/replica-ranking.js";
+import { type GlobalSettings, type GlobalSettingsInput, GlobalSettingsSchema } from "../settings/global-settings.js";
+import { type MasterSettingsInput, MasterSettingsSchema } from "../settings/master-settings.js";
+import { type Timing, type TimingProfile, timingFor } from "../settings/timing.js";
+import { type Address, addressKey, sameAddress } from "../util/address.js";
+import type { Prng } from "../util/prng.js";
+import type { EngineCommand, LinkAuth } from "./commands.js";
+import type { EventLevel, SentinelEvent } from "./events.js";
+import type { EngineInput } from "./inputs.js";
+import { instanceDetails } from "./instance-details.js";
+import { type EngineOutput, emptyOutput } from "./output.js";
+import type { KnownSentinel, PersistedMaster, PersistedState } from "./persisted-state.js";
+import {
+  type InstanceRecord,
+  type Link,
+  type MasterRecord,
+  type ReplicaRecord,
+  type SentinelRecord,
+  freshHealth,
+  linkDisconnected,
+  newLink,
+  newMaster,
+  newReplica,
+  newSentinel,
+} from "./records.js";
+
+/** A master to monitor at start-up, with what a previous run persisted about it. */
+export interface MasterSeed {
+  readonly settings: MasterSettingsInput;
+  readonly configEpoch?: number;
+  readonly leaderEpoch?: number;
+  readonly knownReplicas?: readonly Address[];
+  readonly knownSentinels?: readonly KnownSentinel[];
+}
+
+/** Options of {@link createSentinelEngine}. */
+export interface SentinelEngineOptions {
+  /** 40 hex characters; persisted as `sentinel myid`. */
+  readonly myId: string;
+  /** Creation time (ms). */
+  readonly now: number;
+  /** Seeded randomness (failover desync). */
+  readonly prng: Prng;
+  /** Periods: a profile name or explicit values. Default `"fast"`. */
+  readonly timing?: Timing | TimingProfile;
+  readonly global?: GlobalSettingsInput;
+  readonly currentEpoch?: number;
+  readonly masters?: readonly MasterSeed[];
+  /** Test-only hooks that break a safety rule on purpose, so checkers can be shown to catch it. */
+  readonly faults?: { readonly voteTwicePerEpoch?: boolean };
+}
+
+/** Read-only summary of one master, for simulators, checkers and `vigil explain`. */
+export interface MasterView {
+  readonly name: string;
+  readonly addr: Address;
+  /** What GET-MASTER-ADDR-BY-NAME answers (the promoted replica from RECONF_SLAVES on). */
+  readonly currentAddr: Address;
+  readonly configEpoch: number;
+  readonly failoverState: FailoverStateName;
+  readonly failoverEpoch: number;
+  readonly leader: string | null;
+  readonly leaderEpoch: number;
+  readonly sdown: boolean;
+  readonly odown: boolean;
+  readonly promoted: string | null;
+  readonly replicas: readonly { readonly key: string; readonly addr: Address; readonly sdown: boolean; readonly reconf: string }[];
+  readonly sentinels: readonly { readonly runId: string; readonly addr: Address; readonly masterDown: boolean; readonly leader: string | null; readonly leaderEpoch: number }[];
+}
+
+/** Read-only summary of the whole engine. */
+export interface EngineView {
+  readonly myId: string;
+  readonly currentEpoch: number;
+  readonly tilt: boolean;
+  readonly masters: readonly MasterView[];
+}
+
+/** Result of a manual `SENTINEL FAILOVER` (§11.10). */
+export type FailoverRequestResult = "ok" | "no-such-master" | "inprog" | "nogoodslave";
+
+/** Events an embedder can subscribe to. */
+export type EngineEmitter = Emitter<{ event: SentinelEvent }>;
+
+const HELLO_CHANNEL_IGNORE_OWN = true;
+
+/**
+ * One sentinel's brain. Feed it inputs stamped with `now`; it returns commands and events as data.
+ * Deterministic: the same options and inputs give byte-identical outputs.
+ */
+export class SentinelEngine {
+  readonly myId: string;
+  /** Every event the engine produces, as it produces it. */
+  readonly emitter: EngineEmitter = createEmitter();
+  /** Mutable so `SENTINEL DEBUG` can change periods at run time. */
+  timing: Timing;
+  global: GlobalSettings;
+  simulateFailureFlags = 0;
+  private epoch: number;
+  private readonly masters = new Map<string, MasterRecord>();
+  private readonly links = new Map<string, Link>();
+  private tilt;
+  private readonly prng: Prng;
+  private readonly faults: NonNullable<SentinelEngineOptions["faults"]>;
+  private out: EngineOutput = emptyOutput();
+  private now: number;
+  /** Index in the current output's commands where the first state change happened, or null. */
+  private persistAt: number | null = null;
+
+  constructor(options: SentinelEngineOptions) {
+    this.myId = options.myId;
+    this.now = options.now;
+    this.prng = options.prng;
+    this.faults = options.faults ?? {};
+    this.timing = typeof options.timing === "object" ? { ...options.timing } : { ...timingFor(options.timing ?? "fast") };
+    this.global = GlobalSettingsSchema.parse(options.global ?? {});
+    this.epoch = options.currentEpoch ?? 0;
+    this.tilt = initialTransition(tiltMachine, { now: options.now })[0];
+    for (const seed of options.masters ?? []) this.addMaster(seed, options.now);
+  }
+
+  // ---------------------------------------------------------------- public surface
+
+  /** Call once after construction: `+monitor` per master, and a first persist. */
+  start(now: number): EngineOutput {
+    return this.run(now, () => {
+      for (const m of this.masters.values()) this.emit("+monitor", "warning", `${this.details(m, m)} quorum ${m.settings.quorum}`, m);
+      this.markDirty();
+    });
+  }
+
+  /** Process one input. */
+  step(input: EngineInput): EngineOutput {
+    return this.run(input.now, () => this.dispatch(input));
+  }
+
+  /** The global current epoch. */
+  currentEpoch(): number {
+    return this.epoch;
+  }
+
+  /** True while in TILT. */
+  inTilt(): boolean {
+    return this.tilt.value === "tilt";
+  }
+
+  /** When TILT started (0 when not in TILT). */
+  tiltSince(): number {
+    return this.inTilt() ? this.tilt.context.tiltSince : 0;
+  }
+
+  /** `SENTINEL GET-MASTER-ADDR-BY-NAME`: the promoted replica from RECONF_SLAVES on (§11.5). */
+  getMasterAddrByName(name: string): Address | null {
+    const m = this.masters.get(name);
+    return m ? this.currentAddress(m) : null;
+  }
+
+  /** Master records in insertion order (for the API layer). */
+  masterRecords(): readonly MasterRecord[] {
+    return [...this.masters.values()];
+  }
+
+  /** One master record by name. */
+  masterRecord(name: string): MasterRecord | undefined {
+    return this.masters.get(name);
+  }
+
+  /** Durable state, in the shape sentinel.conf stores it (§19.3). */
+  persistedState(): PersistedState {
+    const masters: PersistedMaster[] = [];
+    for (const m of this.masters.values()) {
+      const cur = this.currentAddress(m);
+      const knownReplicas: Address[] = [];
+      for (const r of m.replicas.values()) knownReplicas.push(sameAddress(r.addr, cur) ? m.addr : r.addr);
+      const knownSentinels: KnownSentinel[] = [];
+      for (const s of m.sentinels.values()) knownSentinels.push({ host: s.addr.host, port: s.addr.port, runId: s.runId });
+      masters.push({
+        settings: { ...m.settings, host: cur.host, port: cur.port, renamedCommands: { ...m.settings.renamedCommands } },
+        configEpoch: m.configEpoch,
+        leaderEpoch: m.leaderEpoch,
+        knownReplicas,
+        knownSentinels,
+      });
+    }
+    return { myId: this.myId, currentEpoch: this.epoch, global: { ...this.global }, masters };
+  }
+
+  /** Summary for simulators, checkers and explain. */
+  view(): EngineView {
+    const masters: MasterView[] = [];
+    for (const m of this.masters.values()) {
+      masters.push({
+        name: m.name,
+        addr: m.addr,
+        currentAddr: this.currentAddress(m),
+        configEpoch: m.configEpoch,
+        failoverState: m.failover.value as FailoverStateName,
+        failoverEpoch: m.failover.context.failoverEpoch,
+        leader: m.leader,
+        leaderEpoch: m.leaderEpoch,
+        sdown: m.health.value === "sdown",
+        odown: m.odown.value === "odown",
+        promoted: m.failover.context.promoted,
+        replicas: [...m.replicas.values()].map((r) => ({ key: r.name, addr: r.addr, sdown: r.health.value === "sdown", reconf: r.reconf })),
+        sentinels: [...m.sentinels.values()].map((s) => ({
+          runId: s.runId,
+          addr: s.addr,
+          masterDown: s.masterDown,
+          leader: s.leader,
+          leaderEpoch: s.leaderEpoch,
+        })),
+      });
+    }
+    return { myId: this.myId, currentEpoch: this.epoch, tilt: this.inTilt(), masters };
+  }
+
+  /** The ranking inputs for a master's replicas at `now` (used by selection, FAILOVER's pre-check and explain). */
+  rankingInputs(m: MasterRecord, now: number): { replicas: (RankingReplica & { record: ReplicaRecord })[]; ctx: RankingContext } {
+    const replicas = [...m.replicas.values()].map((r) => ({
+      key: r.name,
+      runId: r.runId,
+      sdown: r.health.value === "sdown",
+      odown: false,
+      disconnected: linkDisconnected(r.link),
+      lastAvailTime: r.link.lastAvailTime,
+      slavePriority: r.slavePriority,
+      infoRefresh: r.infoRefresh,
+      masterLinkDownTimeMs: r.masterLinkDownTime,
+      replOffset: r.replOffset,
+      record: r,
+    }));
+    const ctx: RankingContext = {
+      now,
+      pingPeriod: this.timing.pingPeriod,
+      infoPeriod: this.timing.infoPeriod,
+      masterDownAfterMs: m.settings.downAfterMs,
+      masterSdownSince: m.health.value === "sdown" ? m.health.context.sdownSince : null,
+    };
+    return { replicas, ctx };
+  }
+
+  /**
+   * Serve a peer's `SENTINEL IS-MASTER-DOWN-BY-ADDR ip port epoch runid` (§9.3). A new vote comes with
+   * a `persist` command in `output`: write it before sending `reply`.
+   */
+  isMasterDownByAddr(now: number, ip: string, port: number, reqEpoch: number, runId: string): { reply: [number, string, number]; output: EngineOutput } {
+    let reply: [number, string, number] = [0, "*", 0];
+    const output = this.run(now, () => {
+      const m = [...this.masters.values()].find((x) => sameAddress(x.addr, { host: ip, port }));
+      if (!m) return;
+      const down = !this.inTilt() && m.health.value === "sdown" ? 1 : 0;
+      if (runId === "*") {
+        reply = [down, "*", 0];
+        return;
+      }
+      this.vote(m, reqEpoch, runId);
+      reply = [down, m.leader ?? "*", m.leaderEpoch];
+    });
+    return { reply, output };
+  }
+
+  /** `SENTINEL FAILOVER <name>` (§11.10). */
+  failover(now: number, name: string): { result: FailoverRequestResult; output: EngineOutput } {
+    let result: FailoverRequestResult = "ok";
+    const output = this.run(now, () => {
+      const m = this.masters.get(name);
+      if (!m) return void (result = "no-such-master");
+      if (m.failover.value !== "none") return void (result = "inprog");
+      const { replicas, ctx } = this.rankingInputs(m, now);
+      if (!selectReplica(replicas, ctx)) return void (result = "nogoodslave");
+      this.startFailover(m, true);
+      if (this.timing.eager) this.driveFailover(m);
+    });
+    return { result, output };
+  }
+
+  /** `SENTINEL RESET <pattern>`: reset every master whose name matches (§13.1). Returns the count. */
+  reset(now: number, matches: (name: string) => boolean): { count: number; output: EngineOutput } {
+    let count = 0;
+    const output = this.run(now, () => {
+      for (const m of this.masters.values()) {
+        if (!matches(m.name)) continue;
+        this.resetMaster(m, false);
+        this.emit("+reset-master", "warning", this.details(m, m), m);
+        count++;
+      }
+    });
+    return { count, output };
+  }
+
+  /** `SENTINEL MONITOR` (validation is the API layer's job). Emits `+monitor` and persists. */
+  monitor(now: number, settings: MasterSettingsInput): EngineOutput {
+    return this.run(now, () => {
+      const m = this.addMaster({ settings: { downAfterMs: this.timing.defaultDownAfter, failoverTimeoutMs: this.timing.defaultFailoverTimeout, ...settings } }, now);
+      this.markDirty();
+      this.emit("+monitor", "warning", `${this.details(m, m)} quorum ${m.settings.quorum}`, m);
+    });
+  }
+
+  /** `SENTINEL REMOVE <name>`: `-monitor`, forget the master, persist. */
+  remove(now: number, name: string): EngineOutput {
+    return this.run(now, () => {
+      const m = this.masters.get(name);
+      if (!m) return;
+      this.emit("-monitor", "warning", this.details(m, m), m);
+      for (const r of m.replicas.values()) this.release(r.link);
+      for (const s of m.sentinels.values()) this.release(s.link);
+      this.release(m.link);
+      this.masters.delete(name);
+      this.markDirty();
+    });
+  }
+
+  /**
+   * Apply one `SENTINEL SET` option that the API layer already validated (§17.1.1). Emits `+set`.
+   * `value` is the raw text; rename-command passes `[command, renamed]`.
+   */
+  setOption(now: number, name: string, option: string, value: string | readonly [string, string]): EngineOutput {
+    return this.run(now, () => {
+      const m = this.masters.get(name);
+      if (!m) return;
+      const s = m.settings;
+      let shown = typeof value === "string" ? value : `${value[0]} ${value[1]}`;
+      switch (option) {
+        case "down-after-milliseconds":
+          s.downAfterMs = Number(value);
+          break;
+        case "failover-timeout":
+          s.failoverTimeoutMs = Number(value);
+          break;
+        case "parallel-syncs":
+          s.parallelSyncs = Number(value);
+          break;
+        case "quorum":
+          s.quorum = Number(value);
+          break;
+        case "master-reboot-down-after-period":
+          s.masterRebootDownAfterMs = Number(value);
+          break;
+        case "notification-script":
+          s.notificationScript = value === "" ? undefined : (value as string);
+          break;
+        case "client-reconfig-script":
+          s.clientReconfigScript = value === "" ? undefined : (value as string);
+          break;
+        case "auth-pass":
+        case "auth-user":
+          if (option === "auth-pass") {
+            s.authPass = value === "" ? undefined : (value as string);
+            shown = "******";
+          } else s.authUser = value === "" ? undefined : (value as string);
+          this.dropDataLinks(m);
+          break;
+        case "rename-command": {
+          const [cmd, renamed] = value as readonly [string, string];
+          delete s.renamedCommands[cmd.toLowerCase()];
+          if (cmd.toLowerCase() !== renamed.toLowerCase()) s.renamedCommands[cmd.toLowerCase()] = renamed;
+          shown = `rename-command ${cmd} ${renamed}`;
+          this.emit("+set", "warning", `${this.details(m, m)} ${shown}`, m);
+          this.markDirty();
+          return;
+        }
+        default:
+          return;
+      }
+      this.emit("+set", "warning", `${this.details(m, m)} ${option} ${shown}`, m);
+      this.markDirty();
+    });
+  }
+
+  /** Apply validated global settings (`SENTINEL CONFIG SET`) and persist. */
+  setGlobal(now: number, patch: Partial<GlobalSettings>): EngineOutput {
+    return this.run(now, () => {
+      const peerCredsChanged = ("sentinelUser" in patch && patch.sentinelUser !== this.global.sentinelUser) || ("sentinelPass" in patch && patch.sentinelPass !== this.global.sentinelPass);
+      this.global = { ...this.global, ...patch };
+      if (peerCredsChanged) {
+        for (const l of this.links.values()) if (l.peer === "sentinel") this.closeLink(l);
+      }
+      this.markDirty();
+    });
+  }
+
+  /** `SENTINEL FLUSHCONFIG`: just persist. */
+  flushConfig(now: number): EngineOutput {
+    return this.run(now, () => {
+      this.markDirty();
+    });
+  }
+
+  // ---------------------------------------------------------------- the step loop
+
+  private run(now: number, body: () => void): EngineOutput {
+    this.out = emptyOutput();
+    this.now = now;
+    this.persistAt = null;
+    body();
+    if (this.persistAt !== null) {
+      // Persist the final state *before* any command that followed the first change (§10.2).
+      this.out.commands.splice(this.persistAt, 0, { kind: "persist", state: this.persistedState() });
+      this.persistAt = null;
+    }
+    const out = this.out;
+    for (const e of out.events) this.emitter.emit("event", e);
+    return out;
+  }
+
+  private dispatch(input: EngineInput): void {
+    switch (input.kind) {
+      case "tick":
+        return this.tick();
+      case "link-up":
+        return this.onLinkUp(input.addr, input.link, input.localHost);
+      case "link-down":
+        return this.onLinkDown(input.addr, input.link, input.error);
+      case "ping-reply":
+        return this.onPingReply(input.addr, input.reply);
+      case "info-reply":
+        return this.onInfoReply(input.addr, input.text);
+      case "publish-reply":
+        return this.onPublishReply(input.addr, input.ok);
+      case "hello":
+        return this.onHello(input.via, input.payload);
+      case "ask-reply":
+        return this.onAskReply(input.addr, input.master, input.reply);
+      case "reconfigure-reply":
+        return this.onReconfigureReply(input.addr);
+    }
+  }
+
+  /** §3: TILT check, then every master's subtree, then the pending switch. */
+  private tick(): void {
+    const [tilt, actions] = transition(tiltMachine, this.tilt, {
+      type: "TICK",
+      now: this.now,
+      tiltTrigger: this.timing.tiltTrigger,
+      tiltPeriod: this.timing.tiltPeriod,
+    });
+    this.tilt = tilt;
+    for (const a of actions) {
+      if (a.type === "announce") {
+        const type = (a.params as { type: string }).type;
+        this.emit(type, "warning", type === "+tilt" ? "#tilt mode entered" : "#tilt mode exited");
+      }
+    }
+    const switching: MasterRecord[] = [];
+    for (const m of [...this.masters.values()]) {
+      this.monitor1(m, m);
+      for (const r of [...m.replicas.values()]) this.monitor1(r, m);
+      for (const s of [...m.sentinels.values()]) this.monitor1(s, m);
+      if (this.inTilt()) continue;
+      this.act(m);
+      if (m.failover.value === "update_config") switching.push(m);
+    }
+    for (const m of switching) this.finishSwitch(m);
+  }
+
+  /** Acting half for one master subtree (§3): SDOWN everywhere, ODOWN, failover, asking peers. */
+  private act(m: MasterRecord): void {
+    for (const r of m.replicas.values()) this.checkSdown(r, m);
+    for (const s of m.sentinels.values()) this.checkSdown(s, m);
+    this.checkSdown(m, m);
+    this.checkOdown(m);
+    if (this.maybeStartFailover(m)) this.askPeers(m, true);
+    this.driveFailover(m);
+    this.askPeers(m, false);
+  }
+
+  /** Eager mode: react to an input at once instead of at the next tick. */
+  private actNow(m: MasterRecord): void {
+    if (!this.timing.eager || this.inTilt()) return;
+    this.act(m);
+    if (m.failover.value === "update_config") this.finishSwitch(m);
+  }
+
+  // ---------------------------------------------------------------- links and periodic traffic
+
+  private monitor1(inst: InstanceRecord, m: MasterRecord): void {
+    this.reconnect(inst, m);
+    this.sendPeriodic(inst, m);
+  }
+
+  private linkFor(addr: Address, peer: Link["peer"]): Link {
+    const key = addressKey(addr);
+    let l = this.links.get(key);
+    if (!l) {
+      l = newLink(addr, peer, this.now);
+      this.links.set(key, l);
+    }
+    l.refcount++;
+    return l;
+  }
+
+  private release(l: Link): void {
+    l.refcount--;
+    if (l.refcount <= 0) {
+      this.closeLink(l);
+      this.links.delete(l.key);
+    }
+  }
+
+  private closeLink(l: Link): void {
+    if (l.cmd !== "down") this.cmd({ kind: "disconnect", addr: l.addr, link: "cmd" });
+    if (l.pubsub !== "down") this.cmd({ kind: "disconnect", addr: l.addr, link: "pubsub" });
+    l.cmd = "down";
+    l.pubsub = "down";
+    l.pending = 0;
+    l.infoInFlight = false;
+  }
+
+  private authFor(inst: InstanceRecord, m: MasterRecord): LinkAuth | undefined {
+    if (inst.kind === "sentinel") {
+      if (this.global.sentinelPass !== undefined) return { user: this.global.sentinelUser, pass: this.global.sentinelPass };
+      return this.global.requirePass !== undefined ? { pass: this.global.requirePass } : undefined;
+    }
+    return m.settings.authPass !== undefined ? { user: m.settings.authUser, pass: m.settings.authPass } : undefined;
+  }
+
+  /** §2/§4: (re)connect at most once per ping period; drop idle links. */
+  private reconnect(inst: InstanceRecord, m: MasterRecord): void {
+    const l = inst.link;
+    if (inst.addr.port === 0) return;
+    this.dropIdle(l, m);
+    const needPubsub = l.peer === "instance";
+    if (l.cmd !== "down" && (!needPubsub || l.pubsub !== "down")) return;
+    if (this.now - l.lastReconnTime < this.timing.pingPeriod) return;
+    l.lastReconnTime = this.now;
+    const base = { addr: l.addr, peer: l.peer, auth: this.authFor(inst, m), renames: m.settings.renamedCommands } as const;
+    const id8 = this.myId.slice(0, 8);
+    if (l.cmd === "down") {
+      l.cmd = "connecting";
+      this.cmd({ kind: "connect", link: "cmd", clientName: `sentinel-${id8}-cmd`, ...base });
+    }
+    if (needPubsub && l.pubsub === "down") {
+      l.pubsub = "connecting";
+      this.cmd({ kind: "connect", link: "pubsub", clientName: `sentinel-${id8}-pubsub`, ...base });
+    }
+  }
+
+  private dropIdle(l: Link, m: MasterRecord): void {
+    const minAge = this.timing.minLinkReconnectPeriod;
+    const half = m.settings.downAfterMs / 2;
+    if (l.cmd === "up" && this.now - l.cmdConnTime > minAge && l.actPingTime !== 0 && this.now - l.actPingTime > half && this.now - l.lastPongTime > half) {
+      this.cmd({ kind: "disconnect", addr: l.addr, link: "cmd" });
+      l.cmd = "down";
+      l.pending = 0;
+      l.infoInFlight = false;
+    }
+    if (l.pubsub === "up" && this.now - l.pcConnTime > minAge && this.now - l.pcLastActivity > 3 * this.timing.publishPeriod) {
+      this.cmd({ kind: "disconnect", addr: l.addr, link: "pubsub" });
+      l.pubsub = "down";
+    }
+  }
+
+  /** §5: INFO, PING and hello, each on its own cadence; nothing while the link is down or saturated. */
+  private sendPeriodic(inst: InstanceRecord, m: MasterRecord): void {
+    const l = inst.link;
+    if (linkDisconnected(l) || l.pending >= 100 * l.refcount) return;
+    if (inst.kind !== "sentinel" && !l.infoInFlight) {
+      const fast = inst.kind === "replica" && (m.odown.value === "odown" || m.failover.value !== "none" || inst.masterLinkDownTime !== 0);
+      const period = fast ? this.timing.fastInfoPeriod : this.timing.infoPeriod;
+      if (inst.infoRefresh === 0 || this.now - inst.infoRefresh > period) this.sendInfo(l);
+    }
+    const interval = Math.min(m.settings.downAfterMs, this.timing.pingPeriod);
+    if (this.now - l.lastPongTime > interval && this.now - l.lastPingTime > interval / 2) this.sendPing(l);
+    if (this.now - inst.lastPubTime > this.timing.publishPeriod) this.sendHello(inst, m);
+  }
+
+  private sendInfo(l: Link): void {
+    l.pending++;
+    l.infoInFlight = true;
+    this.cmd({ kind: "info", addr: l.addr });
+  }
+
+  private sendPing(l: Link): void {
+    l.pending++;
+    l.lastPingTime = this.now;
+    if (l.actPingTime === 0) l.actPingTime = this.now;
+    this.cmd({ kind: "ping", addr: l.addr });
+  }
+
+  /** §7.1: one hello per destination per publish period. */
+  private sendHello(inst: InstanceRecord, m: MasterRecord): void {
+    const ip = this.global.announceIp ?? inst.link.localHost;
+    if (ip === undefined || inst.link.cmd !== "up") return;
+    const cur = this.currentAddress(m);
+    const payload = encodeHello({
+      sentinelIp: ip,
+      sentinelPort: this.global.announcePort || this.global.port,
+      sentinelRunId: this.myId,
+      currentEpoch: this.epoch,
+      masterName: m.name,
+      masterIp: cur.host,
+      masterPort: cur.port,
+      masterConfigEpoch: m.configEpoch,
+    });
+    inst.lastPubTime = this.now;
+    inst.link.pending++;
+    this.cmd({ kind: "publish-hello", addr: inst.link.addr, payload });
+  }
+
+  private onLinkUp(addr: Address, kind: "cmd" | "pubsub", localHost: string | undefined): void {
+    const l = this.links.get(addressKey(addr));
+    if (!l) return;
+    if (kind === "cmd") {
+      l.cmd = "up";
+      l.cmdConnTime = this.now;
+      l.pending = 0;
+      l.infoInFlight = false;
+      if (localHost !== undefined) l.localHost = localHost;
+      this.sendPing(l); // §4: PING right after connecting
+    } else {
+      l.pubsub = "up";
+      l.pcConnTime = this.now;
+      l.pcLastActivity = this.now;
+    }
+  }
+
+  private onLinkDown(addr: Address, kind: "cmd" | "pubsub", error: string): void {
+    const l = this.links.get(addressKey(addr));
+    if (!l) return;
+    const wasConnecting = (kind === "cmd" ? l.cmd : l.pubsub) === "connecting";
+    if (kind === "cmd") {
+      l.cmd = "down";
+      l.pending = 0;
+      l.infoInFlight = false;
+    } else l.pubsub = "down";
+    if (wasConnecting) {
+      for (const [inst, m] of this.recordsAt(l)) {
+        this.emit(kind === "cmd" ? "-cmd-link-reconnection" : "-pubsub-link-reconnection", "debug", `${this.details(inst, m)} #${error}`, m);
+      }
+    }
+    for (const m of this.mastersAt(l)) this.actNow(m);
+  }
+
+  private onPingReply(addr: Address, reply: string): void {
+    const l = this.links.get(addressKey(addr));
+    if (!l) return;
+    if (l.pending > 0) l.pending--;
+    l.lastPongTime = this.now;
+    const acceptable = reply.startsWith("PONG") || reply.startsWith("LOADING") || reply.startsWith("MASTERDOWN");
+    if (acceptable) {
+      l.lastAvailTime = this.now;
+      l.actPingTime = 0;
+    }
+    for (const [inst, m] of this.recordsAt(l)) {
+      if (inst.kind === "master" && inst.reboot && reply.startsWith("PONG")) inst.reboot = false;
+      if (!acceptable && reply.startsWith("BUSY") && inst.health.value === "sdown" && !inst.scriptKillSent) {
+        inst.scriptKillSent = true;
+        this.cmd({ kind: "script-kill", addr: l.addr });
+      }
+      void m;
+    }
+  }
+
+  private onPublishReply(addr: Address, ok: boolean): void {
+    const l = this.links.get(addressKey(addr));
+    if (!l) return;
+    if (l.pending > 0) l.pending--;
+    if (!ok) for (const [inst] of this.recordsAt(l)) inst.lastPubTime = 0; // retry on the next tick (§5.2)
+  }
+
+  private onReconfigureReply(addr: Address): void {
+    const l = this.links.get(addressKey(addr));
+    if (!l) return;
+    if (l.pending > 0) l.pending--;
+    // Eager: confirm a promotion from INFO right after SLAVEOF NO ONE, not on the next INFO period.
+    if (!this.timing.eager || l.infoInFlight || l.cmd !== "up") return;
+    for (const [inst, m] of this.recordsAt(l)) {
+      if (inst.kind === "replica" && (inst.promoted || inst.reconf !== "none") && m.failover.value !== "none") {
+        this.sendInfo(l);
+        return;
+      }
+    }
+  }
+
+  /** Every (record, master) pair bound to a link. */
+  private recordsAt(l: Link): [InstanceRecord, MasterRecord][] {
+    const found: [InstanceRecord, MasterRecord][] = [];
+    for (const m of this.masters.values()) {
+      if (m.link === l) found.push([m, m]);
+      for (const r of m.replicas.values()) if (r.link === l) found.push([r, m]);
+      for (const s of m.sentinels.values()) if (s.link === l) found.push([s, m]);
+    }
+    return found;
+  }
+
+  private mastersAt(l: Link): MasterRecord[] {
+    return [...new Set(this.recordsAt(l).map(([, m]) => m))];
+  }
+
+  // ---------------------------------------------------------------- INFO (§6)
+
+  private onInfoReply(addr: Address, text: string | null): void {
+    const l = this.links.get(addressKey(addr));
+    if (!l) return;
+    if (l.pending > 0) l.pending--;
+    l.infoInFlight = false;
+    if (text === null) return;
+    const report = parseInfo(text);
+    if (isInfoRejection(report)) {
+      this.emit("-info-rejected", "debug", `${addressKey(addr)} #${report.reason}`);
+      return;
+    }
+    for (const [inst, m] of this.recordsAt(l)) {
+      if (inst.kind === "sentinel") continue;
+      inst.info = text;
+      this.refreshFromInfo(inst, m, report);
+    }
+  }
+
+  private refreshFromInfo(inst: MasterRecord | ReplicaRecord, m: MasterRecord, info: InfoReport): void {
+    if (inst.kind === "replica") inst.masterLinkDownTime = 0;
+    if (info.runId !== undefined) {
+      if (inst.runId !== null && inst.runId !== info.runId) {
+        this.emit("+reboot", "notice", this.details(inst, m), m);
+        if (inst.kind === "master" && m.settings.masterRebootDownAfterMs !== 0) {
+          inst.reboot = true;
+          inst.rebootSince = this.now;
+        }
+      }
+      inst.runId = info.runId;
+    }
+    if (inst.kind === "master") {
+      for (const line of info.replicas) {
+        const key = addressKey(line);
+        if (!m.replicas.has(key) && !sameAddress(line, m.addr)) {
+          const r = this.addReplica(m, line);
+          this.emit("+slave", "notice", this.details(r, m), m);
+          this.markDirty();
+        }
+      }
+    }
+    if (inst.kind === "replica") {
+      if (info.masterLinkDownTimeMs !== 0) inst.masterLinkDownTime = info.masterLinkDownTimeMs;
+      if (info.role === "slave") {
+        if (info.masterHost !== undefined && info.masterHost.toLowerCase() !== (inst.slaveMasterHost ?? "").toLowerCase()) {
+          inst.slaveMasterHost = info.masterHost;
+          inst.slaveConfChangeTime = this.now;
+        }
+        if (info.masterPort !== undefined && info.masterPort !== inst.slaveMasterPort) {
+          inst.slaveMasterPort = info.masterPort;
+          inst.slaveConfChangeTime = this.now;
+        }
+        if (info.masterLinkUp !== undefined) inst.masterLinkUp = info.masterLinkUp;
+        if (info.slavePriority !== undefined) inst.slavePriority = info.slavePriority;
+        if (info.slaveReplOffset !== undefined) inst.replOffset = info.slaveReplOffset;
+        if (info.replicaAnnounced !== undefined) inst.replicaAnnounced = info.replicaAnnounced;
+      }
+    }
+    inst.infoRefresh = this.now;
+
+    // 1. Role bookkeeping, even in TILT.
+    const role = info.role ?? "slave";
+    if (role !== inst.roleReported) {
+      inst.roleReported = role;
+      inst.roleReportedTime = this.now;
+      if (inst.kind === "replica" && role === "slave") inst.slaveConfChangeTime = this.now;
+      const matches = (role === "master") === (inst.kind === "master");
+      this.emit(matches ? "+role-change" : "-role-change", "verbose", `${this.details(inst, m)} new reported role is ${role}`, m);
+    }
+    // 2. Stop here in TILT.
+    if (this.inTilt() || inst.kind !== "replica") return;
+    const r = inst;
+    // 4. A replica reporting role:master.
+    if (role === "master") {
+      if (r.promoted && m.failover.value === "wait_promotion") {
+        this.onPromotionObserved(m);
+        return;
+      }
+      const quiet = 4 * this.timing.publishPeriod;
+      if (!r.promoted && this.masterLooksSane(m) && this.now - r.health.context.sdownSince > quiet && this.now - r.roleReportedTime > quiet) {
+        this.sendReconfigure(r.link, m.addr);
+        this.emit("+convert-to-slave", "notice", this.details(r, m), m);
+      }
+      return;
+    }
+    // 5. A replica following the wrong master.
+    const ft = m.settings.failoverTimeoutMs;
+    if (
+      r.slaveMasterPort !== 0 &&
+      (r.slaveMasterPort !== m.addr.port || (r.slaveMasterHost ?? "").toLowerCase() !== m.addr.host.toLowerCase()) &&
+      m.failover.value === "none" &&
+      this.masterLooksSane(m) &&
+      this.now - r.health.context.sdownSince > ft &&
+      this.now - r.slaveConfChangeTime > ft
+    ) {
+      this.sendReconfigure(r.link, m.addr);
+      this.emit("+fix-slave-config", "notice", this.details(r, m), m);
+    }
+    // 6. Reconfiguration progress.
+    const promoted = this.promotedReplica(m);
+    if (promoted && r.reconf === "sent" && sameAddress({ host: r.slaveMasterHost ?? "", port: r.slaveMasterPort }, promoted.addr)) {
+      r.reconf = "inprog";
+      this.emit("+slave-reconf-inprog", "notice", this.details(r, m), m);
+    }
+    if (r.reconf === "inprog" && r.masterLinkUp) {
+      r.reconf = "done";
+      this.emit("+slave-reconf-done", "notice", this.details(r, m), m);
+    }
+    this.actNow(m);
+  }
+
+  /** §6: entry is a master, reports master, not down, INFO younger than 2 × info period. */
+  private masterLooksSane(m: MasterRecord): boolean {
+    return m.roleReported === "master" && m.health.value !== "sdown" && m.odown.value !== "odown" && m.infoRefresh !== 0 && this.now - m.infoRefresh < 2 * this.timing.infoPeriod;
+  }
+
+  // ---------------------------------------------------------------- hello (§7.2)
+
+  private onHello(via: Address | null, payload: string): void {
+    if (via !== null) {
+      const l = this.links.get(addressKey(via));
+      if (l) l.pcLastActivity = this.now;
+      if (HELLO_CHANNEL_IGNORE_OWN && payload.includes(this.myId)) return;
+    }
+    const hello = decodeHello(payload);
+    if (isHelloRejection(hello)) {
+      this.emit("-hello-rejected", "debug", `#${hello.reason}`);
+      return;
+    }
+    if (hello.sentinelRunId === this.myId) return;
+    const m = this.masters.get(hello.masterName);
+    if (!m) return;
+    const addr = { host: hello.sentinelIp, port: hello.sentinelPort };
+    let peer = m.sentinels.get(hello.sentinelRunId);
+    if (peer && !sameAddress(peer.addr, addr)) {
+      // Known runid at a new address (§7.2 step 3, address switch).
+      this.removeSentinel(m, peer);
+      peer = undefined;
+      const created = this.addSentinel(m, addr, hello.sentinelRunId);
+      this.emit("+sentinel-address-switch", "notice", `${this.details(m, m)} ip ${addr.host} port ${addr.port} for ${hello.sentinelRunId}`, m);
+      let updated = 0;
+      for (const other of this.masters.values()) {
+        const rec = other.sentinels.get(hello.sentinelRunId);
+        if (other === m || !rec || sameAddress(rec.addr, addr)) continue;
+        this.removeSentinel(other, rec);
+        this.addSentinel(other, addr, hello.sentinelRunId);
+        updated++;
+      }
+      if (updated > 0) this.emit("+sentinel-address-update", "notice", `${this.details(created, m)} ${updated} additional matching instances`, m);
+      this.markDirty();
+      peer = created;
+    } else if (!peer) {
+      for (const other of this.masters.values()) {
+        for (const rec of [...other.sentinels.values()]) {
+          if (sameAddress(rec.addr, addr) && rec.runId !== hello.sentinelRunId) {
+            this.emit("+sentinel-invalid-addr", "notice", this.details(rec, other), other);
+            this.removeSentinel(other, rec);
+          }
+        }
+      }
+      peer = this.addSentinel(m, addr, hello.sentinelRunId);
+      this.emit("+sentinel", "notice", this.details(peer, m), m);
+      this.markDirty();
+    }
+    if (hello.currentEpoch > this.epoch) {
+      this.epoch = hello.currentEpoch;
+      this.markDirty();
+      this.emit("+new-epoch", "warning", `${this.epoch}`);
+    }
+    if (hello.masterConfigEpoch > m.configEpoch) {
+      m.configEpoch = hello.masterConfigEpoch;
+      const advertised = { host: hello.masterIp, port: hello.masterPort };
+      const cur = m.addr;
+      if (!sameAddress(advertised, cur)) {
+        this.emit("+config-update-from", "warning", this.details(peer, m), m);
+        this.emit("+switch-master", "warning", `${m.name} ${cur.host} ${cur.port} ${advertised.host} ${advertised.port}`, m);
+        this.resetAndChangeAddress(m, advertised);
+        this.clientReconfig(m, "observer", cur, advertised);
+      }
+    }
+    peer.lastHelloTime = this.now;
+  }
+
+  private addSentinel(m: MasterRecord, addr: Address, runId: string): SentinelRecord {
+    const s = newSentinel(addr, runId, this.linkFor(addr, "sentinel"), this.now);
+    s.health = freshHealth();
+    m.sentinels.set(runId, s);
+    return s;
+  }
+
+  private removeSentinel(m: MasterRecord, s: SentinelRecord): void {
+    m.sentinels.delete(s.runId);
+    this.release(s.link);
+  }
+
+  // ---------------------------------------------------------------- SDOWN / ODOWN (§8, §9)
+
+  private checkSdown(inst: InstanceRecord, m: MasterRecord): void {
+    const l = inst.link;
+    const elapsed = l.actPingTime !== 0 ? this.now - l.actPingTime : linkDisconnected(l) ? this.now - l.lastAvailTime : 0;
+    const facts: HealthFacts = {
+      now: this.now,
+      elapsed,
+      downAfterMs: m.settings.downAfterMs,
+      reportsReplicaSince: inst.kind === "master" && inst.roleReported === "slave" ? inst.roleReportedTime : null,
+      infoPeriod: this.timing.infoPeriod,
+      rebootSince: inst.kind === "master" && inst.reboot ? inst.rebootSince : null,
+      rebootDownAfterMs: m.settings.masterRebootDownAfterMs,
+    };
+    const down = sdownCause(facts) !== null;
+    if (down === (inst.health.value === "sdown")) return; // nothing to decide: skip the machine
+    const [next, actions] = transition(instanceHealthMachine, inst.health, { type: "EVALUATE", facts });
+    inst.health = next;
+    for (const a of actions) {
+      if (a.type !== "announce") continue;
+      const type = (a.params as { type: string }).type;
+      if (type === "-sdown") inst.scriptKillSent = false;
+      this.emit(type, "warning", this.details(inst, m), m);
+    }
+  }
+
+  private checkOdown(m: MasterRecord): void {
+    let agreeing = 1;
+    for (const s of m.sentinels.values()) if (s.masterDown) agreeing++;
+    const facts = { now: this.now, sdown: m.health.value === "sdown", agreeing, quorum: m.settings.quorum };
+    if (isObjectivelyDown(facts) === (m.odown.value === "odown")) return;
+    const [next, actions] = transition(odownMachine, m.odown, { type: "EVALUATE", facts });
+    m.odown = next;
+    for (const a of actions) {
+      if (a.type !== "announce") continue;
+      const type = (a.params as { type: string }).type;
+      const suffix = type === "+odown" ? ` #quorum ${agreeing}/${m.settings.quorum}` : "";
+      this.emit(type, "warning", `${this.details(m, m)}${suffix}`, m);
+    }
+  }
+
+  /** §9.2: ask every peer about an SDOWN master (forced: right after starting a failover). */
+  private askPeers(m: MasterRecord, forced: boolean): void {
+    const inFailover = m.failover.value !== "none";
+    for (const s of m.sentinels.values()) {
+      if (this.now - s.lastMasterDownReplyTime > 5 * this.timing.askPeriod) {
+        s.masterDown = false;
+        s.leader = null;
+      }
+      if (m.health.value !== "sdown" || linkDisconnected(s.link)) continue;
+      if (!forced && this.now - s.lastMasterDownReplyTime < this.timing.askPeriod) continue;
+      if (!forced && this.now - s.lastAskTime < this.timing.askPeriod) continue; // one question in flight per period
+      s.lastAskTime = this.now;
+      s.link.pending++;
+      this.cmd({
+        kind: "ask-master-down",
+        addr: s.addr,
+        master: m.name,
+        args: [m.addr.host, String(m.addr.port), String(this.epoch), inFailover ? this.myId : "*"],
+      });
+    }
+  }
+
+  private onAskReply(addr: Address, masterName: string, reply: unknown): void {
+    const m = this.masters.get(masterName);
+    if (!m) return;
+    const s = [...m.sentinels.values()].find((x) => sameAddress(x.addr, addr));
+    if (!s) return;
+    if (s.link.pending > 0) s.link.pending--;
+    if (!Array.isArray(reply) || reply.length !== 3) return;
+    const [down, leader, leaderEpoch] = reply as unknown[];
+    if (typeof down !== "number" || typeof leader !== "string" || typeof leaderEpoch !== "number") return;
+    s.lastMasterDownReplyTime = this.now;
+    s.masterDown = down === 1;
+    if (leader !== "*") {
+      s.leader = leader;
+      s.leaderEpoch = leaderEpoch;
+    }
+    this.actNow(m);
+  }
+
+  // ---------------------------------------------------------------- election (§10)
+
+  /** §10.2 with events and persistence. */
+  private vote(m: MasterRecord, reqEpoch: number, runId: string): void {
+    const outcome = castVote({ currentEpoch: this.epoch, leader: m.leader, leaderEpoch: m.leaderEpoch }, reqEpoch, runId, this.faults.voteTwicePerEpoch === true);
+    if (outcome.epochRaised) {
+      this.epoch = outcome.state.currentEpoch;
+      this.markDirty();
+      this.emit("+new-epoch", "warning", `${this.epoch}`);
+    }
+    if (outcome.voted) {
+      m.leader = outcome.state.leader;
+      m.leaderEpoch = outcome.state.leaderEpoch;
+      this.markDirty();
+      this.emit("+vote-for-leader", "warning", `${m.leader} ${m.leaderEpoch}`, m);
+      if (m.leader !== this.myId) {
+        // Voting for someone else blocks our own attempt for 2 × failover-timeout (§10.2).
+        this.applyFailover(m, { type: "DEFER", startTime: this.now + this.desync() });
+      }
+    }
+  }
+
+  /** §10.3: are we the elected leader for this failover's epoch? */
+  private electionWon(m: MasterRecord): boolean {
+    const epoch = m.failover.context.failoverEpoch;
+    // Quirk kept from Sentinel: peers' votes are matched against the *current* epoch (§23).
+    const tally = tallyVotes(m.sentinels.values(), this.epoch);
+    this.vote(m, epoch, leadingCandidate(tally) ?? this.myId);
+    if (m.leaderEpoch === epoch && m.leader !== null) tally.set(m.leader, (tally.get(m.leader) ?? 0) + 1);
+    return electedLeader(tally, m.sentinels.size + 1, m.settings.quorum) === this.myId;
+  }
+
+  private desync(): number {
+    return this.prng.int(this.timing.maxDesync);
+  }
+
+  // ---------------------------------------------------------------- failover (§11)
+
+  private maybeStartFailover(m: MasterRecord): boolean {
+    if (m.odown.value !== "odown" || m.failover.value !== "none" || this.now - m.failover.context.startTime < 2 * m.settings.failoverTimeoutMs) {
+      m.startAt = null;
+      return false;
+    }
+    if (this.timing.startJitter > 0) {
+      if (m.startAt === null) {
+        m.startAt = this.now + this.prng.int(this.timing.startJitter + 1);
+        if (m.startAt > this.now) this.cmd({ kind: "wake", at: m.startAt });
+      }
+      if (this.now < m.startAt) return false;
+    }
+    m.startAt = null;
+    this.startFailover(m, false);
+    return true;
+  }
+
+  private startFailover(m: MasterRecord, forced: boolean): void {
+    this.epoch++;
+    this.emit("+new-epoch", "warning", `${this.epoch}`);
+    this.applyFailover(m, { type: "START", now: this.now, epoch: this.epoch, forced, desync: this.desync() });
+  }
+
+  /** Step the failover machine; eager mode keeps stepping while it moves. */
+  private driveFailover(m: MasterRecord): void {
+    for (let i = 0; i < 8 && m.failover.value !== "none" && m.failover.value !== "update_config"; i++) {
+      const before = m.failover.value;
+      if (m.failover.value === "reconf_slaves") this.reconfigureReplicas(m);
+      this.applyFailover(m, { type: "STEP", facts: this.failoverFacts(m) });
+      if (!this.timing.eager || m.failover.value === before) return;
+    }
+  }
+
+  private failoverFacts(m: MasterRecord): FailoverFacts {
+    const state = m.failover.value as FailoverStateName;
+    const promoted = this.promotedReplica(m);
+    let selected: string | null = null;
+    if (state === "select_slave") {
+      const { replicas, ctx } = this.rankingInputs(m, this.now);
+      selected = selectReplica(replicas, ctx)?.key ?? null;
+    }
+    let allReconfigured = true;
+    for (const r of m.replicas.values()) {
+      if (!r.promoted && r.reconf !== "done" && r.health.value !== "sdown") allReconfigured = false;
+    }
+    return {
+      now: this.now,
+      failoverTimeoutMs: m.settings.failoverTimeoutMs,
+      electionTimeoutMs: this.timing.electionTimeout,
+      isLeader: state === "wait_start" ? this.electionWon(m) : false,
+      selected,
+      promotedConnected: promoted !== undefined && !linkDisconnected(promoted.link),
+      promotedUsable: promoted !== undefined && promoted.health.value !== "sdown",
+      allReconfigured,
+    };
+  }
+
+  private applyFailover(m: MasterRecord, event: FailoverEvent): void {
+    const [next, actions] = transition(failoverMachine, m.failover, event);
+    const before = m.failover.context;
+    m.failover = next;
+    for (const a of actions) {
+      switch (a.type) {
+        case "announce": {
+          const { type, subject } = a.params as { type: string; subject: Subject };
+          const about = subject === "promoted" ? (this.promotedReplica(m) ?? m) : m;
+          const level: EventLevel = type === "+failover-state-send-slaveof-noone" || type === "+failover-state-wait-promotion" ? "notice" : "warning";
+          this.emit(type, level, this.details(about, m), m);
+          if (type === "+elected-leader" && this.simulateFailureFlags & 1) this.cmd({ kind: "crash", reason: "crash-after-election" });
+          break;
+        }
+        case "abort": {
+          const r = before.promoted ? m.replicas.get(before.promoted) : undefined;
+          if (r) r.promoted = false;
+          break;
+        }
+        case "sendPromotion": {
+          const r = this.promotedReplica(m);
+          if (r) this.sendReconfigure(r.link, null);
+          break;
+        }
+        case "confirmPromotion":
+          this.confirmPromotion(m);
+          break;
+        case "bestEffortReconfigure":
+          this.bestEffortReconfigure(m);
+          break;
+      }
+    }
+    // Mark the promoted replica once chosen.
+    const chosen = m.failover.context.promoted;
+    if (chosen && before.promoted !== chosen) {
+      const r = m.replicas.get(chosen);
+      if (r) r.promoted = true;
+    }
+  }
+
+  private promotedReplica(m: MasterRecord): ReplicaRecord | undefined {
+    const key = m.failover.context.promoted;
+    return key ? m.replicas.get(key) : undefined;
+  }
+
+  /** §11.5: the promoted replica reports role:master while we wait for it. */
+  private onPromotionObserved(m: MasterRecord): void {
+    this.applyFailover(m, { type: "PROMOTED", now: this.now });
+    if (this.timing.eager) this.driveFailover(m);
+  }
+
+  private confirmPromotion(m: MasterRecord): void {
+    const r = this.promotedReplica(m);
+    if (!r) return;
+    m.configEpoch = m.failover.context.failoverEpoch;
+    this.markDirty();
+    this.emit("+promoted-slave", "warning", this.details(r, m), m);
+    if (this.simulateFailureFlags & 2) this.cmd({ kind: "crash", reason: "crash-after-promotion" });
+    this.emit("+failover-state-reconf-slaves", "warning", this.details(m, m), m);
+    this.clientReconfig(m, "leader", m.addr, r.addr);
+    this.forceHello(m);
+  }
+
+  /** §5.3: make the next tick (or, eager, this very step) send hellos everywhere. */
+  private forceHello(m: MasterRecord): void {
+    const all: InstanceRecord[] = [m, ...m.replicas.values(), ...m.sentinels.values()];
+    for (const inst of all) inst.lastPubTime -= this.timing.publishPeriod + 1;
+    if (this.timing.eager) for (const inst of all) if (!linkDisconnected(inst.link)) this.sendHello(inst, m);
+  }
+
+  /** §11.6: point replicas at the promoted one, `parallel-syncs` at a time. */
+  private reconfigureReplicas(m: MasterRecord): void {
+    const promoted = this.promotedReplica(m);
+    if (!promoted) return;
+    let inProgress = 0;
+    for (const r of m.replicas.values()) if (r.reconf === "sent" || r.reconf === "inprog") inProgress++;
+    for (const r of m.replicas.values()) {
+      if (inProgress >= m.settings.parallelSyncs) break;
+      if (r.promoted || r.reconf === "done") continue;
+      if (r.reconf === "sent" && this.now - r.reconfSentTime > this.timing.slaveReconfTimeout) {
+        this.emit("-slave-reconf-sent-timeout", "notice", this.details(r, m), m);
+        r.reconf = "done";
+        continue;
+      }
+      if (r.reconf !== "none" || linkDisconnected(r.link)) continue;
+      this.sendReconfigure(r.link, promoted.addr);
+      r.reconf = "sent";
+      r.reconfSentTime = this.now;
+      this.emit("+slave-reconf-sent", "notice", this.details(r, m), m);
+      inProgress++;
+    }
+  }
+
+  private bestEffortReconfigure(m: MasterRecord): void {
+    const promoted = this.promotedReplica(m);
+    if (!promoted) return;
+    for (const r of m.replicas.values()) {
+      if (r.promoted || r.reconf === "done" || r.reconf === "sent" || linkDisconnected(r.link)) continue;
+      this.sendReconfigure(r.link, promoted.addr);
+      r.reconf = "sent";
+      this.emit("+slave-reconf-sent-be", "notice", this.details(r, m), m);
+    }
+  }
+
+  /** §11.8: `+switch-master`, then reset-and-change-address to the promoted replica. */
+  private finishSwitch(m: MasterRecord): void {
+    const r = this.promotedReplica(m);
+    const old = m.addr;
+    if (!r) {
+      this.applyFailover(m, { type: "RESET", now: this.now });
+      return;
+    }
+    const to = r.addr;
+    this.emit("+switch-master", "warning", `${m.name} ${old.host} ${old.port} ${to.host} ${to.port}`, m);
+    this.applyFailover(m, { type: "SWITCHED", now: this.now });
+    this.resetAndChangeAddress(m, to);
+  }
+
+  private sendReconfigure(l: Link, target: Address | null): void {
+    l.pending++;
+    this.cmd({ kind: "reconfigure", addr: l.addr, target });
+  }
+
+  private clientReconfig(m: MasterRecord, role: "leader" | "observer", from: Address, to: Address): void {
+    const path = m.settings.clientReconfigScript;
+    if (!path) return;
+    this.cmd({ kind: "run-script", script: "client-reconfig", path, args: [m.name, role, "start", from.host, String(from.port), to.host, String(to.port)] });
+  }
+
+  // ---------------------------------------------------------------- resets (§13)
+
+  private resetMaster(m: MasterRecord, keepSentinels: boolean): void {
+    for (const r of m.replicas.values()) this.release(r.link);
+    m.replicas.clear();
+    if (!keepSentinels) {
+      for (const s of m.sentinels.values()) this.release(s.link);
+      m.sentinels.clear();
+    }
+    this.closeLink(m.link);
+    m.health = freshHealth();
+    [m.odown] = transition(odownMachine, m.odown, { type: "RESET" });
+    this.applyFailover(m, { type: "RESET", now: this.now });
+    m.leader = null;
+    m.reboot = false;
+    m.scriptKillSent = false;
+    m.runId = null;
+    const l = m.link;
+    l.actPingTime = this.now;
+    l.lastAvailTime = this.now;
+    l.lastPongTime = this.now;
+    l.lastPingTime = 0;
+    m.roleReported = "master";
+    m.roleReportedTime = this.now;
+  }
+
+  private resetAndChangeAddress(m: MasterRecord, to: Address): void {
+    const keep: Address[] = [];
+    for (const r of m.replicas.values()) if (!sameAddress(r.addr, to)) keep.push(r.addr);
+    if (!sameAddress(to, m.addr)) keep.push(m.addr);
+    // Keep the connection we already have to the new master (it was a replica link): rebind first.
+    const newLinkRec = this.linkFor(to, "instance");
+    this.resetMaster(m, true);
+    this.release(m.link);
+    m.link = newLinkRec;
+    m.addr = to;
+    m.settings.host = to.host;
+    m.settings.port = to.port;
+    m.link.actPingTime = m.link.cmd === "up" ? 0 : this.now;
+    m.link.lastAvailTime = this.now;
+    for (const addr of keep) {
+      const r = this.addReplica(m, addr);
+      this.emit("+slave", "notice", this.details(r, m), m);
+    }
+    this.markDirty();
+  }
+
+  private addReplica(m: MasterRecord, addr: Address): ReplicaRecord {
+    const r = newReplica(addr, this.linkFor(addr, "instance"), this.now);
+    m.replicas.set(r.name, r);
+    return r;
+  }
+
+  private addMaster(seed: MasterSeed, now: number): MasterRecord {
+    const settings = MasterSettingsSchema.parse(seed.settings);
+    const m = newMaster(settings, this.linkFor({ host: settings.host, port: settings.port }, "instance"), now);
+    m.configEpoch = seed.configEpoch ?? 0;
+    m.leaderEpoch = seed.leaderEpoch ?? 0;
+    if (m.configEpoch > this.epoch) this.epoch = m.configEpoch;
+    this.masters.set(m.name, m);
+    for (const r of seed.knownReplicas ?? []) if (!sameAddress(r, m.addr)) this.addReplica(m, r);
+    for (const s of seed.knownSentinels ?? []) if (s.runId !== this.myId) this.addSentinel(m, { host: s.host, port: s.port }, s.runId);
+    return m;
+  }
+
+  private dropDataLinks(m: MasterRecord): void {
+    this.closeLink(m.link);
+    for (const r of m.replicas.values()) this.closeLink(r.link);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** The address clients should use: the promoted replica from RECONF_SLAVES on (§11.5). */
+  currentAddress(m: MasterRecord): Address {
+    const st = m.failover.value;
+    if (st === "reconf_slaves" || st === "update_config") {
+      const r = this.promotedReplica(m);
+      if (r) return r.addr;
+    }
+    return m.addr;
+  }
+
+  private details(inst: InstanceRecord, m: MasterRecord): string {
+    return instanceDetails(inst, m);
+  }
+
+  private emit(type: string, level: EventLevel, payload: string, m?: MasterRecord): void {
+    this.out.events.push(m ? { type, level, payload, master: m.name } : { type, level, payload });
+    if (m && level === "warning" && m.settings.notificationScript) {
+      this.cmd({ kind: "run-script", script: "notification", path: m.settings.notificationScript, args: [type, payload] });
+    }
+  }
+
+  /** Durable state changed: a `persist` will be placed before any later command of this output. */
+  private markDirty(): void {
+    if (this.persistAt === null) this.persistAt = this.out.commands.length;
+  }
+
+  private cmd(c: EngineCommand): void {
+    this.out.commands.push(c);
+  }
+}
+
+/** Create a sentinel engine (see {@link SentinelEngine}). */
+export function createSentinelEngine(options: SentinelEngineOptions): SentinelEngine {
+  return new SentinelEngine(options);
+}
