@@ -153,6 +153,9 @@ describe("ordering rules (§12)", () => {
     expect(compareReplicas(replica({ runId: "_" }), replica({ runId: "B" }))).toBeLessThan(0);
     expect(compareReplicas(replica({ runId: "ab" }), replica({ runId: "a" }))).toBeGreaterThan(0);
     expect(compareReplicas(replica({ runId: "\u{1F600}" }), replica({ runId: "\uFFFF" }))).toBeGreaterThan(0);
+    expect(compareReplicas(replica({ runId: "B" }), replica({ runId: "_" }))).toBeGreaterThan(0);
+    expect(compareReplicas(replica({ runId: "x\u{1F600}" }), replica({ runId: "X\u{1F600}y" }))).toBeLessThan(0);
+    expect(compareReplicas(replica({ runId: "x\u{1F600}" }), replica({ runId: "X\u{1F600}" }))).toBe(0);
   });
 
   it("3. a null runid sorts after any runid; two nulls are equal", () => {

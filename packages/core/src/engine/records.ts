@@ -1,4 +1,4 @@
-import { type SnapshotFrom, initialTransition } from "xstate";
+import { initialTransition, type SnapshotFrom } from "xstate";
 import { failoverMachine } from "../machines/failover.machine.js";
 import { instanceHealthMachine } from "../machines/instance-health.machine.js";
 import { odownMachine } from "../machines/odown.machine.js";

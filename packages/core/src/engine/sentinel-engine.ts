@@ -1,12 +1,11 @@
 import type { Emitter } from "mitt";
-import { createEmitter } from "../util/emitter.js";
 import { initialTransition, transition } from "xstate";
 import { decodeHello, encodeHello, isHelloRejection } from "../codecs/hello-codec.js";
 import { isInfoRejection, parseInfo } from "../codecs/info-parser.js";
 import type { InfoReport } from "../codecs/info-report.js";
 import { electedLeader, leadingCandidate, tallyVotes } from "../election/leader-tally.js";
 import { castVote } from "../election/vote.js";
-import { type FailoverEvent, type FailoverFacts, type FailoverStateName, type Subject, failoverMachine } from "../machines/failover.machine.js";
+import { type FailoverEvent, type FailoverFacts, type FailoverStateName, failoverMachine, type Subject } from "../machines/failover.machine.js";
 import { type HealthFacts, instanceHealthMachine, sdownCause } from "../machines/instance-health.machine.js";
 import { isObjectivelyDown, odownMachine } from "../machines/odown.machine.js";
 import { tiltMachine } from "../machines/tilt.machine.js";
@@ -15,6 +14,7 @@ import { type GlobalSettings, type GlobalSettingsInput, GlobalSettingsSchema } f
 import { type MasterSettingsInput, MasterSettingsSchema } from "../settings/master-settings.js";
 import { type Timing, type TimingProfile, timingFor } from "../settings/timing.js";
 import { type Address, addressKey, sameAddress } from "../util/address.js";
+import { createEmitter } from "../util/emitter.js";
 import type { Prng } from "../util/prng.js";
 import type { EngineCommand, LinkAuth } from "./commands.js";
 import type { EventLevel, SentinelEvent } from "./events.js";
@@ -23,17 +23,17 @@ import { instanceDetails } from "./instance-details.js";
 import { type EngineOutput, emptyOutput } from "./output.js";
 import type { KnownSentinel, PersistedMaster, PersistedState } from "./persisted-state.js";
 import {
+  freshHealth,
   type InstanceRecord,
   type Link,
-  type MasterRecord,
-  type ReplicaRecord,
-  type SentinelRecord,
-  freshHealth,
   linkDisconnected,
+  type MasterRecord,
   newLink,
   newMaster,
   newReplica,
   newSentinel,
+  type ReplicaRecord,
+  type SentinelRecord,
 } from "./records.js";
 
 /** A master to monitor at start-up, with what a previous run persisted about it. */

@@ -159,20 +159,16 @@ function describeLinkDownLimit(ctx: RankingContext): string {
 
 /** `strcasecmp` in the C locale: fold ASCII letters only, then compare code points (= UTF-8 byte order). */
 function compareAsciiCaseInsensitive(a: string, b: string): number {
-  const x = a;
+  const x = foldAscii(a);
   const y = foldAscii(b);
-  let i = 0;
-  let j = 0;
-  while (i < x.length && j < y.length) {
+  // Both strings advance together: we only step past code points that are equal.
+  for (let i = 0; i < x.length && i < y.length; ) {
     const cx = x.codePointAt(i)!;
-    const cy = y.codePointAt(j)!;
+    const cy = y.codePointAt(i)!;
     if (cx !== cy) return cx < cy ? -1 : 1;
     i += cx > 0xffff ? 2 : 1;
-    j += cy > 0xffff ? 2 : 1;
   }
-  if (i < x.length) return 1; // y is a proper prefix of x
-  if (j < y.length) return -1;
-  return 0;
+  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
 }
 
 function foldAscii(s: string): string {

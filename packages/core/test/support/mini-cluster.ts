@@ -3,6 +3,9 @@
 // this one exists so the core's tests depend on nothing but the core.
 import {
   type Address,
+  addressKey,
+  createPrng,
+  createSentinelEngine,
   type EngineCommand,
   type EngineInput,
   type EngineOutput,
@@ -10,9 +13,6 @@ import {
   type SentinelEngine,
   type SentinelEvent,
   type Timing,
-  addressKey,
-  createPrng,
-  createSentinelEngine,
 } from "../../src/index.js";
 
 export interface FakeRedis {

@@ -1,0 +1,181 @@
+import { type Address, addressKey, type EngineCommand, type EngineInput, type LinkKind } from "@vigil/core";
+import { Redis, type RedisOptions } from "ioredis";
+
+/** The hello channel every sentinel publishes and listens on (§7). */
+export const HELLO_CHANNEL = "__sentinel__:hello";
+
+/** Options for {@link LinkPool}. */
+export interface LinkPoolOptions {
+  /** Where replies and connection changes go, stamped with the current time. */
+  readonly deliver: (input: EngineInput) => void;
+  /** Wall clock (ms). */
+  readonly now: () => number;
+  /** Connect timeout for each link (ms). */
+  readonly connectTimeoutMs?: number;
+  /** Extra ioredis options (TLS, family) applied to every link. */
+  readonly redisOptions?: Partial<RedisOptions>;
+}
+
+interface OpenLink {
+  readonly client: Redis;
+  readonly renames: Readonly<Record<string, string>>;
+  /** Set when we closed it ourselves: the engine already knows, no `link-down`. */
+  closing: boolean;
+}
+
+/**
+ * Carries out the engine's network commands over ioredis: one command connection and one pub/sub
+ * connection per Redis instance, one command connection per peer sentinel. ioredis never reconnects
+ * on its own here (the engine decides when, §2), and never queues offline, so a reply always belongs
+ * to the connection the engine thinks is up.
+ */
+export class LinkPool {
+  private readonly links = new Map<string, OpenLink>();
+
+  constructor(private readonly options: LinkPoolOptions) {}
+
+  /** Execute one network command. Non-network commands are ignored (the caller handles them). */
+  execute(c: EngineCommand): void {
+    switch (c.kind) {
+      case "connect":
+        return this.connect(c);
+      case "disconnect":
+        return this.close(c.addr, c.link);
+      case "ping":
+        return this.send(c.addr, ["PING"], (reply, err) =>
+          this.deliver({ kind: "ping-reply", addr: c.addr, reply: err ?? String(reply) }),
+        );
+      case "info":
+        return this.send(c.addr, ["INFO"], (reply, err) =>
+          this.deliver({ kind: "info-reply", addr: c.addr, text: err === undefined ? String(reply) : null }),
+        );
+      case "publish-hello":
+        return this.send(c.addr, ["PUBLISH", HELLO_CHANNEL, c.payload], (_r, err) =>
+          this.deliver({ kind: "publish-reply", addr: c.addr, ok: err === undefined }),
+        );
+      case "ask-master-down":
+        return this.send(c.addr, ["SENTINEL", "is-master-down-by-addr", ...c.args], (reply, err) =>
+          this.deliver({ kind: "ask-reply", addr: c.addr, master: c.master, reply: err === undefined ? reply : null }),
+        );
+      case "script-kill":
+        return this.send(c.addr, ["SCRIPT", "KILL"], () => {});
+      case "reconfigure":
+        return this.reconfigure(c.addr, c.target);
+      default:
+        return;
+    }
+  }
+
+  /** Close everything (shutdown). */
+  closeAll(): void {
+    for (const [key, l] of this.links) {
+      l.closing = true;
+      l.client.disconnect();
+      this.links.delete(key);
+    }
+  }
+
+  /** Number of open connections (metrics). */
+  size(): number {
+    return this.links.size;
+  }
+
+  private deliver(partial: DistributiveOmit<EngineInput, "now">): void {
+    this.options.deliver({ ...partial, now: this.options.now() } as EngineInput);
+  }
+
+  private key(addr: Address, link: LinkKind): string {
+    return `${link}/${addressKey(addr)}`;
+  }
+
+  private connect(c: Extract<EngineCommand, { kind: "connect" }>): void {
+    const key = this.key(c.addr, c.link);
+    this.links.get(key)?.client.disconnect();
+    const client = new Redis({
+      host: c.addr.host,
+      port: c.addr.port,
+      lazyConnect: true,
+      retryStrategy: () => null,
+      enableReadyCheck: false,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResubscribe: false,
+      connectTimeout: this.options.connectTimeoutMs ?? 1000,
+      ...this.options.redisOptions,
+    });
+    const link: OpenLink = { client, renames: c.renames, closing: false };
+    this.links.set(key, link);
+    client.on("error", () => {}); // surfaced through `close`; ioredis would otherwise log
+    const down = (error: string) => {
+      if (this.links.get(key) !== link) return;
+      this.links.delete(key);
+      if (!link.closing) this.deliver({ kind: "link-down", addr: c.addr, link: c.link, error });
+    };
+    client.once("close", () => down("connection closed"));
+    client
+      .connect()
+      .then(async () => {
+        const name = (cmd: string) => link.renames[cmd.toLowerCase()] ?? cmd;
+        // AUTH and SETNAME replies are ignored like Sentinel's, but an AUTH error on the pub/sub link
+        // makes SUBSCRIBE fail below, which drops the link (the observable `disconnected` cycling, §23).
+        if (c.auth) await client.call(name("AUTH"), ...(c.auth.user ? [c.auth.user, c.auth.pass] : [c.auth.pass])).catch(() => {});
+        await client.call(name("CLIENT"), "SETNAME", c.clientName).catch(() => {});
+        if (c.link === "pubsub") {
+          client.on("message", (_channel: string, payload: string) => this.deliver({ kind: "hello", via: c.addr, payload }));
+          if (name("SUBSCRIBE") !== "SUBSCRIBE") {
+            await client.call(name("SUBSCRIBE"), HELLO_CHANNEL);
+          } else await client.subscribe(HELLO_CHANNEL);
+        }
+        if (this.links.get(key) !== link) return;
+        this.deliver({ kind: "link-up", addr: c.addr, link: c.link, localHost: client.stream?.localAddress ?? undefined });
+      })
+      .catch((e: unknown) => {
+        client.disconnect();
+        down(e instanceof Error ? e.message : String(e));
+      });
+  }
+
+  private close(addr: Address, kind: LinkKind): void {
+    const key = this.key(addr, kind);
+    const l = this.links.get(key);
+    if (!l) return;
+    l.closing = true;
+    this.links.delete(key);
+    l.client.disconnect();
+  }
+
+  /** Send one command on the cmd link, applying rename-command; `err` is the error text. */
+  private send(addr: Address, args: readonly string[], done: (reply: unknown, err?: string) => void): void {
+    const l = this.links.get(this.key(addr, "cmd"));
+    if (!l) return; // link gone: the engine already got (or will get) link-down
+    const [cmd, ...rest] = args as [string, ...string[]];
+    l.client.call(l.renames[cmd.toLowerCase()] ?? cmd, ...rest).then(
+      (reply) => done(reply),
+      (e: unknown) => {
+        if (this.links.get(this.key(addr, "cmd")) !== l) return;
+        done(null, e instanceof Error ? e.message : String(e));
+      },
+    );
+  }
+
+  /** §21.2: MULTI, SLAVEOF, CONFIG REWRITE, CLIENT KILL TYPE normal, CLIENT KILL TYPE pubsub, EXEC. */
+  private reconfigure(addr: Address, target: Address | null): void {
+    const l = this.links.get(this.key(addr, "cmd"));
+    if (!l) return;
+    const n = (cmd: string) => l.renames[cmd.toLowerCase()] ?? cmd;
+    const p = l.client.pipeline();
+    p.call(n("MULTI"));
+    if (target) p.call(n("SLAVEOF"), target.host, String(target.port));
+    else p.call(n("SLAVEOF"), "NO", "ONE");
+    p.call(n("CONFIG"), "REWRITE");
+    p.call(n("CLIENT"), "KILL", "TYPE", "normal");
+    p.call(n("CLIENT"), "KILL", "TYPE", "pubsub");
+    p.call(n("EXEC"));
+    p.exec().then(
+      (results) => this.deliver({ kind: "reconfigure-reply", addr, ok: Array.isArray(results) && results.every(([e]) => !e || String(e).includes("EXECABORT") === false) }),
+      () => this.deliver({ kind: "reconfigure-reply", addr, ok: false }),
+    );
+  }
+}
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;

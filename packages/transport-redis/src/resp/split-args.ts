@@ -1,0 +1,104 @@
+const SPACE = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+const VT = 0x0b;
+const FF = 0x0c;
+const CR = 0x0d;
+const DQUOTE = 0x22;
+const SQUOTE = 0x27;
+const BACKSLASH = 0x5c;
+
+/** C `isspace` in the "C" locale. */
+function isSpace(b: number): boolean {
+  return b === SPACE || b === TAB || b === LF || b === VT || b === FF || b === CR;
+}
+
+function hexValue(b: number): number {
+  if (b >= 0x30 && b <= 0x39) return b - 0x30;
+  if (b >= 0x61 && b <= 0x66) return b - 0x61 + 10;
+  if (b >= 0x41 && b <= 0x46) return b - 0x41 + 10;
+  return -1;
+}
+
+/**
+ * Splits an inline command line into arguments with the rules of Redis's `sdssplitargs`, so that
+ * `redis-cli`-style and telnet input parses identically:
+ * - arguments are separated by blanks (leading `\v`/`\f` are skipped, but only space, tab, CR and
+ *   LF end a bare token);
+ * - `"..."` supports `\xHH`, `\n`, `\r`, `\t`, `\b`, `\a` and `\<any>`; `'...'` supports only `\'`;
+ * - a quote may start mid-token (`ab"cd"` is `abcd`), but a closing quote must be followed by a
+ *   blank or the end of the line.
+ * Returns `undefined` for unbalanced quotes (Redis then answers "unbalanced quotes in request").
+ * The range must not contain NUL: the caller stops at one, as the C string functions do.
+ */
+export function splitInlineArgs(line: Buffer, start = 0, end = line.length): Buffer[] | undefined {
+  const at = (i: number): number => (i < end ? line[i]! : 0);
+  const args: Buffer[] = [];
+  let p = start;
+  for (;;) {
+    while (p < end && isSpace(line[p]!)) p++;
+    if (p >= end) return args;
+    const token: number[] = [];
+    let inDouble = false;
+    let inSingle = false;
+    let done = false;
+    while (!done) {
+      const c = at(p);
+      if (inDouble) {
+        if (c === BACKSLASH && at(p + 1) === 0x78 && hexValue(at(p + 2)) >= 0 && hexValue(at(p + 3)) >= 0) {
+          token.push(hexValue(at(p + 2)) * 16 + hexValue(at(p + 3)));
+          p += 3;
+        } else if (c === BACKSLASH && p + 1 < end) {
+          p++;
+          token.push(unescape(line[p]!));
+        } else if (c === DQUOTE) {
+          if (p + 1 < end && !isSpace(line[p + 1]!)) return undefined;
+          done = true;
+        } else if (p >= end) {
+          return undefined;
+        } else {
+          token.push(c);
+        }
+      } else if (inSingle) {
+        if (c === BACKSLASH && at(p + 1) === SQUOTE) {
+          p++;
+          token.push(SQUOTE);
+        } else if (c === SQUOTE) {
+          if (p + 1 < end && !isSpace(line[p + 1]!)) return undefined;
+          done = true;
+        } else if (p >= end) {
+          return undefined;
+        } else {
+          token.push(c);
+        }
+      } else if (p >= end || c === SPACE || c === LF || c === CR || c === TAB) {
+        done = true;
+      } else if (c === DQUOTE) {
+        inDouble = true;
+      } else if (c === SQUOTE) {
+        inSingle = true;
+      } else {
+        token.push(c);
+      }
+      if (p < end) p++;
+    }
+    args.push(Buffer.from(token));
+  }
+}
+
+function unescape(c: number): number {
+  switch (c) {
+    case 0x6e:
+      return LF; // \n
+    case 0x72:
+      return CR; // \r
+    case 0x74:
+      return TAB; // \t
+    case 0x62:
+      return 0x08; // \b
+    case 0x61:
+      return 0x07; // \a
+    default:
+      return c;
+  }
+}
