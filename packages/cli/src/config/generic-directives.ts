@@ -62,8 +62,9 @@ function octalArg(v: string): { value: number } | { error: string } {
 }
 
 /**
- * Apply a typed generic directive (one whose value Vigil uses). Returns `undefined` when `name` is
- * not typed, an error message when the value is bad. `v` is the single argument.
+ * Apply a typed generic directive (one whose value Vigil uses): `undefined` when applied, Redis's
+ * error message when the value is bad, `"untyped"` when Vigil has no field for `name` (the caller
+ * then keeps the line raw).
  */
 function applyTyped(draft: GenericDraft, name: string, args: readonly string[], fs: GenericFsChecks): string | undefined | "untyped" {
   const v = args[1] ?? "";

@@ -196,11 +196,12 @@ export const failoverMachine = setup({
           {
             guard: "reconfigurationTimedOut",
             target: "update_config",
+            // Sentinel's order (sentinelFailoverDetectEnd): the timeout, the end, then the best-effort SLAVEOFs.
             actions: [
               { type: "announce", params: { type: "+failover-end-for-timeout", subject: "master" } },
-              "bestEffortReconfigure",
               { type: "announce", params: { type: "+failover-end", subject: "master" } },
               "markStateChange",
+              "bestEffortReconfigure",
             ],
           },
           {

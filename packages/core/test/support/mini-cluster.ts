@@ -1,6 +1,10 @@
 // A tiny zero-latency cluster for engine scenario tests: fake Redis nodes that render real-format INFO,
 // and sentinels wired to each other synchronously. The full simulator lives in @vigil/transport-memory;
 // this one exists so the core's tests depend on nothing but the core.
+//
+// Besides real engines it can host "fake peers": sentinel addresses that accept connections and answer
+// IS-MASTER-DOWN-BY-ADDR through a test-supplied handler, so a test can script exactly what the other
+// sentinels say (votes, down_state, silence).
 import {
   type Address,
   addressKey,
@@ -9,8 +13,11 @@ import {
   type EngineCommand,
   type EngineInput,
   type EngineOutput,
+  encodeHello,
+  type MasterSettingsInput,
   type PersistedState,
   type SentinelEngine,
+  type SentinelEngineOptions,
   type SentinelEvent,
   type Timing,
 } from "../../src/index.js";
@@ -24,22 +31,76 @@ export interface FakeRedis {
   priority: number;
   offset: number;
   reply: string; // what PING answers when alive
+  /** PING gets no reply at all (the link stays up). */
+  pingHangs: boolean;
+  /** INFO gets no reply at all. */
+  infoHangs: boolean;
+  /** The reconfiguration transaction is acknowledged but has no effect. */
+  ignoresSlaveof: boolean;
+  /** After a SLAVEOF, `master_link_status` stays down until this time (a slow initial sync). */
+  syncedAt: number;
+  /** How long the initial sync takes after a SLAVEOF <host> <port>. */
+  syncDelayMs: number;
+  /** Overrides `master_link_down_since_seconds` in INFO (a replica whose link has been down long). */
+  linkDownSinceSeconds: number | null;
+}
+
+/** One command or event, stamped with the cluster time it was produced at. */
+export interface Stamped<T> {
+  at: number;
+  value: T;
 }
 
 export interface SentinelNode {
   addr: Address;
   engine: SentinelEngine;
+  /** What the engine was created with (to build an identical twin, e.g. for replay: use a fresh prng). */
+  options: SentinelEngineOptions;
+  /** Seed of the engine's prng. */
+  prngSeed: number;
   events: SentinelEvent[];
+  /** Every event with its time. */
+  timeline: Stamped<SentinelEvent>[];
+  /** Every command with its time. */
+  commands: Stamped<EngineCommand>[];
+  /** Every output in order (for byte-for-byte comparisons). */
+  outputs: EngineOutput[];
   persisted: PersistedState | null;
   alive: boolean;
 }
 
-const hex = (n: number) => n.toString(16).padStart(40, "0").slice(-40);
+/** A scripted sentinel: `onAsk` returns the IS-MASTER-DOWN-BY-ADDR reply, or undefined for silence. */
+export interface FakePeer {
+  addr: Address;
+  runId: string;
+  alive: boolean;
+  onAsk: (args: readonly [string, string, string, string], from: number) => unknown;
+}
+
+export const hexId = (n: number): string => n.toString(16).padStart(40, "0").slice(-40);
+
+export interface MiniClusterOptions {
+  sentinels: number;
+  master: number;
+  replicas: number[];
+  quorum: number;
+  downAfterMs?: number;
+  failoverTimeoutMs?: number;
+  /** Extra per-master settings for every sentinel (parallelSyncs, masterRebootDownAfterMs, ...). */
+  masterSettings?: Partial<MasterSettingsInput>;
+  timing?: Timing | "fast" | "sentinel";
+  seed?: number;
+  /** Start time of the cluster clock. */
+  start?: number;
+}
 
 export class MiniCluster {
-  now = 1_000_000;
+  now: number;
   readonly nodes = new Map<string, FakeRedis>();
   readonly sentinels: SentinelNode[] = [];
+  readonly fakePeers = new Map<string, FakePeer>();
+  /** Called after every engine step of sentinel `i` (invariant checks). */
+  afterStep: ((i: number) => void) | undefined;
   private readonly queue: Array<() => void> = [];
   /** pubsub subscribers per redis node: sentinel index set */
   private readonly subs = new Map<string, Set<number>>();
@@ -48,40 +109,17 @@ export class MiniCluster {
   private seq = 1;
   private wakes: { i: number; at: number }[] = [];
 
-  constructor(
-    opts: {
-      sentinels: number;
-      master: number;
-      replicas: number[];
-      quorum: number;
-      downAfterMs?: number;
-      failoverTimeoutMs?: number;
-      timing?: Timing | "fast" | "sentinel";
-      seed?: number;
-    },
-  ) {
-    const mk = (port: number, role: "master" | "slave", master: Address | null): FakeRedis => ({
-      addr: { host: "127.0.0.1", port },
-      runId: hex(this.seq++ * 7919),
-      role,
-      master,
-      alive: true,
-      priority: 100,
-      offset: 1000,
-      reply: "PONG",
-    });
-    const m = mk(opts.master, "master", null);
-    this.nodes.set(addressKey(m.addr), m);
-    for (const p of opts.replicas) {
-      const r = mk(p, "slave", m.addr);
-      this.nodes.set(addressKey(r.addr), r);
-    }
+  constructor(opts: MiniClusterOptions) {
+    this.now = opts.start ?? 1_000_000;
+    const m = this.addNode(opts.master, "master", null);
+    for (const p of opts.replicas) this.addNode(p, "slave", m.addr);
     for (let i = 0; i < opts.sentinels; i++) {
       const addr = { host: "127.0.0.1", port: 26379 + i };
-      const engine = createSentinelEngine({
-        myId: hex(0xabc000 + i),
+      const prngSeed = (opts.seed ?? 1) * 100 + i;
+      const options: SentinelEngineOptions = {
+        myId: hexId(0xabc000 + i),
         now: this.now,
-        prng: createPrng((opts.seed ?? 1) * 100 + i),
+        prng: createPrng(prngSeed),
         timing: opts.timing ?? "fast",
         global: { port: addr.port },
         masters: [
@@ -93,19 +131,47 @@ export class MiniCluster {
               quorum: opts.quorum,
               downAfterMs: opts.downAfterMs ?? 1000,
               failoverTimeoutMs: opts.failoverTimeoutMs ?? 10000,
+              ...opts.masterSettings,
             },
           },
         ],
-      });
-      const node: SentinelNode = { addr, engine, events: [], persisted: null, alive: true };
+      };
+      const engine = createSentinelEngine(options);
+      const node: SentinelNode = { addr, engine, options, prngSeed, events: [], timeline: [], commands: [], outputs: [], persisted: null, alive: true };
       this.sentinels.push(node);
       this.apply(i, engine.start(this.now));
     }
     this.drain();
   }
 
+  /** Add a fake Redis node (a replica of `master`, or a master when `master` is null). */
+  addNode(port: number, role: "master" | "slave", master: Address | null): FakeRedis {
+    const n: FakeRedis = {
+      addr: { host: "127.0.0.1", port },
+      runId: hexId(this.seq++ * 7919),
+      role,
+      master,
+      alive: true,
+      priority: 100,
+      offset: 1000,
+      reply: "PONG",
+      pingHangs: false,
+      infoHangs: false,
+      ignoresSlaveof: false,
+      syncedAt: 0,
+      syncDelayMs: 0,
+      linkDownSinceSeconds: null,
+    };
+    this.nodes.set(addressKey(n.addr), n);
+    return n;
+  }
+
   node(port: number): FakeRedis {
     return this.nodes.get(`127.0.0.1:${port}`)!;
+  }
+
+  engine(i = 0): SentinelEngine {
+    return this.sentinels[i]!.engine;
   }
 
   /** Render INFO as Redis 7 does (the fields Sentinel reads). */
@@ -119,24 +185,84 @@ export class MiniCluster {
         }
       }
     } else if (n.master) {
-      const up = this.nodes.get(addressKey(n.master))?.alive && this.nodes.get(addressKey(n.master))?.role === "master";
+      const m = this.nodes.get(addressKey(n.master));
+      const up = m?.alive === true && m.role === "master" && this.now >= n.syncedAt;
       lines.push(`master_host:${n.master.host}`, `master_port:${n.master.port}`, `master_link_status:${up ? "up" : "down"}`);
-      if (!up) lines.push("master_link_down_since_seconds:1");
+      if (n.linkDownSinceSeconds !== null) lines.push(`master_link_down_since_seconds:${n.linkDownSinceSeconds}`);
+      else if (!up) lines.push("master_link_down_since_seconds:1");
       lines.push(`slave_repl_offset:${n.offset}`, `slave_priority:${n.priority}`, "replica_announced:1");
     }
     return `${lines.join("\r\n")}\r\n`;
   }
 
-  private input(i: number, input: EngineInput): void {
+  /** Feed one input to sentinel `i` (stamped with the cluster clock) and deliver the consequences. */
+  feed(i: number, input: EngineInput): EngineOutput {
+    const out = this.input(i, input);
+    this.drain();
+    return out;
+  }
+
+  /** Call an API method of sentinel `i`'s engine and carry out its output. */
+  call<T extends { output: EngineOutput }>(i: number, f: (e: SentinelEngine, now: number) => T): T {
+    const r = f(this.sentinels[i]!.engine, this.now);
+    this.apply(i, r.output);
+    this.drain();
+    return r;
+  }
+
+  /** Like {@link call} for API methods that return the output itself. */
+  callOut(i: number, f: (e: SentinelEngine, now: number) => EngineOutput): EngineOutput {
+    const out = f(this.sentinels[i]!.engine, this.now);
+    this.apply(i, out);
+    this.drain();
+    return out;
+  }
+
+  /**
+   * Make sentinel `i` learn a scripted peer: a hello published to its API (§17.3). The peer accepts
+   * connections; `onAsk` scripts its IS-MASTER-DOWN-BY-ADDR replies.
+   */
+  addFakePeer(i: number, n: number, onAsk: FakePeer["onAsk"]): FakePeer {
+    const peer: FakePeer = { addr: { host: "127.0.0.1", port: 27000 + n }, runId: hexId(0xfee000 + n), alive: true, onAsk };
+    this.fakePeers.set(addressKey(peer.addr), peer);
+    this.helloFrom(i, peer, 0, 0);
+    return peer;
+  }
+
+  /** Deliver a hello from `peer` about mymaster to sentinel `i`. */
+  helloFrom(i: number, peer: { addr: Address; runId: string }, currentEpoch: number, configEpoch: number, masterAddr?: Address): void {
+    const m = masterAddr ?? this.engine(i).masterRecord("mymaster")!.addr;
+    const payload = encodeHello({
+      sentinelIp: peer.addr.host,
+      sentinelPort: peer.addr.port,
+      sentinelRunId: peer.runId,
+      currentEpoch,
+      masterName: "mymaster",
+      masterIp: m.host,
+      masterPort: m.port,
+      masterConfigEpoch: configEpoch,
+    });
+    this.feed(i, { kind: "hello", now: this.now, via: null, payload });
+  }
+
+  private input(i: number, input: EngineInput): EngineOutput {
     const s = this.sentinels[i]!;
-    if (!s.alive) return;
-    this.apply(i, s.engine.step(input));
+    if (!s.alive) return { commands: [], events: [] };
+    const out = s.engine.step(input);
+    this.apply(i, out);
+    return out;
   }
 
   private apply(i: number, out: EngineOutput): void {
     const s = this.sentinels[i]!;
+    s.outputs.push(out);
     s.events.push(...out.events);
-    for (const c of out.commands) this.exec(i, c);
+    for (const e of out.events) s.timeline.push({ at: this.now, value: e });
+    for (const c of out.commands) {
+      s.commands.push({ at: this.now, value: c });
+      this.exec(i, c);
+    }
+    this.afterStep?.(i);
   }
 
   private exec(i: number, c: EngineCommand): void {
@@ -150,9 +276,10 @@ export class MiniCluster {
         const key = addressKey(c.addr);
         const node = this.nodes.get(key);
         const peer = this.sentinels.find((x) => addressKey(x.addr) === key);
-        const ok = node ? node.alive : peer ? peer.alive : false;
+        const fake = this.fakePeers.get(key);
+        const ok = node ? node.alive : peer ? peer.alive : fake ? fake.alive : false;
         later(() => {
-          if (!ok) return this.input(i, { kind: "link-down", now: this.now, addr: c.addr, link: c.link, error: "Connection refused" });
+          if (!ok) return void this.input(i, { kind: "link-down", now: this.now, addr: c.addr, link: c.link, error: "Connection refused" });
           if (c.link === "pubsub") {
             if (!this.subs.has(key)) this.subs.set(key, new Set());
             this.subs.get(key)!.add(i);
@@ -169,13 +296,17 @@ export class MiniCluster {
       }
       case "ping": {
         const n = this.nodes.get(addressKey(c.addr));
-        if (n && !n.alive) return; // no reply: the link drop was reported at kill time
+        if (n && (!n.alive || n.pingHangs)) return; // no reply: the link drop was reported at kill time
+        const fake = this.fakePeers.get(addressKey(c.addr));
+        if (fake && !fake.alive) return;
+        const peer = this.sentinels.find((x) => addressKey(x.addr) === addressKey(c.addr));
+        if (peer && !peer.alive) return;
         later(() => this.input(i, { kind: "ping-reply", now: this.now, addr: c.addr, reply: n ? n.reply : "PONG" }));
         return;
       }
       case "info": {
         const n = this.nodes.get(addressKey(c.addr));
-        if (!n || !n.alive) return;
+        if (!n?.alive || n.infoHangs) return;
         later(() => this.input(i, { kind: "info-reply", now: this.now, addr: c.addr, text: this.info(n) }));
         return;
       }
@@ -193,6 +324,15 @@ export class MiniCluster {
         return;
       }
       case "ask-master-down": {
+        const fake = this.fakePeers.get(addressKey(c.addr));
+        if (fake) {
+          if (!fake.alive) return;
+          later(() => {
+            const reply = fake.onAsk(c.args, i);
+            if (reply !== undefined) this.input(i, { kind: "ask-reply", now: this.now, addr: c.addr, master: c.master, reply });
+          });
+          return;
+        }
         const j = this.sentinels.findIndex((x) => addressKey(x.addr) === addressKey(c.addr));
         if (j < 0 || !this.sentinels[j]!.alive) return;
         later(() => {
@@ -206,14 +346,17 @@ export class MiniCluster {
       case "reconfigure": {
         const key = addressKey(c.addr);
         const n = this.nodes.get(key);
-        if (!n || !n.alive) return;
+        if (!n?.alive) return;
         later(() => {
-          n.role = c.target ? "slave" : "master";
-          n.master = c.target;
-          // CLIENT KILL TYPE pubsub: every sentinel's pubsub link to n drops.
-          for (const j of [...(this.subs.get(key) ?? [])]) {
-            this.subs.get(key)!.delete(j);
-            this.input(j, { kind: "link-down", now: this.now, addr: c.addr, link: "pubsub", error: "killed" });
+          if (!n.ignoresSlaveof) {
+            n.role = c.target ? "slave" : "master";
+            n.master = c.target;
+            n.syncedAt = this.now + (c.target ? n.syncDelayMs : 0);
+            // CLIENT KILL TYPE pubsub: every sentinel's pubsub link to n drops.
+            for (const j of [...(this.subs.get(key) ?? [])]) {
+              this.subs.get(key)!.delete(j);
+              this.input(j, { kind: "link-down", now: this.now, addr: c.addr, link: "pubsub", error: "killed" });
+            }
           }
           this.input(i, { kind: "reconfigure-reply", now: this.now, addr: c.addr, ok: true });
         });
@@ -265,7 +408,7 @@ export class MiniCluster {
     const n = this.node(port);
     n.alive = false;
     const key = addressKey(n.addr);
-    this.sentinels.forEach((s, i) => {
+    this.sentinels.forEach((_s, i) => {
       if (this.cmdLinks.delete(`${i}/${key}`)) this.input(i, { kind: "link-down", now: this.now, addr: n.addr, link: "cmd", error: "reset" });
       if (this.subs.get(key)?.delete(i)) this.input(i, { kind: "link-down", now: this.now, addr: n.addr, link: "pubsub", error: "reset" });
     });
@@ -285,5 +428,30 @@ export class MiniCluster {
 
   eventTypes(i: number): string[] {
     return this.sentinels[i]!.events.map((e) => e.type);
+  }
+
+  /** Events of sentinel `i` with this type. */
+  eventsOf(i: number, type: string): Stamped<SentinelEvent>[] {
+    return this.sentinels[i]!.timeline.filter((e) => e.value.type === type);
+  }
+
+  /** Time of the first event of this type at sentinel `i`, or -1. */
+  firstAt(i: number, type: string): number {
+    return this.eventsOf(i, type)[0]?.at ?? -1;
+  }
+
+  /** Commands of sentinel `i` with this kind. */
+  commandsOf<K extends EngineCommand["kind"]>(i: number, kind: K): Stamped<Extract<EngineCommand, { kind: K }>>[] {
+    return this.sentinels[i]!.commands.filter((c): c is Stamped<Extract<EngineCommand, { kind: K }>> => c.value.kind === kind);
+  }
+
+  /** Has sentinel `i` produced an event of this type? */
+  saw(i: number, type: string): boolean {
+    return this.sentinels[i]!.events.some((e) => e.type === type);
+  }
+
+  /** The failover state of mymaster at sentinel `i`. */
+  state(i = 0): string {
+    return this.engine(i).view().masters[0]!.failoverState;
   }
 }

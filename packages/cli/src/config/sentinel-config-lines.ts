@@ -1,0 +1,93 @@
+import { MASTER_DEFAULTS, type PersistedState } from "@vigil/core";
+import { formatLine, reprArg } from "./tokenize.js";
+
+/**
+ * One line the rewrite wants in the file. `key` is the slot it may reuse (`sentinel monitor`, ...);
+ * `force` = write it even when the old file has no line with that key (Redis's `force` flag).
+ */
+export interface RewriteLine {
+  readonly key: string;
+  readonly text: string;
+  readonly force: boolean;
+}
+
+/** The defaults the rewrite compares against (Sentinel's `SENTINEL DEBUG` values at flush time). */
+export interface SentinelLineDefaults {
+  /** Current `default-down-after`: `down-after-milliseconds` equal to it is omitted. */
+  readonly defaultDownAfterMs: number;
+  /** Current `default-failover-timeout`: `failover-timeout` equal to it is omitted. */
+  readonly defaultFailoverTimeoutMs: number;
+}
+
+/** Keys that are always "processed": their old lines go away unless a new value took the slot. */
+const SENTINEL_KEYS = [
+  "sentinel monitor",
+  "sentinel down-after-milliseconds",
+  "sentinel failover-timeout",
+  "sentinel parallel-syncs",
+  "sentinel notification-script",
+  "sentinel client-reconfig-script",
+  "sentinel auth-pass",
+  "sentinel auth-user",
+  "sentinel master-reboot-down-after-period",
+  "sentinel config-epoch",
+  "sentinel leader-epoch",
+  "sentinel known-replica",
+  "sentinel known-sentinel",
+  "sentinel rename-command",
+  "sentinel announce-ip",
+  "sentinel announce-port",
+  "sentinel sentinel-user",
+  "sentinel sentinel-pass",
+] as const;
+
+/**
+ * Sentinel's section of a config rewrite (`rewriteConfigSentinelOption`), in its exact order:
+ * myid, the three global yes/no options (only when non-default or already present), every master
+ * with its non-default options, epochs, known replicas, known sentinels and renames, then
+ * current-epoch and the announce/auth globals. Returns the lines and every key the section owns.
+ */
+export function sentinelConfigLines(state: PersistedState, defaults: SentinelLineDefaults): { lines: RewriteLine[]; processed: readonly string[] } {
+  const lines: RewriteLine[] = [];
+  const add = (sub: string, args: readonly string[], force = true): void => {
+    lines.push({ key: `sentinel ${sub}`, text: formatLine(["sentinel", sub, ...args]), force });
+  };
+  const yesNo = (b: boolean): string => (b ? "yes" : "no");
+  const g = state.global;
+
+  add("myid", [state.myId]);
+  add("deny-scripts-reconfig", [yesNo(g.denyScriptsReconfig)], g.denyScriptsReconfig !== true);
+  // resolve-hostnames must sit early so it is in effect for the monitor lines (pass 1 anyway).
+  add("resolve-hostnames", [yesNo(g.resolveHostnames)], g.resolveHostnames);
+  add("announce-hostnames", [yesNo(g.announceHostnames)], g.announceHostnames);
+
+  for (const m of state.masters) {
+    const s = m.settings;
+    add("monitor", [s.name, s.host, String(s.port), String(s.quorum)]);
+    if (s.downAfterMs !== defaults.defaultDownAfterMs) add("down-after-milliseconds", [s.name, String(s.downAfterMs)]);
+    if (s.failoverTimeoutMs !== defaults.defaultFailoverTimeoutMs) add("failover-timeout", [s.name, String(s.failoverTimeoutMs)]);
+    if (s.parallelSyncs !== MASTER_DEFAULTS.parallelSyncs) add("parallel-syncs", [s.name, String(s.parallelSyncs)]);
+    if (s.notificationScript !== undefined) add("notification-script", [s.name, s.notificationScript]);
+    if (s.clientReconfigScript !== undefined) add("client-reconfig-script", [s.name, s.clientReconfigScript]);
+    if (s.authPass !== undefined) add("auth-pass", [s.name, s.authPass]);
+    if (s.authUser !== undefined) add("auth-user", [s.name, s.authUser]);
+    if (s.masterRebootDownAfterMs !== MASTER_DEFAULTS.masterRebootDownAfterMs) {
+      add("master-reboot-down-after-period", [s.name, String(s.masterRebootDownAfterMs)]);
+    }
+    add("config-epoch", [s.name, String(m.configEpoch)]);
+    add("leader-epoch", [s.name, String(m.leaderEpoch)]);
+    for (const r of m.knownReplicas) add("known-replica", [s.name, r.host, String(r.port)]);
+    for (const p of m.knownSentinels) add("known-sentinel", [s.name, p.host, String(p.port), p.runId]);
+    for (const [command, renamed] of Object.entries(s.renamedCommands)) add("rename-command", [s.name, command, renamed]);
+  }
+
+  add("current-epoch", [String(state.currentEpoch)]);
+  if (g.announceIp !== undefined) {
+    // Redis always writes announce-ip through sdscatrepr, i.e. quoted.
+    lines.push({ key: "sentinel announce-ip", text: `sentinel announce-ip ${reprArg(g.announceIp)}`, force: true });
+  }
+  if (g.announcePort !== 0) add("announce-port", [String(g.announcePort)]);
+  if (g.sentinelUser !== undefined) add("sentinel-user", [g.sentinelUser]);
+  if (g.sentinelPass !== undefined) add("sentinel-pass", [g.sentinelPass]);
+  return { lines, processed: SENTINEL_KEYS };
+}

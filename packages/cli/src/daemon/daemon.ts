@@ -1,0 +1,180 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { createPrng, createSentinelEngine, type PersistedState, type SentinelEvent, type TimingProfile } from "@vigil/core";
+import { createRespServer, createSentinelApi, type RespServer, SentinelRuntime } from "@vigil/transport-redis";
+import { checkWritable, isExecutable, writeFileAtomicSync } from "../config/atomic-write.js";
+import { formatConfigError } from "../config/config-error.js";
+import { type LoadedConfig, loadConfig } from "../config/load-config.js";
+import { rewriteConfig } from "../config/rewrite-config.js";
+import { createLogger, type Logger } from "../log/logger.js";
+import { ScriptRunner } from "../scripts/script-runner.js";
+
+/** What `vigil <config> [--directive value ...]` was asked to do. */
+export interface DaemonArgs {
+  readonly configPath: string;
+  /** Command-line directive groups, e.g. `[["port", "26380"]]`. */
+  readonly overrides: readonly (readonly string[])[];
+  /** `--log-format json` (also `vigil-log-format` in the file). */
+  readonly logFormat?: "text" | "json";
+}
+
+/** A running daemon. */
+export interface Daemon {
+  readonly runtime: SentinelRuntime;
+  readonly server: RespServer;
+  readonly port: number;
+  readonly config: LoadedConfig;
+  /** Flush config, close listeners and links. */
+  stop(): Promise<void>;
+}
+
+/** Startup failure with the message to print and the exit code (Sentinel exits 1). */
+export interface DaemonError {
+  readonly message: string;
+  readonly exitCode: number;
+}
+
+/**
+ * Load the config like `redis-sentinel` (mandatory, writable, three passes), then run the engine
+ * against real Redis, serve the Sentinel API, and persist by rewriting the same file atomically.
+ */
+export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonError> {
+  const path = resolve(args.configPath);
+  if (!existsSync(path)) return { message: "Sentinel needs config file on disk to save state. Exiting...", exitCode: 1 };
+  const writable = checkWritable(path);
+  if (!writable.ok) return { message: writable.message, exitCode: 1 };
+  let fileText = readFileSync(path, "utf8");
+  const loaded = loadConfig(fileText, path, args.overrides, { isExecutable });
+  if (!loaded.ok) return { message: formatConfigError(loaded.error), exitCode: 1 };
+  const config = loaded.config;
+  const g = config.generic;
+  if (g.dir) {
+    try {
+      process.chdir(g.dir);
+    } catch (e) {
+      return { message: `Can't chdir to '${g.dir}': ${(e as Error).message}`, exitCode: 1 };
+    }
+  }
+
+  const logFormat = args.logFormat ?? (config.vigil["log-format"] as "text" | "json" | undefined) ?? "text";
+  let loglevel = g.loglevel;
+  const logger: Logger = createLogger({ format: logFormat, file: g.logfile, level: () => loglevel, pid: process.pid });
+
+  const myId = config.myId ?? randomBytes(20).toString("hex");
+  const timing = (config.vigil.timing as TimingProfile | undefined) ?? "fast";
+  const engine = createSentinelEngine({
+    myId,
+    now: Date.now(),
+    prng: createPrng(randomBytes(4).readUInt32LE(0)),
+    timing,
+    global: { ...config.global, port: g.port, requirePass: g.requirepass, loglevel: g.loglevel },
+    currentEpoch: config.currentEpoch,
+    masters: config.masters,
+  });
+
+  const persist = (state: PersistedState): boolean => {
+    const text = rewriteConfig(fileText, state, { port: g.port }, {
+      defaultDownAfterMs: engine.timing.defaultDownAfter,
+      defaultFailoverTimeoutMs: engine.timing.defaultFailoverTimeout,
+    });
+    if (text === fileText) return true;
+    const r = writeFileAtomicSync(path, text);
+    if (!r.ok) {
+      logger.log("warning", `WARNING: Sentinel was not able to save the new configuration on disk!!!: ${r.message}`);
+      return false;
+    }
+    fileText = text;
+    return true;
+  };
+
+  let server: RespServer | undefined;
+  const publish = (e: SentinelEvent) => {
+    if (e.level !== "debug") server?.publish(e.type, e.payload);
+  };
+  const scripts = new ScriptRunner({
+    timing: () => engine.timing,
+    onEvent: (type, level, payload) => {
+      const e: SentinelEvent = { type, level, payload };
+      logger.log(level, `${type} ${payload}`, { event: type });
+      publish(e);
+    },
+  });
+  const runtime = new SentinelRuntime({
+    engine,
+    tickMs: timing === "fast" ? 20 : 100,
+    persist,
+    onEvent: (e) => {
+      logger.log(e.level, `${e.type} ${e.payload}`, { event: e.type, master: e.master });
+      publish(e);
+    },
+    onScript: (c) => scripts.enqueue(c.path, c.args),
+    onCrash: (reason) => {
+      logger.log("warning", `Simulated failure (${reason}): exiting with status 99`);
+      process.exit(99);
+    },
+  });
+
+  const processInfo = {
+    runId: randomBytes(20).toString("hex"),
+    configFile: path,
+    tcpPort: g.port,
+    startedAt: Date.now(),
+    version: "7.0.15",
+    pid: process.pid,
+    executable: process.argv[1] ?? "vigil",
+  };
+  const api = createSentinelApi({
+    runtime,
+    process: processInfo,
+    stats: () => {
+      const s = server!.stats();
+      return { ...s, totalConnections: s.totalConnectionsReceived, totalCommands: s.totalCommandsProcessed };
+    },
+    pendingScripts: () => scripts.pending(),
+    runningScripts: () => scripts.running(),
+    isExecutable,
+    onLoglevel: (level: typeof loglevel) => {
+      loglevel = level;
+    },
+  });
+  server = createRespServer({
+    handlers: api,
+    auth: { requirePass: g.requirepass, users: g.users.map(userSpecFromRule) },
+    maxClients: g.maxclients,
+    version: "7.0.15",
+    onShutdown: async () => {
+      await stop();
+      process.exit(0);
+    },
+    onError: (error, where) => logger.log("warning", `internal error in ${where}: ${String(error)}`),
+  });
+  const hosts = g.bind === undefined || g.bind.length === 0 ? ["127.0.0.1"] : g.bind.map((h) => h.replace(/^-/, ""));
+  let port: number;
+  try {
+    port = await server.listen({ hosts, port: g.port });
+  } catch (e) {
+    return { message: `Could not create server TCP listening socket ${hosts.join(" ")}:${g.port}: ${(e as Error).message}`, exitCode: 1 };
+  }
+  logger.log("notice", `Sentinel ID is ${myId}`);
+  if (g.pidfile) writeFileSync(g.pidfile, `${process.pid}\n`);
+  runtime.start();
+  if (config.myId === undefined) runtime.apply(engine.flushConfig(Date.now()));
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    persist(engine.persistedState());
+    runtime.stop();
+    scripts.stop();
+    await server?.close();
+  };
+  return { runtime, server, port, config, stop };
+}
+
+/** `user alice on >pw ~* +@all` → the server's user spec (rules applied in ACL SETUSER syntax). */
+function userSpecFromRule(rule: readonly string[]): { name: string; rules: string[] } {
+  const [name, ...rules] = rule;
+  return { name: name ?? "default", rules };
+}

@@ -1,0 +1,188 @@
+// Replica selection (§12) through the engine: each exclusion rule, and the ranking order, change which
+// replica a real failover promotes. The pure function is covered in replica-ranking.test.ts.
+import { describe, expect, it } from "vitest";
+import { type ExclusionReason, exclusionReason } from "../src/index.js";
+import { MiniCluster } from "./support/mini-cluster.js";
+
+const slave = (port: number) => `slave 127.0.0.1:${port} 127.0.0.1 ${port} @ mymaster 127.0.0.1 6379`;
+
+/** One sentinel (quorum 1), replicas 6380 (preferred: priority 1) and 6381; down-after 5 s. */
+function cluster(downAfterMs = 5000): MiniCluster {
+  const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380, 6381], quorum: 1, downAfterMs });
+  c.node(6380).priority = 1;
+  c.run(12000);
+  expect(reason(c, 6380)).toBeNull();
+  expect(reason(c, 6381)).toBeNull();
+  return c;
+}
+
+function reason(c: MiniCluster, port: number): ExclusionReason | null {
+  const e = c.engine();
+  const { replicas, ctx } = e.rankingInputs(e.masterRecord("mymaster")!, c.now);
+  return exclusionReason(replicas.find((r) => r.key === `127.0.0.1:${port}`)!, ctx);
+}
+
+/** SENTINEL FAILOVER and the replica it promotes. */
+function manualFailover(c: MiniCluster): string | undefined {
+  expect(c.call(0, (e, now) => e.failover(now, "mymaster")).result).toBe("ok");
+  c.runUntil(() => c.saw(0, "+selected-slave"), 1000, 10);
+  return c.eventsOf(0, "+selected-slave")[0]?.value.payload;
+}
+
+describe("without exclusions the preferred replica is promoted", () => {
+  it("priority 1 beats priority 100", () => {
+    expect(manualFailover(cluster())).toBe(slave(6380));
+  });
+});
+
+describe("each exclusion rule of §12 moves the promotion to the other replica", () => {
+  it("1. SDOWN", () => {
+    const c = cluster();
+    c.node(6380).pingHangs = true;
+    c.runUntil(() => c.saw(0, "+sdown"), 6000, 10);
+    expect(reason(c, 6380)).toBe("sdown");
+    expect(manualFailover(c)).toBe(slave(6381));
+  });
+
+  it("2. link disconnected (before it could become SDOWN)", () => {
+    const c = cluster();
+    c.kill(6380);
+    expect(reason(c, 6380)).toBe("disconnected");
+    expect(c.saw(0, "+sdown")).toBe(false);
+    expect(manualFailover(c)).toBe(slave(6381));
+  });
+
+  it("3. no acceptable PING reply within 5 × ping-period (link up, not yet SDOWN)", () => {
+    const c = cluster();
+    c.node(6380).pingHangs = true;
+    c.run(400, 10);
+    expect(reason(c, 6380)).toBeNull();
+    c.run(300, 10);
+    expect(reason(c, 6380)).toBe("no-recent-ping-reply");
+    expect(c.saw(0, "+sdown")).toBe(false);
+    expect(manualFailover(c)).toBe(slave(6381));
+  });
+
+  it("4. slave_priority 0 (never promoted, however good otherwise)", () => {
+    const c = cluster();
+    c.node(6380).priority = 0;
+    c.node(6380).offset = 999999;
+    c.run(11000);
+    expect(reason(c, 6380)).toBe("priority-zero");
+    expect(manualFailover(c)).toBe(slave(6381));
+  });
+
+  it("5a. INFO older than 3 × info-period while the master is up", () => {
+    const c = cluster();
+    c.node(6380).infoHangs = true;
+    const last = c.engine().masterRecord("mymaster")!.replicas.get("127.0.0.1:6380")!.infoRefresh;
+    c.run(last + 30000 - c.now); // exactly 3 × info-period old
+    expect(reason(c, 6380)).toBeNull();
+    c.run(100);
+    expect(reason(c, 6380)).toBe("info-too-old");
+    expect(manualFailover(c)).toBe(slave(6381));
+  });
+
+  it("5b. INFO older than 5 × ping-period while the master is SDOWN (automatic failover)", () => {
+    const c = cluster(1000);
+    c.node(6380).infoHangs = true;
+    c.run(2000);
+    c.kill(6379);
+    c.runUntil(() => c.saw(0, "+selected-slave"), 5000, 10);
+    expect(c.eventsOf(0, "+selected-slave")[0]!.value.payload).toBe(slave(6381));
+  });
+
+  it("5c. a replica that never answered INFO is never promoted", () => {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 1, downAfterMs: 5000 });
+    c.node(6380).infoHangs = true;
+    c.run(12000);
+    expect(c.engine().masterRecord("mymaster")!.replicas.get("127.0.0.1:6380")!.infoRefresh).toBe(0);
+    expect(reason(c, 6380)).toBe("info-too-old");
+    expect(c.call(0, (e, now) => e.failover(now, "mymaster")).result).toBe("nogoodslave");
+  });
+
+  it("6. master link down for longer than 10 × down-after (plus the master's SDOWN time)", () => {
+    const c = cluster(1000);
+    c.node(6380).linkDownSinceSeconds = 10; // exactly 10 × down-after: still acceptable
+    c.run(11000);
+    expect(reason(c, 6380)).toBeNull();
+    c.node(6380).linkDownSinceSeconds = 11;
+    c.run(11000);
+    expect(reason(c, 6380)).toBe("master-link-down-too-long");
+    expect(manualFailover(c)).toBe(slave(6381));
+  });
+
+  it("all excluded: the automatic failover aborts with -failover-abort-no-good-slave", () => {
+    const c = cluster(1000);
+    c.node(6380).priority = 0;
+    c.node(6381).linkDownSinceSeconds = 3600;
+    c.run(11000);
+    c.kill(6379);
+    c.runUntil(() => c.saw(0, "-failover-abort-no-good-slave"), 5000, 10);
+    expect(c.saw(0, "+selected-slave")).toBe(false);
+  });
+});
+
+describe("ranking order through the engine", () => {
+  function equalReplicas(): MiniCluster {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380, 6381], quorum: 1, downAfterMs: 5000 });
+    return c;
+  }
+
+  it("lower priority first", () => {
+    const c = equalReplicas();
+    c.node(6381).priority = 50;
+    c.run(12000);
+    expect(manualFailover(c)).toBe(slave(6381));
+  });
+
+  it("then the larger replication offset", () => {
+    const c = equalReplicas();
+    c.node(6381).offset = 2000;
+    c.run(12000);
+    expect(manualFailover(c)).toBe(slave(6381));
+  });
+
+  it("then the smaller run id (case-insensitively)", () => {
+    const c = equalReplicas();
+    c.node(6380).runId = "B".repeat(40);
+    c.node(6381).runId = "a".repeat(40);
+    c.run(12000);
+    expect(manualFailover(c)).toBe(slave(6381));
+  });
+});
+
+describe("eager selection waits for fresh INFO instead of aborting", () => {
+  it("fast profile, quorum 1: the first automatic attempt succeeds although replica INFO was seconds old", () => {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380, 6381], quorum: 1, downAfterMs: 1000 });
+    c.run(12000);
+    c.kill(6379);
+    c.runUntil(() => c.saw(0, "+switch-master") || c.saw(0, "-failover-abort-no-good-slave"), 5000, 10);
+    expect(c.saw(0, "-failover-abort-no-good-slave")).toBe(false);
+    expect(c.saw(0, "+switch-master")).toBe(true);
+    // It waited only for the INFO round trip.
+    expect(c.firstAt(0, "+selected-slave") - c.firstAt(0, "+failover-state-select-slave")).toBeLessThanOrEqual(10);
+  });
+
+  it("but gives up after one INFO-validity window (5 × ping-period) when no INFO comes back", () => {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 1, downAfterMs: 1000 });
+    c.run(12000);
+    c.node(6380).infoHangs = true;
+    c.run(1000);
+    c.kill(6379);
+    c.runUntil(() => c.saw(0, "-failover-abort-no-good-slave"), 5000, 10);
+    const waited = c.firstAt(0, "-failover-abort-no-good-slave") - c.firstAt(0, "+failover-state-select-slave");
+    expect(waited).toBeGreaterThan(500);
+    expect(waited).toBeLessThanOrEqual(510);
+  });
+
+  it("the sentinel profile keeps Sentinel's behaviour: one step per tick, no waiting", () => {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 1, downAfterMs: 1000, timing: "sentinel" });
+    c.run(12000);
+    c.node(6380).infoHangs = true;
+    c.run(6000);
+    c.kill(6379);
+    c.runUntil(() => c.saw(0, "-failover-abort-no-good-slave"), 10000, 100);
+    expect(c.firstAt(0, "-failover-abort-no-good-slave") - c.firstAt(0, "+failover-state-select-slave")).toBe(100);
+  });
+});

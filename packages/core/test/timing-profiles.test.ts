@@ -1,0 +1,138 @@
+// Timing profiles: `sentinel` reproduces Sentinel's periods (§2); `fast` (the default) fails over within
+// a few hundred milliseconds after down-after-milliseconds.
+import { describe, expect, it } from "vitest";
+import { DEBUG_KEYS, FAST_TIMING, SENTINEL_TIMING, timingFor } from "../src/index.js";
+import { MiniCluster, type Stamped } from "./support/mini-cluster.js";
+
+const TICK = 10;
+
+function gaps(times: number[]): number[] {
+  return times.slice(1).map((t, k) => t - times[k]!);
+}
+function at<T extends { addr: { port: number } }>(xs: Stamped<T>[], port: number, from: number): number[] {
+  return xs.filter((x) => x.value.addr.port === port && x.at >= from).map((x) => x.at);
+}
+
+describe("the sentinel profile", () => {
+  it("holds Sentinel's SENTINEL DEBUG defaults (§2) and turns the accelerations off", () => {
+    expect(timingFor("sentinel")).toBe(SENTINEL_TIMING);
+    expect(Object.fromEntries(DEBUG_KEYS.map(([k, f]) => [k, SENTINEL_TIMING[f]]))).toEqual({
+      "INFO-PERIOD": 10000,
+      "PING-PERIOD": 1000,
+      "ASK-PERIOD": 1000,
+      "PUBLISH-PERIOD": 2000,
+      "DEFAULT-DOWN-AFTER": 30000,
+      "DEFAULT-FAILOVER-TIMEOUT": 180000,
+      "TILT-TRIGGER": 2000,
+      "TILT-PERIOD": 30000,
+      "SLAVE-RECONF-TIMEOUT": 10000,
+      "MIN-LINK-RECONNECT-PERIOD": 15000,
+      "ELECTION-TIMEOUT": 10000,
+      "SCRIPT-MAX-RUNTIME": 60000,
+      "SCRIPT-RETRY-DELAY": 30000,
+    });
+    expect([SENTINEL_TIMING.maxDesync, SENTINEL_TIMING.startJitter, SENTINEL_TIMING.fastInfoPeriod, SENTINEL_TIMING.eager]).toEqual([1000, 0, 1000, false]);
+  });
+
+  it("sends INFO every 10 s, PING every 1 s and a hello every 2 s to each instance", () => {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 2, downAfterMs: 30000, timing: "sentinel" });
+    c.run(5000, TICK);
+    const from = c.now;
+    c.run(60000, TICK);
+    for (const port of [6379, 6380]) {
+      const info = gaps(at(c.commandsOf(0, "info"), port, from));
+      expect(info.length).toBeGreaterThanOrEqual(5);
+      for (const g of info) expect(g).toBe(10000 + TICK); // "older than the period": the first tick after it
+      const ping = gaps(at(c.commandsOf(0, "ping"), port, from));
+      expect(ping.length).toBeGreaterThanOrEqual(55);
+      for (const g of ping) expect(g).toBe(1000 + TICK);
+      const hello = gaps(at(c.commandsOf(0, "publish-hello"), port, from));
+      expect(hello.length).toBeGreaterThanOrEqual(25);
+      for (const g of hello) expect(g).toBe(2000 + TICK);
+    }
+  });
+
+  it("polls replicas every second once the master is ODOWN (§2, §23.1), the master itself still every 10 s", () => {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 1, downAfterMs: 5000, timing: "sentinel" });
+    c.run(12000, TICK);
+    c.node(6379).pingHangs = true;
+    c.runUntil(() => c.saw(0, "+odown"), 10000, TICK);
+    const from = c.firstAt(0, "+odown");
+    c.run(5000, TICK);
+    const replica = gaps(at(c.commandsOf(0, "info"), 6380, from));
+    expect(replica.length).toBeGreaterThanOrEqual(3);
+    for (const g of replica) expect(g).toBeLessThanOrEqual(1000 + TICK);
+  });
+
+  it("moves the failover one state per tick (no event-driven shortcuts)", () => {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 1, downAfterMs: 1000, timing: "sentinel" });
+    c.run(12000, 100);
+    c.kill(6379);
+    c.runUntil(() => c.saw(0, "+switch-master"), 20000, 100);
+    const t = (type: string) => c.firstAt(0, type);
+    expect(t("+failover-state-select-slave")).toBe(t("+try-failover")); // self-elected at once (1 voter)
+    expect(t("+selected-slave") - t("+failover-state-select-slave")).toBe(100);
+    expect(t("+failover-state-wait-promotion") - t("+selected-slave")).toBe(100);
+    // No immediate INFO after SLAVEOF NO ONE: the promotion is seen on the next (1 s) INFO of the replica.
+    const infoAtPromotion = c.commandsOf(0, "info").filter((x) => x.value.addr.port === 6380 && x.at === t("+failover-state-wait-promotion"));
+    expect(infoAtPromotion).toEqual([]);
+    expect(t("+promoted-slave") - t("+failover-state-wait-promotion")).toBeGreaterThanOrEqual(100);
+    expect(t("+promoted-slave") - t("+failover-state-wait-promotion")).toBeLessThanOrEqual(1000 + 100);
+  });
+});
+
+describe("the fast profile (default)", () => {
+  it("is the default and keeps Sentinel's safety-relevant values", () => {
+    expect(timingFor("fast")).toBe(FAST_TIMING);
+    for (const k of ["infoPeriod", "tiltTrigger", "tiltPeriod", "electionTimeout", "slaveReconfTimeout", "defaultDownAfter", "defaultFailoverTimeout"] as const) {
+      expect(FAST_TIMING[k]).toBe(SENTINEL_TIMING[k]);
+    }
+    expect(FAST_TIMING.eager).toBe(true);
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [], quorum: 1 });
+    expect(c.engine().timing).toEqual(FAST_TIMING);
+  });
+
+  it("confirms the promotion from an INFO sent right after the SLAVEOF NO ONE reply", () => {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 1, downAfterMs: 1000 });
+    c.run(12000, 100);
+    c.kill(6379);
+    c.runUntil(() => c.saw(0, "+switch-master"), 5000, 100);
+    const sent = c.firstAt(0, "+failover-state-wait-promotion");
+    const cmds = c.sentinels[0]!.commands;
+    const slaveofNoOne = cmds.findIndex((x) => x.value.kind === "reconfigure" && x.value.target === null);
+    const infoAfter = cmds.findIndex((x, k) => k > slaveofNoOne && x.value.kind === "info" && x.value.addr.port === 6380);
+    expect(cmds[slaveofNoOne]!.at).toBe(sent);
+    expect(cmds[infoAfter]!.at).toBe(sent);
+    expect(c.firstAt(0, "+promoted-slave")).toBe(sent);
+    // The switch itself happens after the subtree, on the next tick (§3, §11.8).
+    expect(c.firstAt(0, "+switch-master") - sent).toBeLessThanOrEqual(100);
+  });
+
+  it("PINGs every 100 ms", () => {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 2, downAfterMs: 30000 });
+    c.run(2000, TICK);
+    const from = c.now;
+    c.run(5000, TICK);
+    for (const g of gaps(at(c.commandsOf(0, "ping"), 6379, from))) expect(g).toBe(100 + TICK);
+  });
+
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    it(`fails over within a few hundred ms after down-after (3 sentinels, seed ${seed})`, () => {
+      const downAfter = 1000;
+      const c = new MiniCluster({ sentinels: 3, master: 6379, replicas: [6380, 6381], quorum: 2, downAfterMs: downAfter, seed });
+      c.run(12000, TICK);
+      const t0 = c.now;
+      c.kill(6379);
+      const writable = c.runUntil(() => [6380, 6381].some((p) => c.node(p).role === "master"), 10000, TICK);
+      c.runUntil(() => c.masterAddrs().every((a) => a !== "127.0.0.1:6379"), 10000, TICK);
+      const agreed = c.now - t0;
+      expect(writable).toBeGreaterThan(0);
+      expect(writable).toBeLessThanOrEqual(downAfter + 200);
+      expect(agreed).toBeLessThanOrEqual(downAfter + 300);
+      // One attempt, no abort.
+      const tries = c.sentinels.map((_s, i) => c.eventsOf(i, "+try-failover").length).reduce((a, b) => a + b, 0);
+      expect(tries).toBeLessThanOrEqual(2);
+      expect(c.sentinels.flatMap((_s, i) => c.eventTypes(i)).filter((t) => t.startsWith("-failover-abort"))).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,12 @@
+/** One command argument as the RESP server hands it over: text, or the raw bytes of a bulk string. */
+export type CommandArg = string | Buffer;
+
+/** An argument as text (bytes are read as UTF-8, which round-trips every valid UTF-8 name). */
+export function argText(arg: CommandArg): string {
+  return typeof arg === "string" ? arg : arg.toString("utf8");
+}
+
+/** Every argument as text. */
+export function argvText(argv: readonly CommandArg[]): string[] {
+  return argv.map(argText);
+}

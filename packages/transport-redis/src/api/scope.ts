@@ -1,0 +1,21 @@
+import type { SentinelEngine } from "@vigil/core";
+import type { Reply } from "../resp/reply.js";
+import type { ApiRuntime, SentinelApiContext, SentinelDialect } from "./context.js";
+
+/** What one command invocation sees: the context, the engine, one `now` for the whole reply. */
+export interface ApiScope {
+  readonly ctx: SentinelApiContext;
+  readonly runtime: ApiRuntime;
+  readonly engine: SentinelEngine;
+  /** Wall-clock ms, read once per command (every "ms since" field of one reply uses it). */
+  readonly now: number;
+  readonly dialect: SentinelDialect;
+}
+
+/** A SENTINEL subcommand handler; `argv` is the whole command (`argv[0]` = `SENTINEL`, `argv[1]` = the subcommand). */
+export type SubcommandHandler = (scope: ApiScope, argv: readonly string[]) => Reply;
+
+/** Build the scope of one command. */
+export function scopeOf(ctx: SentinelApiContext): ApiScope {
+  return { ctx, runtime: ctx.runtime, engine: ctx.runtime.engine, now: ctx.runtime.time(), dialect: ctx.dialect ?? "7.0" };
+}

@@ -1,0 +1,49 @@
+import type { Reply } from "../resp/reply.js";
+import { argvText, type CommandArg } from "./command-args.js";
+import type { SentinelApiContext } from "./context.js";
+import { infoCommand } from "./info-command.js";
+import { publishCommand } from "./publish-command.js";
+import { roleCommand } from "./role-command.js";
+import { scopeOf } from "./scope.js";
+import { createSentinelDispatcher, type SentinelSubcommand, sentinelSubcommands } from "./sentinel-command.js";
+
+/**
+ * The Sentinel-specific commands of the daemon's RESP server. Every method takes the whole command
+ * as received — `argv[0]` is the command name as the client typed it (`SENTINEL`, `info`, ...) —
+ * and returns a protocol-independent reply (maps become flat arrays in RESP2). Methods are
+ * synchronous: every engine effect (including a vote's persist) is carried out before they return.
+ */
+export interface SentinelApi {
+  /** `SENTINEL <subcommand> [args...]`, including the arity and unknown-subcommand errors. */
+  sentinel(argv: readonly CommandArg[]): Reply;
+  /** `INFO [section ...]`. */
+  info(argv: readonly CommandArg[]): Reply;
+  /** `ROLE`. */
+  role(argv: readonly CommandArg[]): Reply;
+  /** `PUBLISH __sentinel__:hello <payload>`; other channels are refused. */
+  publish(argv: readonly CommandArg[]): Reply;
+  /** The `SENTINEL` subcommands served (for `COMMAND COUNT|LIST|INFO|DOCS`). */
+  readonly subcommands: readonly SentinelSubcommand[];
+}
+
+/** Build the API over a running (or merely constructed) {@link SentinelApiContext.runtime}. */
+export function createSentinelApi(ctx: SentinelApiContext): SentinelApi {
+  const dialect = ctx.dialect ?? "7.0";
+  const aliases = ctx.primaryAliases ?? true;
+  const dispatch = createSentinelDispatcher(dialect, aliases);
+  return {
+    sentinel: (argv) => dispatch(() => scopeOf(ctx), argvText(argv)),
+    info: (argv) => infoCommand(ctx, argvText(argv)),
+    role: (argv) => roleCommand(ctx, argvText(argv)),
+    publish: (argv) => publishCommand(ctx, argvText(argv)),
+    subcommands: sentinelSubcommands(dialect, aliases),
+  };
+}
+
+export type { CommandArg } from "./command-args.js";
+export type { ApiRuntime, PendingScript, SentinelApiContext, SentinelDialect, SentinelProcessInfo, SentinelServerStats } from "./context.js";
+export { helpReply, SENTINEL_HELP_LINES } from "./help-text.js";
+export { INFO_SECTIONS, type InfoSection } from "./info-command.js";
+export { instanceList, instanceMap } from "./instance-map.js";
+export { HELLO_CHANNEL } from "./publish-command.js";
+export { SENTINEL_ARITY, type SentinelSubcommand, sentinelSubcommands } from "./sentinel-command.js";

@@ -1,0 +1,242 @@
+import { type ErrorReply, error } from "./reply.js";
+import { splitInlineArgs } from "./split-args.js";
+import { parseRedisIntegerBytes } from "./string-to-integer.js";
+
+/** Limits of the request parser; the defaults are Redis's. */
+export interface RequestParserOptions {
+  /**
+   * `proto-max-bulk-len`: a bulk argument announced longer than this is a protocol error.
+   * Default 512 MiB, as in Redis, so the error appears at the same length.
+   */
+  readonly maxBulkLength?: number;
+  /**
+   * `PROTO_INLINE_MAX_SIZE`: an inline line, or a `*`/`$` header, still unterminated after this
+   * many bytes is a protocol error. Default 64 KiB.
+   */
+  readonly maxInlineLength?: number;
+}
+
+/** Redis's default `proto-max-bulk-len`. */
+export const DEFAULT_MAX_BULK_LENGTH = 512 * 1024 * 1024;
+/** Redis's `PROTO_INLINE_MAX_SIZE`. */
+export const DEFAULT_MAX_INLINE_LENGTH = 64 * 1024;
+/** Before authentication Redis refuses more than this many arguments... */
+export const UNAUTHENTICATED_MAX_ARGS = 10;
+/** ...and bulk arguments longer than this. */
+export const UNAUTHENTICATED_MAX_BULK = 16384;
+
+const INT_MAX = 2147483647n;
+const STAR = 0x2a;
+const DOLLAR = 0x24;
+const CR = 0x0d;
+const LF = 0x0a;
+const NUL = 0x00;
+/** Never keep more than this much idle capacity once the buffer is drained. */
+const IDLE_CAPACITY = 16 * 1024;
+
+/** One outcome of {@link RequestParser.next}. */
+export type ParseResult =
+  | { readonly kind: "command"; readonly args: Buffer[] }
+  | { readonly kind: "incomplete" }
+  | {
+      readonly kind: "error";
+      /** The exact Redis reply, e.g. `-ERR Protocol error: invalid bulk length`. */
+      readonly reply: ErrorReply;
+      /** A short reason for logs, as Redis logs it. */
+      readonly reason: string;
+    };
+
+/**
+ * An incremental request parser for one connection. Feed it whatever the socket delivers; pull
+ * complete commands with {@link RequestParser.next}. After an error it stays failed: the caller
+ * must write the error and close the connection, as Redis does.
+ */
+export interface RequestParser {
+  /** Appends bytes from the socket. */
+  feed(chunk: Buffer): void;
+  /**
+   * Returns the next complete command, `incomplete` if more bytes are needed, or a protocol
+   * error. `authRequired` enables Redis's tighter limits for unauthenticated clients; it is a
+   * parameter because a pipelined AUTH changes it between two commands of the same chunk.
+   * Empty commands (blank inline lines, `*0`, `*-1`) are skipped, as Redis skips them.
+   */
+  next(authRequired?: boolean): ParseResult;
+  /** Bytes held for requests not yet returned (Redis's query buffer, roughly). */
+  readonly pendingBytes: number;
+}
+
+/** Creates a parser; see {@link RequestParser}. */
+export function createRequestParser(options: RequestParserOptions = {}): RequestParser {
+  return new Parser(options.maxBulkLength ?? DEFAULT_MAX_BULK_LENGTH, options.maxInlineLength ?? DEFAULT_MAX_INLINE_LENGTH);
+}
+
+type Step = Buffer[] | "incomplete" | Extract<ParseResult, { kind: "error" }>;
+
+const INCOMPLETE: ParseResult = { kind: "incomplete" };
+
+class Parser implements RequestParser {
+  private data: Buffer = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
+  private mode: "none" | "inline" | "multibulk" = "none";
+  private remainingArgs = 0;
+  private bulkLength = -1;
+  private args: Buffer[] = [];
+  private argBytes = 0;
+  /** Where the next scan for a line terminator resumes, so slow senders cost O(n), not O(n²). */
+  private scanFrom = 0;
+  private failure: Extract<ParseResult, { kind: "error" }> | undefined;
+
+  constructor(
+    private readonly maxBulk: number,
+    private readonly maxInline: number,
+  ) {}
+
+  get pendingBytes(): number {
+    return this.end - this.start + this.argBytes;
+  }
+
+  feed(chunk: Buffer): void {
+    if (chunk.length === 0 || this.failure) return;
+    if (this.start === this.end) {
+      this.start = this.end = this.scanFrom = 0;
+      if (this.data.length > IDLE_CAPACITY && chunk.length <= IDLE_CAPACITY) this.data = Buffer.allocUnsafe(IDLE_CAPACITY);
+    }
+    if (this.end + chunk.length > this.data.length) this.grow(chunk.length);
+    chunk.copy(this.data, this.end);
+    this.end += chunk.length;
+  }
+
+  /** Makes room for `extra` bytes: compacts when that suffices, otherwise doubles (amortised O(1)). */
+  private grow(extra: number): void {
+    const live = this.end - this.start;
+    const needed = live + extra;
+    // Compact only when the consumed prefix is at least as large as what we copy, so every byte
+    // is moved a bounded number of times.
+    if (needed <= this.data.length && this.start >= live) {
+      this.data.copyWithin(0, this.start, this.end);
+    } else {
+      const bigger = Buffer.allocUnsafe(Math.max(needed, this.data.length * 2, 1024));
+      this.data.copy(bigger, 0, this.start, this.end);
+      this.data = bigger;
+    }
+    this.scanFrom = Math.max(0, this.scanFrom - this.start);
+    this.start = 0;
+    this.end = live;
+  }
+
+  next(authRequired = false): ParseResult {
+    if (this.failure) return this.failure;
+    for (;;) {
+      if (this.mode === "none") {
+        if (this.start >= this.end) return INCOMPLETE;
+        this.mode = this.data[this.start] === STAR ? "multibulk" : "inline";
+        this.scanFrom = this.start;
+      }
+      const step = this.mode === "inline" ? this.inline() : this.multibulk(authRequired);
+      if (step === "incomplete") return INCOMPLETE;
+      if (!Array.isArray(step)) {
+        this.failure = step;
+        return step;
+      }
+      this.mode = "none";
+      this.args = [];
+      this.argBytes = 0;
+      this.remainingArgs = 0;
+      this.bulkLength = -1;
+      if (step.length > 0) return { kind: "command", args: step };
+    }
+  }
+
+  /**
+   * Finds `byte` from the resume point, but stops at a NUL like C's `strchr` on the query buffer:
+   * Redis cannot see a terminator behind a NUL, so neither do we (the request then waits, and
+   * eventually hits the size limit, exactly as with Redis).
+   */
+  private find(byte: number): number {
+    const from = Math.max(this.scanFrom, this.start);
+    const view = this.data.subarray(from, this.end);
+    const hit = view.indexOf(byte);
+    const nul = view.indexOf(NUL);
+    if (hit < 0 || (nul >= 0 && nul < hit)) {
+      // Nothing to rescan next time unless a NUL blocks the way (then nothing will ever match).
+      this.scanFrom = this.end;
+      return -1;
+    }
+    return from + hit;
+  }
+
+  private inline(): Step {
+    const newline = this.find(LF);
+    if (newline < 0) {
+      if (this.end - this.start > this.maxInline) return fail("Protocol error: too big inline request", "too big inline request");
+      return "incomplete";
+    }
+    let lineEnd = newline;
+    if (newline !== this.start && this.data[newline - 1] === CR) lineEnd--;
+    const args = splitInlineArgs(this.data, this.start, lineEnd);
+    if (!args) return fail("Protocol error: unbalanced quotes in request", "unbalanced quotes in inline request");
+    this.start = newline + 1;
+    return args;
+  }
+
+  private multibulk(authRequired: boolean): Step {
+    if (this.remainingArgs === 0) {
+      const cr = this.find(CR);
+      if (cr < 0) {
+        if (this.end - this.start > this.maxInline) return fail("Protocol error: too big mbulk count string", "too big mbulk count string");
+        return "incomplete";
+      }
+      // Redis only checks that one more byte follows the CR; it never looks at it.
+      if (cr + 2 > this.end) return "incomplete";
+      const count = parseRedisIntegerBytes(this.data, this.start + 1, cr);
+      if (count === undefined || count > INT_MAX) return fail("Protocol error: invalid multibulk length", "invalid mbulk count");
+      if (count > UNAUTHENTICATED_MAX_ARGS && authRequired) {
+        return fail("Protocol error: unauthenticated multibulk length", "unauth mbulk count");
+      }
+      this.start = cr + 2;
+      this.scanFrom = this.start;
+      if (count <= 0n) return [];
+      this.remainingArgs = Number(count);
+    }
+    while (this.remainingArgs > 0) {
+      if (this.bulkLength < 0) {
+        const cr = this.find(CR);
+        if (cr < 0) {
+          if (this.end - this.start > this.maxInline) return fail("Protocol error: too big bulk count string", "too big bulk count string");
+          return "incomplete";
+        }
+        if (cr + 2 > this.end) return "incomplete";
+        const first = this.data[this.start]!;
+        if (first !== DOLLAR) {
+          return fail(`Protocol error: expected '$', got '${String.fromCharCode(first)}'`, "expected $ but got something else");
+        }
+        const length = parseRedisIntegerBytes(this.data, this.start + 1, cr);
+        if (length === undefined || length < 0n || length > BigInt(this.maxBulk)) {
+          return fail("Protocol error: invalid bulk length", "invalid bulk length");
+        }
+        if (length > UNAUTHENTICATED_MAX_BULK && authRequired) {
+          return fail("Protocol error: unauthenticated bulk length", "unauth bulk length");
+        }
+        this.start = cr + 2;
+        this.bulkLength = Number(length);
+      }
+      // Like Redis, the two bytes after the payload are skipped without checking they are CRLF.
+      if (this.end - this.start < this.bulkLength + 2) return "incomplete";
+      const arg = Buffer.allocUnsafe(this.bulkLength);
+      this.data.copy(arg, 0, this.start, this.start + this.bulkLength);
+      this.args.push(arg);
+      this.argBytes += arg.length;
+      this.start += this.bulkLength + 2;
+      this.scanFrom = this.start;
+      this.bulkLength = -1;
+      this.remainingArgs--;
+    }
+    return this.args;
+  }
+}
+
+/** Protocol errors carry raw bytes (the `got 'x'` character), hence the latin1 round trip. */
+function fail(message: string, reason: string): Extract<ParseResult, { kind: "error" }> {
+  return { kind: "error", reply: error(Buffer.from(`ERR ${message}`, "latin1")), reason };
+}

@@ -1,0 +1,134 @@
+import { type AclUser, hashPassword } from "./acl-user.js";
+import { asciiLower, binaryToBytes } from "./byte-string.js";
+
+/** What a rule may refer to, for telling "unknown" from "known but not supported" apart. */
+export interface AclVocabulary {
+  isCommand(name: string): boolean;
+  isCategory(name: string): boolean;
+}
+
+/** Redis's messages for the errno values ACLSetUser reports. */
+const UNKNOWN_NAME = "Unknown command or category name in ACL";
+const SYNTAX = "Syntax error";
+const KEYS_AFTER_ALL =
+  "Adding a pattern after the * pattern (or the 'allkeys' flag) is not valid and does not have any effect. Try 'resetkeys' to start with an empty list of patterns";
+const CHANNELS_AFTER_ALL =
+  "Adding a pattern after the * pattern (or the 'allchannels' flag) is not valid and does not have any effect. Try 'resetchannels' to start with an empty list of channels";
+const NO_SUCH_PASSWORD = "The password you are trying to remove from the user does not exist";
+const BAD_HASH = "The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters";
+const UNSUPPORTED =
+  "this server only supports all-or-nothing command rules (allcommands, +@all, nocommands, -@all)";
+const HEX64 = /^[0-9a-f]{64}$/;
+const KEY_PERMISSION = /^%(?:R|W|RW|WR)~/i;
+
+/**
+ * Applies one ACL SETUSER rule (a byte string) to `u` in place. Returns the error reason (the
+ * text after "Error in ACL SETUSER modifier '...': "), or `undefined` when the rule applied.
+ * Keywords are case-insensitive, as in Redis.
+ */
+export function applyAclRule(u: AclUser, op: string, vocabulary: AclVocabulary): string | undefined {
+  const word = asciiLower(op);
+  switch (word) {
+    case "on":
+      u.enabled = true;
+      return undefined;
+    case "off":
+      u.enabled = false;
+      return undefined;
+    case "nopass":
+      u.nopass = true;
+      u.passwords = [];
+      return undefined;
+    case "resetpass":
+      u.nopass = false;
+      u.passwords = [];
+      return undefined;
+    case "allkeys":
+      return applyAclRule(u, "~*", vocabulary);
+    case "resetkeys":
+      u.allKeys = false;
+      u.keyPatterns = [];
+      return undefined;
+    case "allchannels":
+      return applyAclRule(u, "&*", vocabulary);
+    case "resetchannels":
+      u.allChannels = false;
+      u.channelPatterns = [];
+      return undefined;
+    case "allcommands":
+    case "+@all":
+      u.allCommands = true;
+      return undefined;
+    case "nocommands":
+    case "-@all":
+      u.allCommands = false;
+      return undefined;
+    case "sanitize-payload":
+      u.sanitizePayload = "sanitize";
+      return undefined;
+    case "skip-sanitize-payload":
+      u.sanitizePayload = "skip";
+      return undefined;
+    case "clearselectors":
+      return undefined;
+    case "reset":
+      for (const r of ["resetpass", "resetkeys", "resetchannels", "off", "sanitize-payload", "clearselectors", "-@all"]) {
+        applyAclRule(u, r, vocabulary);
+      }
+      return undefined;
+  }
+  const first = op[0];
+  const rest = op.slice(1);
+  switch (first) {
+    case ">":
+    case "#": {
+      const digest = first === ">" ? hashPassword(binaryToBytes(rest)) : rest;
+      if (first === "#" && !HEX64.test(rest)) return BAD_HASH;
+      if (!u.passwords.includes(digest)) u.passwords.push(digest);
+      u.nopass = false;
+      return undefined;
+    }
+    case "<":
+    case "!": {
+      const digest = first === "<" ? hashPassword(binaryToBytes(rest)) : rest;
+      if (first === "!" && !HEX64.test(rest)) return BAD_HASH;
+      const at = u.passwords.indexOf(digest);
+      if (at < 0) return NO_SUCH_PASSWORD;
+      u.passwords.splice(at, 1);
+      return undefined;
+    }
+    case "~":
+    case "%": {
+      if (first === "%" && !KEY_PERMISSION.test(op)) return SYNTAX;
+      if (u.allKeys) return KEYS_AFTER_ALL;
+      if (op === "~*") {
+        u.allKeys = true;
+        u.keyPatterns = [];
+      } else {
+        const pattern = first === "~" ? rest : op;
+        if (!u.keyPatterns.includes(pattern)) u.keyPatterns.push(pattern);
+      }
+      return undefined;
+    }
+    case "&": {
+      if (u.allChannels) return CHANNELS_AFTER_ALL;
+      if (rest === "*") {
+        u.allChannels = true;
+        u.channelPatterns = [];
+      } else if (!u.channelPatterns.includes(rest)) {
+        u.channelPatterns.push(rest);
+      }
+      return undefined;
+    }
+    case "+":
+    case "-": {
+      const target = asciiLower(rest);
+      const known = target.startsWith("@") ? vocabulary.isCategory(target.slice(1)) : vocabulary.isCommand(target);
+      return known ? UNSUPPORTED : UNKNOWN_NAME;
+    }
+    case "(":
+      return "selectors are not supported by this server";
+    default:
+      return SYNTAX;
+  }
+}

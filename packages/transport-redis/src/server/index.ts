@@ -1,0 +1,18 @@
+/** @packageDocumentation A RESP server that speaks like redis-sentinel, with pluggable Sentinel commands. */
+export { globMatch } from "./glob.js";
+export { createRespServer } from "./resp-server.js";
+export type {
+  AuthOptions,
+  ClientInfo,
+  ClientKillFilter,
+  CommandContext,
+  CommandHandler,
+  DelegatedHandlers,
+  ListenOptions,
+  OutputBufferLimit,
+  RespServer,
+  RespServerOptions,
+  ServerStats,
+  ShutdownRequest,
+  UserSpec,
+} from "./types.js";

@@ -1,0 +1,219 @@
+import net from "node:net";
+import { AclLog } from "./acl-log.js";
+import { type AclStore, createAclStore } from "./acl-store.js";
+import { utf8ToBinary } from "./byte-string.js";
+import { ACL_CATEGORIES } from "./command-table-data.js";
+import { type CommandTable, createSentinelCommandTable } from "./command-table.js";
+import { clientTypeOf } from "./commands/client.js";
+import { Connection } from "./connection.js";
+import { PubSubRegistry } from "./pubsub.js";
+import type { CoreSettings, Counters, PauseState, ServerCore } from "./server-core.js";
+import type {
+  ClientInfo,
+  ClientKillFilter,
+  DelegatedHandlers,
+  ListenOptions,
+  OutputBufferLimit,
+  RespServer,
+  RespServerOptions,
+  ServerStats,
+} from "./types.js";
+
+const MB = 1024 * 1024;
+const DEFAULT_NORMAL_LIMIT: OutputBufferLimit = { hardBytes: 32 * MB, softBytes: 0, softSeconds: 0 };
+const DEFAULT_PUBSUB_LIMIT: OutputBufferLimit = { hardBytes: 32 * MB, softBytes: 8 * MB, softSeconds: 60 };
+const MAX_CLIENTS_REACHED = Buffer.from("-ERR max number of clients reached\r\n");
+
+/**
+ * Creates a RESP2/RESP3 server that speaks like `redis-sentinel`: it answers the generic commands
+ * itself (PING, AUTH, HELLO, CLIENT, COMMAND, ACL, (P)(UN)SUBSCRIBE, SHUTDOWN) with Redis's exact
+ * replies and errors, and hands SENTINEL, INFO, ROLE and PUBLISH to `options.handlers`.
+ * Invalid startup users (bad ACL rules) throw here; nothing throws once serving.
+ */
+export function createRespServer(options: RespServerOptions = {}): RespServer {
+  return new Server(options);
+}
+
+class Server implements ServerCore, RespServer {
+  readonly settings: CoreSettings;
+  readonly table: CommandTable;
+  readonly acl: AclStore;
+  readonly aclLog = new AclLog();
+  readonly pubsub = new PubSubRegistry();
+  readonly handlers: DelegatedHandlers;
+  readonly counters: Counters = {
+    connectionsReceived: 0,
+    commandsProcessed: 0,
+    rejectedConnections: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    errorReplies: 0,
+  };
+  readonly connections = new Map<number, Connection>();
+  private readonly listeners: net.Server[] = [];
+  private readonly startedAt = Date.now();
+  private nextId = 1;
+  private pauseState: PauseState | undefined;
+
+  constructor(readonly options: RespServerOptions) {
+    this.handlers = options.handlers ?? {};
+    this.settings = {
+      version: options.version ?? "7.2.4",
+      maxClients: options.maxClients ?? 10000,
+      maxBulkLength: options.maxBulkLength ?? 512 * MB,
+      queryBufferLimit: options.queryBufferLimit ?? 64 * MB,
+      normalLimit: options.outputBufferLimits?.normal ?? DEFAULT_NORMAL_LIMIT,
+      pubsubLimit: options.outputBufferLimits?.pubsub ?? DEFAULT_PUBSUB_LIMIT,
+      tcpKeepAliveSeconds: options.tcpKeepAliveSeconds ?? 300,
+    };
+    this.table = createSentinelCommandTable();
+    this.acl = createAclStore(options.auth ?? {}, {
+      isCommand: (name) => this.table.lookupFullName(name) !== undefined,
+      isCategory: (name) => ACL_CATEGORIES.includes(name),
+    });
+  }
+
+  async listen({ hosts = ["127.0.0.1"], port }: ListenOptions): Promise<number> {
+    let bound = port;
+    for (const host of hosts) {
+      const listener = net.createServer((socket) => this.accept(socket));
+      await new Promise<void>((resolve, reject) => {
+        listener.once("error", reject);
+        listener.listen(bound, host, () => {
+          listener.off("error", reject);
+          resolve();
+        });
+      }).catch(async (e: unknown) => {
+        await this.closeListeners();
+        throw e;
+      });
+      listener.on("error", (e) => this.report(e, "listener"));
+      this.listeners.push(listener);
+      if (bound === 0) bound = (listener.address() as net.AddressInfo).port;
+    }
+    return bound;
+  }
+
+  async close(): Promise<void> {
+    const closing = this.closeListeners();
+    this.kill({});
+    await closing;
+  }
+
+  publish(channel: string | Buffer, message: string | Buffer): number {
+    return this.pubsub.publish(utf8ToBinary(channel), typeof message === "string" ? Buffer.from(message, "utf8") : message);
+  }
+
+  killClients(filter: ClientKillFilter): number {
+    const user = filter.user === undefined ? undefined : utf8ToBinary(filter.user);
+    return this.kill({ ...filter, user }).killed;
+  }
+
+  clients(): ClientInfo[] {
+    return [...this.connections.values()].map((c) => c.info());
+  }
+
+  stats(): ServerStats {
+    let pubsubClients = 0;
+    let trackingClients = 0;
+    let maxIn = 0;
+    let maxOut = 0;
+    for (const c of this.connections.values()) {
+      if (c.isPubSub()) pubsubClients++;
+      if (c.tracking.on) trackingClients++;
+      maxIn = Math.max(maxIn, c.queryBufferBytes());
+      maxOut = Math.max(maxOut, c.outputBufferBytes());
+    }
+    return {
+      connectedClients: this.connections.size,
+      pubsubClients,
+      maxClients: this.settings.maxClients,
+      blockedClients: 0,
+      trackingClients,
+      totalConnectionsReceived: this.counters.connectionsReceived,
+      totalCommandsProcessed: this.counters.commandsProcessed,
+      rejectedConnections: this.counters.rejectedConnections,
+      totalNetInputBytes: this.counters.netInputBytes,
+      totalNetOutputBytes: this.counters.netOutputBytes,
+      totalErrorReplies: this.counters.errorReplies,
+      pubsubChannels: this.pubsub.channelCount,
+      pubsubPatterns: this.pubsub.patternCount,
+      clientMaxInputBuffer: maxIn,
+      clientMaxOutputBuffer: maxOut,
+      tcpPort: this.addresses()[0]?.port ?? 0,
+      startedAt: this.startedAt,
+    };
+  }
+
+  addresses(): readonly { readonly host: string; readonly port: number }[] {
+    return this.listeners.flatMap((l) => {
+      const a = l.address();
+      return a && typeof a === "object" ? [{ host: a.address, port: a.port }] : [];
+    });
+  }
+
+  pause(): PauseState | undefined {
+    if (this.pauseState && this.pauseState.until <= Date.now()) this.pauseState = undefined;
+    return this.pauseState;
+  }
+
+  setPause(state: PauseState | undefined): void {
+    this.pauseState = state;
+    // Parked clients re-check: they run now if the pause ended, or park again until the new end.
+    for (const c of [...this.connections.values()]) c.wake();
+  }
+
+  kill(filter: ClientKillFilter, self?: Connection): { killed: number; includesSelf: boolean } {
+    let killed = 0;
+    let includesSelf = false;
+    const type = filter.type === "slave" ? "replica" : filter.type;
+    for (const c of [...this.connections.values()]) {
+      if (filter.addr !== undefined && c.addr !== filter.addr) continue;
+      if (filter.laddr !== undefined && c.laddr !== filter.laddr) continue;
+      if (type !== undefined && clientTypeOf(c) !== type) continue;
+      if (filter.id !== undefined && c.id !== filter.id) continue;
+      if (filter.user !== undefined && c.user.name !== filter.user) continue;
+      if (filter.skipId !== undefined && c.id === filter.skipId) continue;
+      killed++;
+      if (c === self) includesSelf = true;
+      else c.destroy();
+    }
+    return { killed, includesSelf };
+  }
+
+  shutdown(): void {
+    void this.close();
+  }
+
+  report(error: unknown, where: string): void {
+    try {
+      this.options.onError?.(error, where);
+    } catch {
+      // A throwing logger must not take the server down.
+    }
+  }
+
+  private accept(socket: net.Socket): void {
+    socket.on("error", () => undefined);
+    if (this.connections.size >= this.settings.maxClients) {
+      this.counters.rejectedConnections++;
+      socket.end(MAX_CLIENTS_REACHED);
+      return;
+    }
+    this.counters.connectionsReceived++;
+    const id = this.nextId++;
+    const conn = new Connection(id, socket, this, (c) => this.forget(c));
+    this.connections.set(id, conn);
+  }
+
+  private forget(c: Connection): void {
+    if (this.connections.get(c.id) !== c) return;
+    this.connections.delete(c.id);
+    this.pubsub.removeAll(c);
+  }
+
+  private closeListeners(): Promise<void> {
+    const all = this.listeners.splice(0);
+    return Promise.all(all.map((l) => new Promise<void>((resolve) => l.close(() => resolve())))).then(() => undefined);
+  }
+}
