@@ -31,6 +31,22 @@ export {
   SentinelEngine,
   type SentinelEngineOptions,
 } from "./engine/sentinel-engine.js";
+export { explainAgreement } from "./explain/explain-agreement.js";
+export { describeSdownCause, explainDown } from "./explain/explain-down.js";
+export { explainElection } from "./explain/explain-election.js";
+export { explainMaster } from "./explain/explain-master.js";
+export { describeRankedBelow, explainPromotion } from "./explain/explain-promotion.js";
+export {
+  type AgreementVerdict,
+  type DownVerdict,
+  type ElectionVerdict,
+  type ExplainSection,
+  type MasterExplanation,
+  type PromotionVerdict,
+  sectionLines,
+  shortId,
+} from "./explain/explanation.js";
+export { type FailoverPlan, planFailover } from "./explain/failover-plan.js";
 export {
   type FailoverContext,
   type FailoverEvent,

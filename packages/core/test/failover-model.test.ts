@@ -89,7 +89,7 @@ function edgeViolations(machine: AnyStateMachine, events: readonly FailoverEvent
   const problems: string[] = [];
   for (const { state, transitions } of Object.values(adj)) {
     const from = (state as Snap).value as FailoverStateName;
-    for (const { event, state: nextState } of Object.values(transitions)) {
+    for (const { event, state: nextState } of Object.values(transitions) as { event: unknown; state: unknown }[]) {
       const e = event as FailoverEvent;
       const to = (nextState as Snap).value as FailoverStateName;
       if (to === "reconf_slaves" && from !== "reconf_slaves" && !(from === "wait_promotion" && e.type === "PROMOTED")) {

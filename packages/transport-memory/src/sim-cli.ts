@@ -18,7 +18,7 @@ const USAGE = `usage: npm run sim -- [--seeds N] [--from S] [--seed S [--trace]]
   --seed S           run only seed S
   --trace            print the full timeline of the run (with --seed)
   --jobs J           worker threads (default 1; use more only on hosts with idle cores)
-  --timing T         engine timing profile: fast (default) or sentinel
+  --timing T         engine timing profile: fast or sentinel (default: drawn, fast 80%)
   --sentinels N      sentinels per run (default: drawn from the seed, 3 or 5)
   --masters N        master groups per run (default: drawn, 1 or 2)
   --replicas N       replicas per master (default: drawn, 1-3)
@@ -161,6 +161,12 @@ async function main(): Promise<number> {
   process.stdout.write(`${summaryLine(s)}\n`);
   return s.violations > 0 ? 1 : 0;
 }
+
+// `npm run sim -- --seed 7 --trace | head` closes our stdout early: that is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 main().then(
   (code) => {

@@ -25,6 +25,7 @@ export {
   type SentinelServerStats,
   type SentinelSubcommand,
   sentinelSubcommands,
+  VIGIL_SENTINEL_SUBCOMMANDS,
 } from "./api/sentinel-api.js";
 export { HELLO_CHANNEL, LinkPool, type LinkPoolOptions } from "./links/link-pool.js";
 export { encodeReply } from "./resp/encoder.js";

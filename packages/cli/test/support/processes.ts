@@ -1,7 +1,7 @@
 // Real processes on loopback for integration tests: redis-server, redis-sentinel and vigil daemons on
 // ports the test picks. Missing binaries fail loudly: CI must never silently skip these tests.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -31,8 +31,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const dirs = new Set<string>();
+
+/** A fresh directory under the OS temp dir; {@link killAll} removes it. */
 export function tempDir(prefix = "vigil-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.add(d);
+  return d;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,7 +60,12 @@ export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 20000, ev
 
 /** Run one command against host:port and return the reply (a fresh short-lived connection). */
 export async function cmd(port: number, ...args: (string | number)[]): Promise<unknown> {
-  const r = new Redis({ port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableReadyCheck: false, connectTimeout: 1000 });
+  return authCmd(port, undefined, ...args);
+}
+
+/** {@link cmd} with a password (AUTH before the command) for servers with `requirepass`. */
+export async function authCmd(port: number, password: string | undefined, ...args: (string | number)[]): Promise<unknown> {
+  const r = new Redis({ port, host: "127.0.0.1", password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableReadyCheck: false, connectTimeout: 1000, commandTimeout: 3000 });
   r.on("error", () => {});
   try {
     await r.connect();
@@ -68,6 +78,8 @@ export async function cmd(port: number, ...args: (string | number)[]): Promise<u
 /** A spawned process with its port and log. */
 export interface Proc {
   readonly port: number;
+  /** `requirepass` of a redis-server started with a password. */
+  readonly password?: string;
   readonly child: ChildProcess;
   readonly dir: string;
   log(): string;
@@ -77,13 +89,14 @@ export interface Proc {
 
 const procs = new Set<Proc>();
 
-function track(port: number, child: ChildProcess, dir: string): Proc {
+function track(port: number, child: ChildProcess, dir: string, password?: string): Proc {
   let out = "";
   child.stdout?.on("data", (d) => (out += d));
   child.stderr?.on("data", (d) => (out += d));
   const exit = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   const p: Proc = {
     port,
+    password,
     child,
     dir,
     log: () => out,
@@ -97,7 +110,7 @@ function track(port: number, child: ChildProcess, dir: string): Proc {
   return p;
 }
 
-/** Kill everything this test file started. */
+/** Kill everything this test file started and remove the temp dirs it made. */
 export async function killAll(): Promise<void> {
   const all = [...procs];
   for (const p of all) {
@@ -105,19 +118,25 @@ export async function killAll(): Promise<void> {
     p.kill("SIGKILL");
   }
   await Promise.all(all.map((p) => p.exited()));
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs.clear();
 }
 
-/** Start redis-server on 127.0.0.1:port (optionally as a replica) and wait for PONG. */
-export async function startRedis(port: number, opts: { replicaOf?: number; extra?: string[] } = {}): Promise<Proc> {
+/**
+ * Start redis-server on 127.0.0.1:port (optionally as a replica; optionally with `requirepass` and
+ * `masterauth` set to `password`) and wait for PONG.
+ */
+export async function startRedis(port: number, opts: { replicaOf?: number; password?: string; extra?: string[] } = {}): Promise<Proc> {
   const bin = requireBinary("redis-server");
   const dir = tempDir("vigil-redis-");
   const conf = join(dir, "redis.conf");
   const lines = [`port ${port}`, "bind 127.0.0.1", 'save ""', "appendonly no", `dir ${dir}`, "protected-mode no", "repl-diskless-sync no", "repl-diskless-sync-delay 0"];
   if (opts.replicaOf) lines.push(`replicaof 127.0.0.1 ${opts.replicaOf}`);
+  if (opts.password) lines.push(`requirepass ${opts.password}`, `masterauth ${opts.password}`);
   writeFileSync(conf, `${lines.join("\n")}\n${(opts.extra ?? []).join("\n")}\n`);
   const child = spawn(bin, [conf], { stdio: ["ignore", "pipe", "pipe"] });
-  const p = track(port, child, dir);
-  await waitFor(async () => (await cmd(port, "PING")) === "PONG", 10000);
+  const p = track(port, child, dir, opts.password);
+  await waitFor(async () => (await authCmd(port, opts.password, "PING")) === "PONG", 10000);
   return p;
 }
 
@@ -125,8 +144,8 @@ export async function startRedis(port: number, opts: { replicaOf?: number; extra
 export async function restartRedis(old: Proc): Promise<Proc> {
   const bin = requireBinary("redis-server");
   const child = spawn(bin, [join(old.dir, "redis.conf")], { stdio: ["ignore", "pipe", "pipe"] });
-  const p = track(old.port, child, old.dir);
-  await waitFor(async () => (await cmd(old.port, "PING")) === "PONG", 10000);
+  const p = track(old.port, child, old.dir, old.password);
+  await waitFor(async () => (await authCmd(old.port, old.password, "PING")) === "PONG", 10000);
   return p;
 }
 
@@ -168,4 +187,151 @@ export function which(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** `n` distinct free ports (all held open together while picking, so no duplicates). */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<import("node:net").Server>((ok, fail) => {
+          const srv = createServer();
+          srv.once("error", fail);
+          srv.listen(0, "127.0.0.1", () => ok(srv));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => {
+    const a = s.address();
+    return typeof a === "object" && a ? a.port : 0;
+  });
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+/** A flat `k v k v ...` reply as a record. */
+export function pairs(flat: unknown): Record<string, string> {
+  const m: Record<string, string> = {};
+  if (!Array.isArray(flat)) return m;
+  for (let i = 0; i + 1 < flat.length; i += 2) m[String(flat[i])] = String(flat[i + 1]);
+  return m;
+}
+
+/** `SENTINEL GET-MASTER-ADDR-BY-NAME` as `ip:port` (null when unknown or unreachable). */
+export async function masterAddr(sentinelPort: number, name = "mymaster"): Promise<string | null> {
+  try {
+    const r = (await cmd(sentinelPort, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", name)) as string[] | null;
+    return r ? `${r[0]}:${r[1]}` : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `ROLE` of a redis-server: `master`, or `slave <ip>:<port>`; null when it does not answer. */
+export async function roleOf(p: Proc): Promise<string | null> {
+  try {
+    const r = (await authCmd(p.port, p.password, "ROLE")) as unknown[];
+    return r[0] === "master" ? "master" : `${String(r[0])} ${String(r[1])}:${String(r[2])}`;
+  } catch {
+    return null;
+  }
+}
+
+/** A replica's `master_link_status` from `INFO replication` (null when it does not answer). */
+export async function linkStatus(p: Proc): Promise<string | null> {
+  try {
+    const info = String(await authCmd(p.port, p.password, "INFO", "replication"));
+    return /master_link_status:(\w+)/.exec(info)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** One master, its replicas and the sentinels (Vigil or redis-sentinel) watching it. */
+export interface Cluster {
+  readonly dir: string;
+  readonly name: string;
+  readonly kind: "vigil" | "redis";
+  readonly password?: string;
+  /** redis-server processes; index 0 is the initial master. Replace entries after a restart. */
+  readonly redis: Proc[];
+  /** Sentinel daemons; `confs[i]` is `sentinels[i]`'s config file. Replace entries after a restart. */
+  readonly sentinels: Proc[];
+  readonly confs: readonly string[];
+  readonly sentinelPorts: readonly number[];
+}
+
+export interface ClusterOptions {
+  readonly replicas?: number;
+  readonly sentinels?: number;
+  readonly kind?: "vigil" | "redis";
+  /** requirepass/masterauth on every redis-server and `sentinel auth-pass` in every sentinel.conf. */
+  readonly password?: string;
+  readonly quorum?: number;
+  readonly downAfter?: number;
+  readonly failoverTimeout?: number;
+  readonly sentinelExtra?: readonly string[];
+  readonly name?: string;
+}
+
+/**
+ * Start a master, `replicas` replicas (synced) and `sentinels` sentinels, and wait until every
+ * sentinel has discovered every replica and every other sentinel.
+ */
+export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
+  const nRep = opts.replicas ?? 2;
+  const nSen = opts.sentinels ?? 3;
+  const kind = opts.kind ?? "vigil";
+  const name = opts.name ?? "mymaster";
+  const ports = await freePorts(1 + nRep + nSen);
+  const redisPorts = ports.slice(0, 1 + nRep);
+  const sentinelPorts = ports.slice(1 + nRep);
+  const master = await startRedis(redisPorts[0]!, { password: opts.password });
+  const replicas = await Promise.all(redisPorts.slice(1).map((p) => startRedis(p, { replicaOf: redisPorts[0]!, password: opts.password })));
+  await waitFor(async () => (await Promise.all(replicas.map(linkStatus))).every((s) => s === "up"), 15000);
+  const dir = tempDir("vigil-cluster-");
+  const extra = [...(opts.password ? [`sentinel auth-pass ${name} ${opts.password}`] : []), ...(opts.sentinelExtra ?? [])];
+  const confs = sentinelPorts.map((p) => sentinelConf(dir, p, redisPorts[0]!, { quorum: opts.quorum, downAfter: opts.downAfter, failoverTimeout: opts.failoverTimeout, extra, name }));
+  const sentinels = await Promise.all(sentinelPorts.map((p, i) => startSentinel(kind, confs[i]!, p)));
+  const cluster: Cluster = { dir, name, kind, password: opts.password, redis: [master, ...replicas], sentinels, confs, sentinelPorts };
+  await waitDiscovered(cluster);
+  return cluster;
+}
+
+/** Wait until every running sentinel of `c` knows all replicas and all other sentinels (not disconnected). */
+export async function waitDiscovered(c: Cluster, timeoutMs = 20000): Promise<void> {
+  await waitFor(
+    async () => {
+      for (const s of c.sentinels) {
+        const reps = (await cmd(s.port, "SENTINEL", "REPLICAS", c.name)) as unknown[];
+        const sens = (await cmd(s.port, "SENTINEL", "SENTINELS", c.name)) as unknown[];
+        if (reps.length !== c.redis.length - 1 || sens.length !== c.sentinels.length - 1) return false;
+        if ([...reps, ...sens].some((r) => /disconnected|s_down/.test(pairs(r).flags ?? ""))) return false;
+      }
+      return true;
+    },
+    timeoutMs,
+    100,
+  );
+}
+
+/** Wait until every running sentinel reports the same master address; returns it as `ip:port`. */
+export async function waitAgreedMaster(c: Cluster, notPort?: number, timeoutMs = 20000): Promise<string> {
+  return waitFor(
+    async () => {
+      const addrs = await Promise.all(c.sentinels.map((s) => masterAddr(s.port, c.name)));
+      const first = addrs[0];
+      if (!first || addrs.some((a) => a !== first)) return null;
+      if (notPort !== undefined && first.endsWith(`:${notPort}`)) return null;
+      return first;
+    },
+    timeoutMs,
+    50,
+  );
+}
+
+/** Run `redis-cli` with the given arguments; returns stdout (throws on a non-zero exit). */
+export function redisCli(...args: string[]): string {
+  return execFileSync(requireBinary("redis-cli"), args, { encoding: "utf8", timeout: 10000, stdio: ["ignore", "pipe", "pipe"] });
 }

@@ -90,8 +90,6 @@ export interface MiniClusterOptions {
   masterSettings?: Partial<MasterSettingsInput>;
   timing?: Timing | "fast" | "sentinel";
   seed?: number;
-  /** Start time of the cluster clock. */
-  start?: number;
 }
 
 export class MiniCluster {
@@ -110,7 +108,7 @@ export class MiniCluster {
   private wakes: { i: number; at: number }[] = [];
 
   constructor(opts: MiniClusterOptions) {
-    this.now = opts.start ?? 1_000_000;
+    this.now = 1_000_000;
     const m = this.addNode(opts.master, "master", null);
     for (const p of opts.replicas) this.addNode(p, "slave", m.addr);
     for (let i = 0; i < opts.sentinels; i++) {
@@ -208,14 +206,6 @@ export class MiniCluster {
     this.apply(i, r.output);
     this.drain();
     return r;
-  }
-
-  /** Like {@link call} for API methods that return the output itself. */
-  callOut(i: number, f: (e: SentinelEngine, now: number) => EngineOutput): EngineOutput {
-    const out = f(this.sentinels[i]!.engine, this.now);
-    this.apply(i, out);
-    this.drain();
-    return out;
   }
 
   /**

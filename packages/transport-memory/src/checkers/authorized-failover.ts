@@ -39,6 +39,7 @@ export class AuthorizedFailoverChecker implements SimObserver {
     return Math.max(this.config.quorumOf(master), Math.floor(this.config.sentinels / 2) + 1);
   }
 
+  /** Record votes and attempt starts; check every `+elected-leader`. */
   onSentinelOutput(o: SentinelObservation): void {
     const forced = forcedAttempt(o);
     if (forced) this.forced.add(forced);
@@ -60,6 +61,7 @@ export class AuthorizedFailoverChecker implements SimObserver {
     }
   }
 
+  /** A promotion must come from an elected (or forced) attempt of that epoch. */
   onPromotion(p: PromotionObservation): void {
     if (p.origin === undefined) {
       this.report({ checker: this.name, time: p.time, message: `${p.node} (${p.master}) promoted by SLAVEOF NO ONE that no sentinel sent` });

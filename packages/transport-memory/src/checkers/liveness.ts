@@ -50,6 +50,7 @@ export class LivenessChecker {
     return now > this.config.healedAt + this.config.boundMs;
   }
 
+  /** Evaluate the condition now; report once if the bound has passed without it. */
   sample(probe: ClusterProbe): void {
     const now = probe.now;
     if (now < this.config.healedAt) return;

@@ -23,6 +23,7 @@ export class MonotonicEpochChecker implements SimObserver {
 
   constructor(private readonly report: ViolationSink) {}
 
+  /** Current epoch after every engine call; config epochs after events that change them. */
   onSentinelOutput(o: SentinelObservation): void {
     const id = o.sentinel.myId;
     const epoch = o.engine.currentEpoch();
@@ -34,6 +35,7 @@ export class MonotonicEpochChecker implements SimObserver {
     if (o.output.events.some((e) => CONFIG_EVENTS.has(e.type))) this.checkConfig(o.sentinel, o.engine.view().masters, o.time);
   }
 
+  /** Persisted epochs, across restarts. */
   onPersist(s: SentinelRef, state: PersistedState, time: number): void {
     const prev = this.persisted.get(s.myId) ?? 0;
     if (state.currentEpoch < prev) {
@@ -42,6 +44,7 @@ export class MonotonicEpochChecker implements SimObserver {
     if (state.currentEpoch > prev) this.persisted.set(s.myId, state.currentEpoch);
   }
 
+  /** A new process may have forgotten unflushed config epochs (§23): start over for it. */
   onSentinelRestart(s: SentinelRef): void {
     for (const k of [...this.config.keys()]) if (k.startsWith(`${s.myId}|`)) this.config.delete(k);
   }

@@ -18,6 +18,7 @@ export class PromotionRankingChecker implements SimObserver {
     private readonly truePriority?: (nodeKey: string) => number | undefined,
   ) {}
 
+  /** Re-rank at every `+selected-slave`. */
   onSentinelOutput(o: SentinelObservation): void {
     for (const e of o.output.events) {
       if (e.type !== "+selected-slave" || e.master === undefined) continue;

@@ -26,6 +26,7 @@ export class ReportedMasterChecker implements SimObserver {
     for (const [group, node] of Object.entries(initialMasters)) this.promoted.set(group, [{ node, epoch: 0 }]);
   }
 
+  /** Register a node that applied `SLAVEOF NO ONE`, with the epoch it was sent in. */
   onPromotion(p: PromotionObservation): void {
     if (p.origin === undefined) return;
     let list = this.promoted.get(p.master);
@@ -36,6 +37,7 @@ export class ReportedMasterChecker implements SimObserver {
     list.push({ node: p.node, epoch: p.origin.epoch });
   }
 
+  /** Check the sentinel right after anything that may change its reported master. */
   onSentinelOutput(o: SentinelObservation): void {
     if (o.output.events.some((e) => SWITCH_EVENTS.has(e.type))) this.check(o.sentinel, o.engine, o.time);
   }

@@ -15,6 +15,7 @@ export class SingleLeaderChecker implements SimObserver {
 
   constructor(private readonly report: ViolationSink) {}
 
+  /** Check every `+elected-leader` against the leaders already seen. */
   onSentinelOutput(o: SentinelObservation): void {
     const forced = forcedAttempt(o);
     if (forced) this.forced.add(forced);

@@ -29,12 +29,15 @@ export interface LostWriteReport {
  *
  * A lost write acknowledged at time t by node N is attributed to the earliest fault that was still
  * active at t or started after it (healedAt ≥ t) and that affected N's host (or the whole
- * deployment): the fault whose window explains why N's history was discarded.
+ * deployment): the fault whose window explains why N's history was discarded. Failing that, to the
+ * last fault that affected N's host before t: its aftermath (a stale master accepting writes until
+ * Sentinel converts it). `none` means no fault ever touched N.
  */
 export class WriteLedger implements SimObserver {
   private readonly acked: WriteObservation[] = [];
   private failures = 0;
 
+  /** Remember acknowledged writes; count the others. */
   onWrite(w: WriteObservation): void {
     if (w.outcome === "ok") this.acked.push(w);
     else this.failures++;
@@ -63,13 +66,24 @@ export class WriteLedger implements SimObserver {
       }
       if (ids.has(w.id)) continue;
       lost++;
-      const host = w.node.slice(0, w.node.lastIndexOf(":"));
-      const cause = faults
-        .filter((f) => f.healedAt >= w.time && (f.hosts.length === 0 || f.hosts.includes(host)))
-        .sort((a, b) => a.at - b.at)[0];
-      const kind = cause?.kind ?? "none";
+      const kind = attribute(w, faults)?.kind ?? "none";
       byFault[kind] = (byFault[kind] ?? 0) + 1;
     }
     return { acknowledged: this.acked.length, lost, byFault, failed: this.failures };
   }
+}
+
+/** The fault a lost write is attributed to (see {@link WriteLedger}). */
+function attribute(w: WriteObservation, faults: readonly FaultWindow[]): FaultWindow | undefined {
+  const host = w.node.slice(0, w.node.lastIndexOf(":"));
+  const touches = (f: FaultWindow): boolean => f.hosts.length === 0 || f.hosts.includes(host);
+  let covering: FaultWindow | undefined;
+  let before: FaultWindow | undefined;
+  for (const f of faults) {
+    if (!touches(f)) continue;
+    if (f.healedAt >= w.time) {
+      if (covering === undefined || f.at < covering.at) covering = f;
+    } else if (before === undefined || f.healedAt > before.healedAt) before = f;
+  }
+  return covering ?? before;
 }

@@ -11,6 +11,7 @@ class Timer implements TimerHandle {
     readonly seq: number,
     readonly fn: () => void,
   ) {}
+  /** Do not run it (it is dropped when it reaches the head of the queue). */
   cancel(): void {
     this.cancelled = true;
   }

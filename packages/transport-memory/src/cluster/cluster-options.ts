@@ -25,6 +25,8 @@ export interface SimClusterOptions {
   readonly parallelSyncs?: number;
   /** `replica-priority` of replica `i` of group `g` (the initial masters too, index 0). Default 100. */
   readonly replicaPriority?: (group: number, index: number) => number;
+  /** `replica-announced` of node `i` of group `g`. Default true. */
+  readonly replicaAnnounced?: (group: number, index: number) => boolean;
   /** `min-replicas-to-write` on every data node. Default 0. */
   readonly minReplicasToWrite?: number;
   /** `min-replicas-max-lag` (s). Default 10. */

@@ -77,6 +77,7 @@ export class SimCluster implements ClusterProbe {
             host: `10.0.${g + 1}.${i + 1}`,
             replicaOf: i === 0 ? null : masterAddr,
             replicaPriority: options.replicaPriority?.(g, i) ?? 100,
+            replicaAnnounced: options.replicaAnnounced?.(g, i) ?? true,
             minReplicasToWrite: options.minReplicasToWrite ?? 0,
             minReplicasMaxLagS: options.minReplicasMaxLagS ?? 10,
             replTimeoutMs: options.replTimeoutMs ?? 5000,
@@ -182,14 +183,23 @@ export class SimCluster implements ClusterProbe {
     if (this.traceSink) this.observe(this.traceObserver());
   }
 
-  /** Trace lines for engine events (all but DEBUG) and failed writes. */
+  /**
+   * Trace lines for engine events (all but DEBUG) and for changes in each writer's fortune: the
+   * first failure of a streak and the first success after one (not every write).
+   */
   private traceObserver(): SimObserver {
+    const last = new Map<string, string>();
     return {
       onSentinelOutput: (o) => {
         for (const e of o.output.events) if (e.level !== "debug") this.trace(`${o.sentinel.name} ${e.type} ${e.payload}`);
       },
       onWrite: (w) => {
-        if (w.outcome !== "ok") this.trace(`client ${w.writer} write ${w.id} to ${w.node}: ${w.outcome}`);
+        const state = `${w.node} ${w.outcome === "ok" ? "ok" : w.outcome}`;
+        if (last.get(w.writer) === state) return;
+        const first = !last.has(w.writer);
+        last.set(w.writer, state);
+        if (first && w.outcome === "ok") return;
+        this.trace(`client ${w.writer} ${w.outcome === "ok" ? "writes acknowledged again" : "write failed"} on ${w.node}${w.outcome === "ok" ? "" : `: ${w.outcome}`} (id ${w.id})`);
       },
     };
   }
@@ -229,6 +239,27 @@ export class SimCluster implements ClusterProbe {
     let met = false;
     this.scheduler.runUntil(this.now + maxMs, () => (met = pred()));
     return met;
+  }
+
+  /**
+   * Advance virtual time until `promise` settles (for Promise-based code under test, e.g.
+   * {@link SimClient.call}): runs `stepMs` at a time and lets pending promise callbacks run between
+   * steps. Rejects if it has not settled after `maxMs` of virtual time.
+   */
+  async settle<T>(promise: Promise<T>, maxMs = 10_000, stepMs = 10): Promise<T> {
+    let done = false;
+    promise.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    const deadline = this.now + maxMs;
+    while (!done && this.now < deadline) {
+      this.run(stepMs);
+      // Let the promise callbacks scheduled by this step run before deciding.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (!done) throw new Error(`not settled after ${maxMs} ms of virtual time`);
+    return promise;
   }
 
   /** Emit a time-stamped trace line (no-op without a trace sink). */
@@ -299,10 +330,12 @@ export class SimCluster implements ClusterProbe {
 
   // ------------------------------------------------------------------ ClusterProbe
 
+  /** Names of the master groups. */
   groupNames(): readonly string[] {
     return this.groups.map((g) => g.name);
   }
 
+  /** Running sentinels with their engines. */
   liveSentinels(): { ref: SentinelHost; engine: NonNullable<SentinelHost["engineOrNull"]> }[] {
     const out: { ref: SentinelHost; engine: NonNullable<SentinelHost["engineOrNull"]> }[] = [];
     for (const s of this.sentinels) {
@@ -312,6 +345,7 @@ export class SimCluster implements ClusterProbe {
     return out;
   }
 
+  /** State of every data node of a group. */
   dataNodes(group: string): DataNodeState[] {
     return this.group(group).nodes.map((n) => ({
       key: n.key,

@@ -49,6 +49,8 @@ export class Network {
   readonly topology = new Topology();
   readonly stats: NetworkStats = { sent: 0, lost: 0, duplicated: 0, reordered: 0, stalls: 0 };
   private readonly listeners = new Map<string, Listener<any>>();
+  /** Hosts with at least one listener: a SYN to any other host gets no answer at all. */
+  private readonly machines = new Set<string>();
   private readonly overrides = new Map<string, LinkProfile>();
   private readonly live = new Set<Connection<any>>();
   private readonly stalledStreams = new Set<Stream<any>>();
@@ -74,6 +76,7 @@ export class Network {
   /** Start listening on `addr`. */
   listen(addr: Address, listener: Listener<any>): void {
     this.listeners.set(addressKey(addr), listener);
+    this.machines.add(listener.host);
   }
 
   /** Connections not yet closed on both ends. */
@@ -143,7 +146,9 @@ export class Network {
 
   /**
    * Open a connection from `fromHost` to `addr`. Exactly one of `onOpen` / `onFail` follows, unless
-   * the caller closes the connection first.
+   * the caller closes the connection first: "Connection refused" when the host is up but nothing
+   * listens (or its process is down), "Connection timed out" when no SYN gets an answer (path cut,
+   * or no such host).
    */
   connect<M>(fromHost: string, addr: Address, handlers: ClientHandlers<M>): Connection<M> {
     const listener = this.listeners.get(addressKey(addr));
@@ -153,7 +158,8 @@ export class Network {
       if (conn.aborted) return;
       const server = conn.serverHost;
       // The handshake needs both directions: decided at once, so a cut never leaves a half-open pair.
-      if (this.topology.blocked(fromHost, server) || this.topology.blocked(server, fromHost) || this.lost(fromHost, server)) {
+      const unreachable = !this.machines.has(server) || this.topology.blocked(fromHost, server) || this.topology.blocked(server, fromHost);
+      if (unreachable || this.lost(fromHost, server)) {
         // SYN (or SYN-ACK) lost: retry with backoff, or give up at the connect timeout.
         const next = this.now + TCP_SYN_RTO_MS * 2 ** k;
         const deadline = started + this.connectTimeoutMs;

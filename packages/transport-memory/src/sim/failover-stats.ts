@@ -11,6 +11,7 @@ export class FailoverStats implements SimObserver {
   readonly durations: number[] = [];
   private readonly since = new Map<string, number>();
 
+  /** Remember when each sentinel saw each master go down (or was asked to fail over). */
   onSentinelOutput(o: SentinelObservation): void {
     for (const e of o.output.events) {
       if (e.master === undefined) continue;
@@ -19,6 +20,7 @@ export class FailoverStats implements SimObserver {
     }
   }
 
+  /** One failover: from the leader's `+sdown` to the node applying the promotion. */
   onPromotion(p: PromotionObservation): void {
     if (!p.changedRole || p.origin === undefined) return;
     const from = this.since.get(`${p.origin.sentinel}|${p.master}`);

@@ -81,6 +81,7 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedResult 
     failoverTimeoutMs: scenario.failoverTimeoutMs,
     minReplicasToWrite: scenario.minReplicasToWrite,
     replicaPriority: (g, i) => scenario.priorities[g]?.[i] ?? 100,
+    replicaAnnounced: (g, i) => scenario.announced[g]?.[i] ?? true,
     engineFaults: options.engineFaults,
     createEngine: options.createEngine,
     trace: options.trace,
@@ -88,7 +89,7 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedResult 
   });
   if (options.trace) {
     options.trace(
-      `seed ${seed}: ${scenario.sentinels} sentinels, ${scenario.masters} master group(s) with ${scenario.replicasPerMaster} replica(s), ` +
+      `seed ${seed}: ${typeof scenario.timing === "string" ? scenario.timing : "custom"} timing, ${scenario.sentinels} sentinels, ${scenario.masters} master group(s) with ${scenario.replicasPerMaster} replica(s), ` +
         `priorities ${scenario.priorities.map((r) => r.join("/")).join(" ")}, down-after ${scenario.downAfterMs} ms, ` +
         `failover-timeout ${scenario.failoverTimeoutMs} ms, min-replicas-to-write ${scenario.minReplicasToWrite}, ` +
         `safety phase ${scenario.safetyMs} ms, ${scenario.faults.length} fault(s) planned`,

@@ -32,6 +32,8 @@ export interface Scenario {
   readonly minReplicasToWrite: number;
   /** `replica-priority` per group and node (index 0 = initial master). */
   readonly priorities: readonly (readonly number[])[];
+  /** `replica-announced` per group and node. */
+  readonly announced: readonly (readonly boolean[])[];
   readonly safetyMs: number;
   readonly faults: readonly PlannedFault[];
 }
@@ -40,7 +42,8 @@ export interface Scenario {
 const WARMUP_MS = 3000;
 
 /**
- * Draws the deployment and fault schedule of a seed. Mostly 3 sentinels (sometimes 5), one master
+ * Draws the deployment and fault schedule of a seed. The `fast` timing profile (20% of seeds use
+ * `sentinel`), mostly 3 sentinels (sometimes 5), one master
  * group (sometimes two), 1–3 replicas each with mostly equal priorities (sometimes a preferred or a
  * never-promote replica), `min-replicas-to-write` sometimes on, and a 20–35 s safety phase.
  */
@@ -57,17 +60,21 @@ export function scenarioFor(seed: number, options: ScenarioOptions = {}): Scenar
     if (row.slice(1).every((x) => x === 0)) row[1] = 100;
     priorities.push(row);
   }
+  const announced = priorities.map((row) => row.map(() => !chance(p, 0.1)));
   const safetyMs = options.safetyMs ?? between(p, 20000, 35000);
+  // Vigil's default profile mostly, Sentinel's exact periods sometimes (mixed fleets use it).
+  const timing: TimingProfile = chance(p, 0.2) ? "sentinel" : "fast";
   return {
     seed,
     sentinels,
     masters,
     replicasPerMaster,
-    timing: options.timing ?? "fast",
+    timing: options.timing ?? timing,
     downAfterMs: options.downAfterMs ?? pick(p, [1000, 1000, 2000]),
     failoverTimeoutMs: options.failoverTimeoutMs ?? pick(p, [4000, 5000, 6000]),
     minReplicasToWrite: options.minReplicasToWrite ?? (chance(p, 0.3) && replicasPerMaster > 1 ? 1 : 0),
     priorities,
+    announced,
     safetyMs,
     faults: options.faults ?? planFaults(streamPrng(seed, "faults"), { fromMs: WARMUP_MS, untilMs: safetyMs, weights: options.faultWeights }),
   };

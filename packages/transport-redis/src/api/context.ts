@@ -103,6 +103,11 @@ export interface SentinelApiContext {
   /** Serve Valkey's PRIMARY aliases (an extension; `redis-sentinel` answers "unknown subcommand"). Default true. */
   readonly primaryAliases?: boolean;
   /**
+   * Serve Vigil's own read-only extensions `SENTINEL VIGIL-EXPLAIN` and `VIGIL-FAILOVER-PLAN`.
+   * Default false, so the API stays byte for byte redis-sentinel unless the embedder opts in.
+   */
+  readonly vigilExtensions?: boolean;
+  /**
    * Called after `SENTINEL CONFIG SET loglevel <level>` (7.2 dialect) was applied and flushed, so
    * the daemon's logger follows; the engine's `global.loglevel` is updated too.
    */

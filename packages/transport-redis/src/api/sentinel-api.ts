@@ -30,13 +30,14 @@ export interface SentinelApi {
 export function createSentinelApi(ctx: SentinelApiContext): SentinelApi {
   const dialect = ctx.dialect ?? "7.0";
   const aliases = ctx.primaryAliases ?? true;
-  const dispatch = createSentinelDispatcher(dialect, aliases);
+  const extensions = ctx.vigilExtensions ?? false;
+  const dispatch = createSentinelDispatcher(dialect, aliases, extensions);
   return {
     sentinel: (argv) => dispatch(() => scopeOf(ctx), argvText(argv)),
     info: (argv) => infoCommand(ctx, argvText(argv)),
     role: (argv) => roleCommand(ctx, argvText(argv)),
     publish: (argv) => publishCommand(ctx, argvText(argv)),
-    subcommands: sentinelSubcommands(dialect, aliases),
+    subcommands: sentinelSubcommands(dialect, aliases, extensions),
   };
 }
 
@@ -47,3 +48,4 @@ export { INFO_SECTIONS, type InfoSection } from "./info-command.js";
 export { instanceList, instanceMap } from "./instance-map.js";
 export { HELLO_CHANNEL } from "./publish-command.js";
 export { SENTINEL_ARITY, type SentinelSubcommand, sentinelSubcommands } from "./sentinel-command.js";
+export { VIGIL_SENTINEL_SUBCOMMANDS } from "./sentinel-vigil-explain.js";

@@ -13,6 +13,7 @@ import { isMasterDownCommand } from "./sentinel-is-master-down.js";
 import { monitorCommand, removeCommand } from "./sentinel-monitor.js";
 import { pendingScriptsCommand } from "./sentinel-pending-scripts.js";
 import { setCommand } from "./sentinel-set.js";
+import { vigilExplainCommand, vigilFailoverPlanCommand } from "./sentinel-vigil-explain.js";
 
 /** Arity of the `SENTINEL` container itself: at least the subcommand. */
 export const SENTINEL_ARITY = -2;
@@ -32,6 +33,8 @@ export interface SentinelSubcommand {
 
 interface TableEntry extends SentinelSubcommand {
   readonly handler: SubcommandHandler;
+  /** A Vigil extension (`vigil-*`), served only when asked for: redis-sentinel has no such subcommand. */
+  readonly extension?: boolean;
 }
 
 const help: SubcommandHandler = () => helpReply("sentinel", SENTINEL_HELP_LINES);
@@ -63,18 +66,20 @@ const TABLE: readonly TableEntry[] = [
   { name: "is-primary-down-by-addr", arity: 6, aliasOf: "is-master-down-by-addr", handler: isMasterDownCommand },
   { name: "primaries", arity: 2, aliasOf: "masters", handler: mastersCommand },
   { name: "primary", arity: 3, aliasOf: "master", handler: masterCommand },
+  { name: "vigil-explain", arity: 3, extension: true, handler: vigilExplainCommand },
+  { name: "vigil-failover-plan", arity: 3, extension: true, handler: vigilFailoverPlanCommand },
 ];
 
 /**
  * The effective subcommand table for a dialect, with or without the PRIMARY aliases: what the
  * dispatcher accepts and what `COMMAND COUNT|LIST|INFO|DOCS` should list (`sentinel|<name>`).
  */
-export function sentinelSubcommands(dialect: SentinelDialect, primaryAliases: boolean): readonly SentinelSubcommand[] {
-  return table(dialect, primaryAliases).map(({ name, arity, aliasOf }) => (aliasOf === undefined ? { name, arity } : { name, arity, aliasOf }));
+export function sentinelSubcommands(dialect: SentinelDialect, primaryAliases: boolean, extensions = false): readonly SentinelSubcommand[] {
+  return table(dialect, primaryAliases, extensions).map(({ name, arity, aliasOf }) => (aliasOf === undefined ? { name, arity } : { name, arity, aliasOf }));
 }
 
-function table(dialect: SentinelDialect, primaryAliases: boolean): TableEntry[] {
-  return TABLE.filter((e) => primaryAliases || e.aliasOf === undefined).map((e) => (e.name === "config" && dialect === "7.2" ? { ...e, arity: -4 } : e));
+function table(dialect: SentinelDialect, primaryAliases: boolean, extensions = false): TableEntry[] {
+  return TABLE.filter((e) => (primaryAliases || e.aliasOf === undefined) && (extensions || e.extension !== true)).map((e) => (e.name === "config" && dialect === "7.2" ? { ...e, arity: -4 } : e));
 }
 
 /** Does `argc` satisfy `arity` (Redis rule: exact when positive, minimum when negative)? */
@@ -88,8 +93,12 @@ export function arityOk(arity: number, argc: number): boolean {
  * HELP.` — then its arity — `wrong number of arguments for 'sentinel|<sub>' command` — then the
  * handler. `argv` is the whole command, `argv[0]` being `SENTINEL` as typed.
  */
-export function createSentinelDispatcher(dialect: SentinelDialect, primaryAliases: boolean): (scope: () => ApiScope, argv: readonly string[]) => Reply {
-  const byName = new Map(table(dialect, primaryAliases).map((e) => [e.name, e]));
+export function createSentinelDispatcher(
+  dialect: SentinelDialect,
+  primaryAliases: boolean,
+  extensions = false,
+): (scope: () => ApiScope, argv: readonly string[]) => Reply {
+  const byName = new Map(table(dialect, primaryAliases, extensions).map((e) => [e.name, e]));
   return (scope, argv) => {
     if (!arityOk(SENTINEL_ARITY, argv.length)) return wrongArity("sentinel");
     const sub = argv[1]!;

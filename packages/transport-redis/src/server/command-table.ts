@@ -108,6 +108,34 @@ export function createSentinelCommandTable(): CommandTable {
   return tableOf(commands);
 }
 
+/** An extension subcommand an embedder adds to a container command (e.g. `sentinel|vigil-explain`). */
+export interface ExtraSubcommand {
+  /** Lower-case subcommand name, without the container. */
+  readonly name: string;
+  /** Redis arity counting the container and the subcommand. */
+  readonly arity: number;
+  /** One line for COMMAND DOCS. */
+  readonly summary: string;
+}
+
+/**
+ * The table with extra subcommands under `container`, described like Sentinel's own (flag `admin`,
+ * categories `@admin @slow @dangerous`) so arity checks, COMMAND and ACL rules treat them alike.
+ */
+export function withExtraSubcommands(table: CommandTable, container: string, extras: readonly ExtraSubcommand[]): CommandTable {
+  let parent = table.commands.get(container);
+  if (!parent || extras.length === 0) return table;
+  for (const x of extras) {
+    const fullName = `${container}|${x.name}`;
+    const info: TypedJson = [fullName, x.arity, { "~": [{ "+": "admin" }] }, 0, 0, 0, { "~": [{ "+": "@admin" }, { "+": "@slow" }, { "+": "@dangerous" }] }, { "~": [] }, { "~": [] }, { "~": [] }];
+    const doc: TypedJson = { "%": [["summary", x.summary], ["since", "0.1.0"], ["group", container], ["complexity", "O(N)"]] };
+    parent = withSubcommand(parent, x.name, buildSpec(info as readonly TypedJson[], doc, () => undefined), info, doc);
+  }
+  const commands = new Map(table.commands);
+  commands.set(container, parent);
+  return tableOf(commands);
+}
+
 function tableOf(commands: ReadonlyMap<string, CommandSpec>): CommandTable {
   const lookupFullName = (name: string): CommandSpec | undefined => {
     const [base, sub, extra] = asciiLower(name).split("|");

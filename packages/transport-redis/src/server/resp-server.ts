@@ -3,7 +3,7 @@ import { AclLog } from "./acl-log.js";
 import { type AclStore, createAclStore } from "./acl-store.js";
 import { utf8ToBinary } from "./byte-string.js";
 import { ACL_CATEGORIES } from "./command-table-data.js";
-import { type CommandTable, createSentinelCommandTable } from "./command-table.js";
+import { type CommandTable, createSentinelCommandTable, withExtraSubcommands } from "./command-table.js";
 import { clientTypeOf } from "./commands/client.js";
 import { Connection } from "./connection.js";
 import { PubSubRegistry } from "./pubsub.js";
@@ -51,6 +51,8 @@ class Server implements ServerCore, RespServer {
   };
   readonly connections = new Map<number, Connection>();
   private readonly listeners: net.Server[] = [];
+  /** Every accepted socket, including ones no longer tracked as clients (lingering, refused). */
+  private readonly sockets = new Set<net.Socket>();
   private readonly startedAt = Date.now();
   private nextId = 1;
   private pauseState: PauseState | undefined;
@@ -66,20 +68,20 @@ class Server implements ServerCore, RespServer {
       pubsubLimit: options.outputBufferLimits?.pubsub ?? DEFAULT_PUBSUB_LIMIT,
       tcpKeepAliveSeconds: options.tcpKeepAliveSeconds ?? 300,
     };
-    this.table = createSentinelCommandTable();
+    this.table = withExtraSubcommands(createSentinelCommandTable(), "sentinel", options.extraSentinelSubcommands ?? []);
     this.acl = createAclStore(options.auth ?? {}, {
       isCommand: (name) => this.table.lookupFullName(name) !== undefined,
       isCategory: (name) => ACL_CATEGORIES.includes(name),
     });
   }
 
-  async listen({ hosts = ["127.0.0.1"], port }: ListenOptions): Promise<number> {
+  async listen({ hosts = ["127.0.0.1"], port, backlog = 511 }: ListenOptions): Promise<number> {
     let bound = port;
     for (const host of hosts) {
       const listener = net.createServer((socket) => this.accept(socket));
       await new Promise<void>((resolve, reject) => {
         listener.once("error", reject);
-        listener.listen(bound, host, () => {
+        listener.listen({ port: bound, host, backlog }, () => {
           listener.off("error", reject);
           resolve();
         });
@@ -97,6 +99,8 @@ class Server implements ServerCore, RespServer {
   async close(): Promise<void> {
     const closing = this.closeListeners();
     this.kill({});
+    // net.Server.close() waits for every socket, so also end the ones that are on their way out.
+    for (const s of this.sockets) s.destroy();
     await closing;
   }
 
@@ -195,9 +199,12 @@ class Server implements ServerCore, RespServer {
 
   private accept(socket: net.Socket): void {
     socket.on("error", () => undefined);
+    this.sockets.add(socket);
+    socket.once("close", () => this.sockets.delete(socket));
     if (this.connections.size >= this.settings.maxClients) {
       this.counters.rejectedConnections++;
-      socket.end(MAX_CLIENTS_REACHED);
+      // Like Redis: write the error and close at once (waiting for the peer's FIN could take forever).
+      socket.write(MAX_CLIENTS_REACHED, () => socket.destroy());
       return;
     }
     this.counters.connectionsReceived++;

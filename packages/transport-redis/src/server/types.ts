@@ -1,5 +1,6 @@
 import type { Protocol } from "../resp/encoder.js";
 import type { Reply } from "../resp/reply.js";
+import type { ExtraSubcommand } from "./command-table.js";
 
 /** What the server knows about one client connection (a snapshot; it does not update). */
 export interface ClientInfo {
@@ -126,6 +127,11 @@ export interface RespServerOptions {
   readonly outputBufferLimits?: { readonly normal?: OutputBufferLimit; readonly pubsub?: OutputBufferLimit };
   /** `tcp-keepalive` seconds, default 300; 0 disables. */
   readonly tcpKeepAliveSeconds?: number;
+  /**
+   * Extra `SENTINEL` subcommands the delegated handler serves (Vigil's `vigil-*` extensions), added
+   * to the command table so lookup, arity, COMMAND and ACL know them. Default none.
+   */
+  readonly extraSentinelSubcommands?: readonly ExtraSubcommand[];
 }
 
 /** Where to listen. */
@@ -134,6 +140,8 @@ export interface ListenOptions {
   readonly hosts?: readonly string[];
   /** Port; 0 picks a free one (shared by all hosts). */
   readonly port: number;
+  /** `tcp-backlog`: pending-connection queue length, default 511 (the kernel caps it at somaxconn). */
+  readonly backlog?: number;
 }
 
 /** CLIENT KILL-style filter; every given field must match. */

@@ -1,0 +1,123 @@
+/**
+ * Rolling migration between `redis-sentinel` (Debian 7.0.15) and vigil, one sentinel at a time, each
+ * replacement reading the very same config file (as rewritten by its predecessor) on the same port.
+ * The replacement keeps the predecessor's myid, so the rest of the fleet sees the same sentinel come
+ * back. During the swaps no sentinel may report the healthy master `+sdown`/`+odown` (every
+ * sentinel's events are watched with `PSUBSCRIBE *`). In the middle of the migration the master dies
+ * while one sentinel is being swapped (two of three running): the failover completes, and the
+ * replacement, started on a config that still names the old master, catches up through hello. The
+ * finished fleet must still fail over. Both directions. Missing binaries fail the suite.
+ */
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { type EventEntry, Fleet, type Kind, type Member, masterDownEvents, masterInfo, ofType, persistedEpoch, reportedMaster } from "./support/fleet.js";
+import { killAll, waitFor } from "./support/processes.js";
+
+let fleet: Fleet | undefined;
+
+afterEach(async () => {
+  await fleet?.close();
+  fleet = undefined;
+  await killAll();
+});
+
+/** Master `+sdown`/`+odown` seen by any member since the marks (members started later: whole log). */
+function spurious(f: Fleet, marks: Map<Member, number>): string[] {
+  const out: string[] = [];
+  for (const m of f.members) {
+    for (const e of masterDownEvents(m.events.since(marks.get(m) ?? 0))) out.push(`${m.kind}:${m.port} ${e.channel} ${e.payload}`);
+  }
+  return out;
+}
+
+/** Swap one member in a healthy fleet; the master must stay up for everyone. */
+async function quietSwap(f: Fleet, m: Member, to: Kind): Promise<{ member: Member; ms: number }> {
+  const marks = f.marks();
+  const t = Date.now();
+  const myId = m.myId;
+  const member = await f.replace(m, to);
+  expect(member.myId, "the replacement keeps the myid from the shared config file").toBe(myId);
+  await f.waitHealthy();
+  const ms = Date.now() - t;
+  expect(spurious(f, marks), "no +sdown/+odown on the master during the swap").toEqual([]);
+  return { member, ms };
+}
+
+/** Kill the master, wait for agreement, restart it as a replica; returns the duration. */
+async function failover(f: Fleet): Promise<number> {
+  const marks = f.marks();
+  const t = Date.now();
+  const old = f.killMaster();
+  const oldPort = f.masterPort;
+  const now = await f.completeFailover(old, marks);
+  expect(now).not.toBe(oldPort);
+  const leaders = f.members.filter((m) => ofType(m.events.since(marks.get(m) ?? 0), "+elected-leader").length > 0);
+  expect(leaders.length).toBe(1);
+  await expectEpochsAgree(f);
+  return Date.now() - t;
+}
+
+async function expectEpochsAgree(f: Fleet): Promise<void> {
+  const epochs = await Promise.all(f.members.map(async (m) => (await masterInfo(m.port))["config-epoch"]));
+  expect(new Set(epochs).size, `config epochs ${epochs.join(",")}`).toBe(1);
+  await waitFor(() => new Set(f.members.map((m) => persistedEpoch(m.conf))).size === 1, 10000);
+}
+
+async function migrate(from: Kind, to: Kind): Promise<string> {
+  const times: string[] = [];
+  fleet = await Fleet.start([from, from, from]);
+  const f = fleet;
+  const [a, b, c] = [...f.members] as [Member, Member, Member];
+
+  // 1. First swap, with a healthy master.
+  const s1 = await quietSwap(f, a, to);
+  times.push(`swap1 ${s1.ms} ms`);
+
+  // 2. Second swap, with the master dying while `b` is down.
+  const marks = f.marks();
+  const t = Date.now();
+  const bConf = b.conf;
+  const bPort = b.port;
+  const bId = b.myId;
+  await f.remove(b);
+  expect(spurious(f, marks), "no +sdown/+odown on the master while a sentinel is stopped").toEqual([]);
+  const oldMaster = f.masterPort;
+  const old = f.killMaster();
+  // The two running sentinels (one of each kind) are a majority: they fail over without `b`.
+  const newMaster = await f.completeFailover(old, marks);
+  expect(newMaster).not.toBe(oldMaster);
+  expect(readFileSync(bConf, "utf8"), "b's file still names the old master").toContain(`sentinel monitor mymaster 127.0.0.1 ${oldMaster} `);
+  const b2 = await f.add(to, { conf: bConf, port: bPort });
+  expect(b2.myId).toBe(bId);
+  // The replacement adopts the new master from the others' hellos (config epoch is higher).
+  await waitFor(async () => (await reportedMaster(bPort)) === newMaster, 20000);
+  await f.waitHealthy();
+  await expectEpochsAgree(f);
+  const caughtUp: EventEntry[] = b2.events.since(0);
+  expect(ofType(caughtUp, "+switch-master").map((e) => e.payload)).toEqual([`mymaster 127.0.0.1 ${oldMaster} 127.0.0.1 ${newMaster}`]);
+  await waitFor(() => readFileSync(bConf, "utf8").includes(`sentinel monitor mymaster 127.0.0.1 ${newMaster} `), 10000);
+  times.push(`swap2+failover ${Date.now() - t} ms`);
+
+  // 3. Last swap, healthy master again.
+  const s3 = await quietSwap(f, c, to);
+  times.push(`swap3 ${s3.ms} ms`);
+  expect(f.members.map((m) => m.kind)).toEqual([to, to, to]);
+
+  // 4. The finished fleet still fails over.
+  times.push(`final failover ${await failover(f)} ms`);
+  return times.join(", ");
+}
+
+describe("rolling migration", () => {
+  it("redis-sentinel → vigil, one at a time, on the same config files", { timeout: 300000 }, async () => {
+    const t = Date.now();
+    const times = await migrate("redis", "vigil");
+    console.log(`[migration redis→vigil] ${Date.now() - t} ms: ${times}`);
+  });
+
+  it("vigil → redis-sentinel, one at a time, on the same config files", { timeout: 300000 }, async () => {
+    const t = Date.now();
+    const times = await migrate("vigil", "redis");
+    console.log(`[migration vigil→redis] ${Date.now() - t} ms: ${times}`);
+  });
+});

@@ -1,0 +1,335 @@
+// Differential conformance harness: the same scripted commands go to a `redis-sentinel` and a vigil
+// daemon that watch the same topology, on raw RESP connections (RESP2, or RESP3 after HELLO 3), and
+// the replies are compared structurally after normalising what legitimately differs between two
+// processes (times, ids, ports, run ids, counters). Names, order, RESP types, flags and error texts
+// must match; every remaining difference is reported with its path.
+import { type Resp, RespConnection } from "./resp-client.js";
+
+/** One daemon under test. */
+export interface Side {
+  readonly kind: "redis" | "vigil";
+  readonly port: number;
+  readonly myId: string;
+}
+
+/** What both daemons watch, for normalising ports and ids. */
+export interface Topology {
+  readonly masterPort: number;
+  readonly replicaPorts: readonly number[];
+  /** Ports of other processes that may appear (dead ports used by MONITOR, ...), with their tag. */
+  readonly extraPorts?: ReadonlyMap<number, string>;
+}
+
+/** Per-side context a step's arguments may depend on. */
+export interface StepContext {
+  readonly side: Side;
+  readonly peer: Side;
+  readonly topo: Topology;
+  /** Values saved by earlier steps on this side (e.g. the client id). */
+  readonly vars: Record<string, string>;
+}
+
+export interface Step {
+  readonly label: string;
+  /** Command to send; absent: only read `replies` frames (pushed messages). */
+  readonly args?: readonly (string | number)[] | ((ctx: StepContext) => (string | number)[]);
+  /** Frames to read (default 1). */
+  readonly replies?: number;
+  /** Which connection: the main one (default) or the auxiliary one (to trigger events). */
+  readonly on?: "main" | "aux";
+  /** Every integer leaf is volatile (ids, ages). */
+  readonly volatileInts?: boolean;
+  /** Redis answers in dict (hash) order: compare the top-level items as a multiset. */
+  readonly unordered?: boolean;
+  /** Remember something from this side's reply for later steps. */
+  readonly save?: (frames: readonly Resp[], vars: Record<string, string>) => void;
+}
+
+/** A structural difference between the two daemons' replies. */
+export interface Difference {
+  readonly proto: 2 | 3;
+  readonly step: string;
+  readonly path: string;
+  readonly redis: string;
+  readonly vigil: string;
+}
+
+/** Instance-map and other reply fields whose values are timing or identity, not protocol. */
+export const VOLATILE_KEYS = new Set([
+  "link-pending-commands",
+  "last-ping-sent",
+  "last-ok-ping-reply",
+  "last-ping-reply",
+  "s-down-time",
+  "o-down-time",
+  "info-refresh",
+  "role-reported-time",
+  "last-hello-message",
+  "master-link-down-time",
+  "slave-repl-offset",
+  "id",
+  "run-time",
+  "run-delay",
+  "pid",
+]);
+
+/** INFO fields whose values must match too (the rest: names only). */
+export const INFO_STABLE_VALUES = new Set([
+  "redis_version",
+  "redis_git_sha1",
+  "redis_git_dirty",
+  "redis_mode",
+  "os",
+  "arch_bits",
+  "monotonic_clock",
+  "multiplexing_api",
+  "atomicvar_api",
+  "process_supervised",
+  "configured_hz",
+  "io_threads_active",
+  "maxclients",
+  "cluster_connections",
+  "sentinel_masters",
+  "sentinel_tilt",
+  "sentinel_tilt_since_seconds",
+  "sentinel_running_scripts",
+  "sentinel_scripts_queue_length",
+  "sentinel_simulate_failure_flags",
+  "master0",
+  "role",
+]);
+
+/** CLIENT LIST / CLIENT INFO fields whose values are identity, sizes or ages. */
+export const CLIENT_VOLATILE = new Set(["id", "addr", "laddr", "fd", "age", "idle", "qbuf", "qbuf-free", "argv-mem", "multi-mem", "rbs", "rbp", "obl", "oll", "omem", "tot-mem"]);
+
+/** A normalised, JSON-comparable view of a frame. */
+type Shape = string | { readonly t: string; readonly v?: Shape | readonly Shape[] | readonly (readonly [Shape, Shape])[] };
+
+/** Replaces ids and ports in a text with role tags, as seen from `side`. */
+export function normaliseText(s: string, side: Side, peer: Side, topo: Topology): string {
+  let out = s.replace(/[0-9a-f]{40}/g, (id) => (id === side.myId ? "<myid>" : id === peer.myId ? "<peer-id>" : "<runid>"));
+  const tags = new Map<number, string>([
+    [topo.masterPort, "<master>"],
+    ...topo.replicaPorts.map((p) => [p, "<replica>"] as [number, string]),
+    [side.port, "<self>"],
+    [peer.port, "<peer>"],
+    ...(topo.extraPorts ?? new Map()),
+  ]);
+  out = out.replace(/(?<![\d.])\d{4,5}(?![\d.])/g, (n) => tags.get(Number(n)) ?? n);
+  return out;
+}
+
+function isInfoText(s: string): boolean {
+  return /^# [A-Z][a-zA-Z]*\r\n/.test(s);
+}
+
+function isClientText(s: string): boolean {
+  return /^id=\d+ addr=/.test(s);
+}
+
+/** INFO text: section headers and field names; values only for the stable fields. */
+function infoShape(s: string, norm: (x: string) => string): Shape[] {
+  const out: Shape[] = [];
+  for (const line of s.split("\r\n")) {
+    if (line === "") continue;
+    if (line.startsWith("#")) {
+      out.push(line);
+      continue;
+    }
+    const i = line.indexOf(":");
+    const key = i < 0 ? line : line.slice(0, i);
+    const generic = key.replace(/^slave\d+$/, "slave<n>").replace(/^master\d+$/, (k) => (k === "master0" ? k : "master<n>"));
+    out.push(INFO_STABLE_VALUES.has(key) ? `${generic}:${norm(line.slice(i + 1))}` : generic);
+  }
+  return out;
+}
+
+/** CLIENT LIST/INFO: one list of `key=value` per line, volatile values replaced. */
+function clientShape(s: string, norm: (x: string) => string): Shape[] {
+  return s
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((line) => ({
+      t: "client-line",
+      v: line.split(" ").map((kv) => {
+        const i = kv.indexOf("=");
+        const k = kv.slice(0, i);
+        return CLIENT_VOLATILE.has(k) ? `${k}=<v>` : `${k}=${norm(kv.slice(i + 1))}`;
+      }),
+    }));
+}
+
+/** Normalises one frame into a comparable shape. */
+export function shapeOf(r: Resp, ctx: StepContext, step: Step, key?: string): Shape {
+  const norm = (x: string) => normaliseText(x, ctx.side, ctx.peer, ctx.topo);
+  const volatile = key !== undefined && VOLATILE_KEYS.has(key);
+  const leaf = (t: string, v: string): Shape => ({ t, v: volatile ? "<v>" : norm(v) });
+  switch (r.t) {
+    case "simple":
+    case "error":
+      return leaf(r.t, r.v);
+    case "int":
+      return { t: "int", v: volatile || step.volatileInts ? "<v>" : norm(r.v) };
+    case "bulk":
+    case "verbatim": {
+      const t = r.t === "verbatim" ? `verbatim:${r.fmt}` : "bulk";
+      if (isInfoText(r.v)) return { t: `${t}:info`, v: infoShape(r.v, norm) };
+      if (isClientText(r.v)) return { t: `${t}:clients`, v: clientShape(r.v, norm) };
+      return leaf(t, r.v);
+    }
+    case "array":
+    case "set":
+    case "push": {
+      const items = r.v.map((item, i) => {
+        const prev = i % 2 === 1 ? r.v[i - 1] : undefined;
+        const k = prev && (prev.t === "bulk" || prev.t === "simple") && r.v.length % 2 === 0 ? prev.v : undefined;
+        return shapeOf(item, ctx, step, k);
+      });
+      return { t: r.t, v: items };
+    }
+    case "map":
+      return {
+        t: "map",
+        v: r.v.map(([k, v]) => {
+          const name = k.t === "bulk" || k.t === "simple" ? k.v : undefined;
+          return [shapeOf(k, ctx, step), shapeOf(v, ctx, step, name)] as const;
+        }),
+      };
+    case "bool":
+    case "double":
+    case "bignum":
+      return { t: r.t, v: String(r.v) };
+    default:
+      return { t: r.t };
+  }
+}
+
+function render(s: Shape | undefined): string {
+  const text = s === undefined ? "<absent>" : JSON.stringify(s);
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+}
+
+/** Walks two shapes in parallel and lists where they differ. */
+export function diffShapes(a: Shape | undefined, b: Shape | undefined, path: string, out: { path: string; redis: string; vigil: string }[]): void {
+  if (typeof a === "string" || typeof b === "string" || a === undefined || b === undefined) {
+    if (a !== b) out.push({ path, redis: render(a), vigil: render(b) });
+    return;
+  }
+  if (a.t !== b.t) {
+    out.push({ path: `${path}<type>`, redis: render(a), vigil: render(b) });
+    return;
+  }
+  const av = a.v;
+  const bv = b.v;
+  if (!Array.isArray(av) || !Array.isArray(bv)) {
+    if (JSON.stringify(av) !== JSON.stringify(bv)) out.push({ path, redis: render(a), vigil: render(b) });
+    return;
+  }
+  if (a.t === "map") {
+    const ak = (av as [Shape, Shape][]).map(([k]) => JSON.stringify(k));
+    const bk = (bv as [Shape, Shape][]).map(([k]) => JSON.stringify(k));
+    if (ak.join() !== bk.join()) {
+      out.push({ path: `${path}<keys>`, redis: ak.join(" "), vigil: bk.join(" ") });
+      return;
+    }
+    (av as [Shape, Shape][]).forEach(([k, v], i) => diffShapes(v, (bv as [Shape, Shape][])[i]![1], `${path}.${typeof k === "string" ? k : (k.v as string)}`, out));
+    return;
+  }
+  if (av.length !== bv.length) {
+    // Name the first element present on one side only, to keep reports readable.
+    const sa = new Set((av as Shape[]).map((x) => JSON.stringify(x)));
+    const sb = new Set((bv as Shape[]).map((x) => JSON.stringify(x)));
+    const onlyA = [...sa].filter((x) => !sb.has(x));
+    const onlyB = [...sb].filter((x) => !sa.has(x));
+    out.push({ path: `${path}<len ${av.length} vs ${bv.length}>`, redis: onlyA.slice(0, 5).join(" ") || "-", vigil: onlyB.slice(0, 5).join(" ") || "-" });
+    return;
+  }
+  for (let i = 0; i < av.length; i++) diffShapes((av as Shape[])[i], (bv as Shape[])[i], `${path}[${i}]`, out);
+}
+
+function sortItems(s: Shape): Shape {
+  if (typeof s === "string" || !Array.isArray(s.v) || s.t === "map") return s;
+  return { t: s.t, v: [...(s.v as Shape[])].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1)) };
+}
+
+/** Connections of one side for one protocol run. */
+interface SideConns {
+  readonly side: Side;
+  readonly ctx: StepContext;
+  readonly main: RespConnection;
+  readonly aux: RespConnection;
+}
+
+async function execute(c: SideConns, step: Step): Promise<Resp[]> {
+  const conn = step.on === "aux" ? c.aux : c.main;
+  const n = step.replies ?? 1;
+  if (step.args === undefined) return conn.read(n);
+  const args = typeof step.args === "function" ? step.args(c.ctx) : step.args;
+  return conn.call(args, n);
+}
+
+/**
+ * Runs `steps` in lockstep (each step on redis-sentinel, then on vigil) on fresh connections in the
+ * given protocol, and returns every difference. RESP3 runs start with `HELLO 3` (compared too).
+ */
+export async function runDifferential(sides: readonly [Side, Side], topo: Topology, steps: readonly Step[], proto: 2 | 3): Promise<Difference[]> {
+  const conns: SideConns[] = [];
+  try {
+    for (const [i, side] of sides.entries()) {
+      const ctx: StepContext = { side, peer: sides[1 - i]!, topo, vars: {} };
+      conns.push({ side, ctx, main: await RespConnection.open(side.port), aux: await RespConnection.open(side.port) });
+    }
+    const all: Step[] = proto === 3 ? [{ label: "HELLO 3 (main)", args: ["HELLO", "3"] }, { label: "HELLO 3 (aux)", args: ["HELLO", "3"], on: "aux" }, ...steps] : [...steps];
+    const diffs: Difference[] = [];
+    for (const step of all) {
+      const shapes: Shape[] = [];
+      for (const c of conns) {
+        let frames: Resp[];
+        try {
+          frames = await execute(c, step);
+        } catch (e) {
+          frames = [{ t: "error", v: `<harness: ${(e as Error).message}>` }];
+        }
+        step.save?.(frames, c.ctx.vars);
+        const shape: Shape = { t: "frames", v: frames.map((f) => shapeOf(f, c.ctx, step)) };
+        shapes.push(step.unordered ? { t: "frames", v: (shape as { v: Shape[] }).v.map(sortItems) } : shape);
+      }
+      const found: { path: string; redis: string; vigil: string }[] = [];
+      diffShapes(shapes[0], shapes[1], "", found);
+      for (const d of found) diffs.push({ proto, step: step.label, ...d });
+    }
+    return diffs;
+  } finally {
+    for (const c of conns) {
+      c.main.close();
+      c.aux.close();
+    }
+  }
+}
+
+/** A documented, intentional difference (see docs/compatibility.md, by `id`). */
+export interface Allowance {
+  /** Anchor in docs/compatibility.md (the document must mention it). */
+  readonly id: string;
+  readonly step: RegExp;
+  readonly path?: RegExp;
+  /** Only in this protocol. */
+  readonly proto?: 2 | 3;
+}
+
+/** Splits differences into explained (by an allowance) and unexplained. */
+export function classify(diffs: readonly Difference[], allowances: readonly Allowance[]): { unexplained: Difference[]; used: Set<string> } {
+  const used = new Set<string>();
+  const unexplained: Difference[] = [];
+  for (const d of diffs) {
+    const a = allowances.find((x) => x.step.test(d.step) && (x.path === undefined || x.path.test(d.path)) && (x.proto === undefined || x.proto === d.proto));
+    if (a) used.add(a.id);
+    else unexplained.push(d);
+  }
+  return { unexplained, used };
+}
+
+/** Human-readable report of differences. */
+export function report(diffs: readonly Difference[]): string {
+  return diffs.map((d) => `RESP${d.proto} ${d.step} @${d.path || "/"}\n    redis-sentinel: ${d.redis}\n    vigil:          ${d.vigil}`).join("\n");
+}
