@@ -12,7 +12,22 @@ const VIGIL_DIRECTIVES: Readonly<Record<string, (value: string) => { value: stri
   "log-format": (v) => oneOf(v, ["text", "json"]),
   /** `vigil-http <host>:<port>`: where the HTTP status/metrics endpoint listens. */
   http: (v) => hostPort(v),
+  /** `vigil-webhook <url>`: POST every published event as signed JSON to this http(s) URL. */
+  webhook: (v) => httpUrl(v),
+  /** `vigil-webhook-secret <secret>`: HMAC-SHA256 key for the `X-Vigil-Signature` header. */
+  "webhook-secret": (v) => (v.length > 0 ? { value: v } : { error: "argument must be a non-empty secret" }),
 };
+
+function httpUrl(v: string): { value: string } | { error: string } {
+  // URL.canParse is not in every Node 20; the constructor's exception says the same.
+  try {
+    const u = new URL(v);
+    if (u.protocol === "http:" || u.protocol === "https:") return { value: u.toString() };
+  } catch {
+    // fall through to the error below
+  }
+  return { error: "argument must be an http:// or https:// URL" };
+}
 
 function oneOf(v: string, allowed: readonly string[]): { value: string } | { error: string } {
   const lower = v.toLowerCase();

@@ -41,6 +41,8 @@ export interface Step {
   readonly volatileInts?: boolean;
   /** Redis answers in dict (hash) order: compare the top-level items as a multiset. */
   readonly unordered?: boolean;
+  /** A COMMAND reply: subcommands are in hash order in Redis (see canonicalCommandTable). */
+  readonly commandTable?: boolean;
   /** Remember something from this side's reply for later steps. */
   readonly save?: (frames: readonly Resp[], vars: Record<string, string>) => void;
 }
@@ -247,9 +249,50 @@ export function diffShapes(a: Shape | undefined, b: Shape | undefined, path: str
   for (let i = 0; i < av.length; i++) diffShapes((av as Shape[])[i], (bv as Shape[])[i], `${path}[${i}]`, out);
 }
 
+const json = (x: unknown) => JSON.stringify(x);
+const byJson = (x: unknown, y: unknown) => (json(x) < json(y) ? -1 : json(x) > json(y) ? 1 : 0);
+
+/**
+ * COMMAND / COMMAND INFO / COMMAND DOCS: Redis walks its command dicts, so subcommands come in hash
+ * order (random per process). Sort them: the subcommand list of a COMMAND INFO entry (item 9), and
+ * the `subcommands` value of a docs map (RESP3 map, or RESP2 flat name/doc array).
+ */
+export function canonicalCommandTable(s: Shape): Shape {
+  if (typeof s === "string" || !Array.isArray(s.v)) return s;
+  if (s.t === "map") {
+    const entries = (s.v as [Shape, Shape][]).map(([k, v]) => {
+      const cv = canonicalCommandTable(v);
+      const isSubs = typeof k !== "string" && k.v === "subcommands" && typeof cv !== "string";
+      if (isSubs && cv.t === "map") return [k, { t: "map", v: [...(cv.v as [Shape, Shape][])].sort((a, b) => byJson(a[0], b[0])) }] as [Shape, Shape];
+      if (isSubs && Array.isArray(cv.v)) return [k, { t: cv.t, v: sortPairs(cv.v as Shape[]) }] as [Shape, Shape];
+      return [k, cv] as [Shape, Shape];
+    });
+    return { t: "map", v: entries };
+  }
+  let items = (s.v as Shape[]).map(canonicalCommandTable);
+  const isInfoEntry = items.length === 10 && typeof items[0] !== "string" && items[0]?.t === "bulk" && typeof items[1] !== "string" && items[1]?.t === "int";
+  if (isInfoEntry) {
+    const subs = items[9] as { t: string; v: Shape[] };
+    items = [...items.slice(0, 9), { t: subs.t, v: [...subs.v].sort(byJson) }];
+  } else if (items.length % 2 === 0) {
+    items = items.map((item, i) => {
+      const k = items[i - 1];
+      if (i % 2 === 1 && k && typeof k !== "string" && k.v === "subcommands" && typeof item !== "string" && Array.isArray(item.v)) return { t: item.t, v: sortPairs(item.v as Shape[]) };
+      return item;
+    });
+  }
+  return { t: s.t, v: items };
+}
+
+function sortPairs(flat: readonly Shape[]): Shape[] {
+  const pairs: [Shape, Shape][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
+  return pairs.sort((a, b) => byJson(a[0], b[0])).flat();
+}
+
 function sortItems(s: Shape): Shape {
   if (typeof s === "string" || !Array.isArray(s.v) || s.t === "map") return s;
-  return { t: s.t, v: [...(s.v as Shape[])].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1)) };
+  return { t: s.t, v: [...(s.v as Shape[])].sort(byJson) };
 }
 
 /** Connections of one side for one protocol run. */
@@ -291,7 +334,7 @@ export async function runDifferential(sides: readonly [Side, Side], topo: Topolo
           frames = [{ t: "error", v: `<harness: ${(e as Error).message}>` }];
         }
         step.save?.(frames, c.ctx.vars);
-        const shape: Shape = { t: "frames", v: frames.map((f) => shapeOf(f, c.ctx, step)) };
+        const shape: Shape = { t: "frames", v: frames.map((f) => shapeOf(f, c.ctx, step)).map((x) => (step.commandTable ? canonicalCommandTable(x) : x)) };
         shapes.push(step.unordered ? { t: "frames", v: (shape as { v: Shape[] }).v.map(sortItems) } : shape);
       }
       const found: { path: string; redis: string; vigil: string }[] = [];
