@@ -1,14 +1,43 @@
 #!/usr/bin/env node
 // `vigil`: the daemon (`vigil sentinel.conf [--directive value ...]`, a drop-in for redis-sentinel)
-// and its companion commands (`simulate`, ...). Argument parsing only; the work lives in daemon/.
+// and its companion commands (`simulate`, `explain`, `failover`). Argument parsing only; the work
+// lives in daemon/ and commands/.
+import { runExplainCommand } from "./commands/explain-command.js";
+import { runFailoverCommand } from "./commands/failover-command.js";
 import { commandLineOverrides } from "./config/overrides.js";
 import { startDaemon } from "./daemon/daemon.js";
 import { daemonizeIfAsked } from "./daemon/daemonize.js";
 import { runSimulateCommand } from "./simulate/simulate-command.js";
 
 const USAGE = `Usage: vigil /path/to/sentinel.conf [--port N] [--<directive> value ...] [--log-format text|json]
+                   [--http host:port] [--inspect[=port]]
+       vigil explain <master> [-h host] [-p port] [-a password]
+       vigil failover <master> [--dry-run] [-h host] [-p port] [-a password]
        vigil simulate [--seed N] [--json]
        vigil --version | --help`;
+
+/** `--inspect` without a port: next to the default `--http` port 9479. */
+const DEFAULT_INSPECT_PORT = 9480;
+
+/**
+ * Take `--inspect` / `--inspect=<port>` out of the daemon's arguments before Redis-style grouping,
+ * which would otherwise treat the next word as its value.
+ */
+function extractInspect(args: readonly string[]): { rest: string[]; inspectPort?: number } | { error: string } {
+  let inspectPort: number | undefined;
+  const rest: string[] = [];
+  for (const a of args) {
+    const m = /^--inspect(?:=(.*))?$/.exec(a);
+    if (!m) {
+      rest.push(a);
+      continue;
+    }
+    const port = m[1] === undefined ? DEFAULT_INSPECT_PORT : Number(m[1]);
+    if (!Number.isInteger(port) || port < 0 || port > 65535 || m[1] === "") return { error: `Invalid --inspect port '${m[1]}'` };
+    inspectPort = port;
+  }
+  return inspectPort === undefined ? { rest } : { rest, inspectPort };
+}
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -21,16 +50,25 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (first === "simulate") return runSimulateCommand(rest);
+  if (first === "explain") return runExplainCommand(rest);
+  if (first === "failover") return runFailoverCommand(rest);
+  const inspect = extractInspect(rest);
+  if ("error" in inspect) {
+    console.error(inspect.error);
+    return 1;
+  }
   let logFormat: "text" | "json" | undefined;
-  const groups = commandLineOverrides(rest).filter((g) => {
+  const groups = commandLineOverrides(inspect.rest).filter((g) => {
     if (g[0] === "log-format" && (g[1] === "json" || g[1] === "text")) {
       logFormat = g[1];
       return false;
     }
     return g[0] !== "sentinel" || g.length > 1; // `--sentinel` alone only selects sentinel mode
   });
+  // `--http host:port` is `vigil-http host:port` given on the command line (validated like it).
+  for (const g of groups) if (g[0]?.toLowerCase() === "http") g[0] = "vigil-http";
   if (daemonizeIfAsked(first, groups)) return 0;
-  const d = await startDaemon({ configPath: first, overrides: groups, logFormat });
+  const d = await startDaemon({ configPath: first, overrides: groups, logFormat, inspectPort: inspect.inspectPort });
   if ("exitCode" in d) {
     console.error(d.message);
     return d.exitCode;

@@ -29,7 +29,7 @@ export {
 } from "./api/sentinel-api.js";
 export { HELLO_CHANNEL, LinkPool, type LinkPoolOptions } from "./links/link-pool.js";
 export { encodeReply } from "./resp/encoder.js";
-export { createReplyDecoder, type ReplyDecoder } from "./resp/reply-decoder.js";
 export * from "./resp/reply.js";
+export { createReplyDecoder, type ReplyDecoder } from "./resp/reply-decoder.js";
 export { SentinelRuntime, type SentinelRuntimeOptions } from "./runtime/sentinel-runtime.js";
 export * from "./server/index.js";

@@ -188,6 +188,16 @@ describe("inline requests", () => {
 
   it("waits forever for a newline hidden behind a NUL, like Redis", () => {
     expect(parseAll("PING\0\r\n").at(-1)!.kind).toBe("incomplete");
+    // ...also when the newline arrives in a later chunk than the NUL...
+    const p = createRequestParser();
+    p.feed(text("PING\0"));
+    expect(p.next().kind).toBe("incomplete");
+    p.feed(text("\r\nPING\r\n"));
+    expect(p.next().kind).toBe("incomplete");
+    // ...until the line exceeds the inline limit.
+    p.feed(Buffer.alloc(70 * 1024, 0x61));
+    const r = p.next();
+    expect(r.kind === "error" && r.reply.value.toString()).toBe("ERR Protocol error: too big inline request");
   });
 
   it("splitInlineArgs agrees with a simple split for plain words (property)", () => {

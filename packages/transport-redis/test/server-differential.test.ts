@@ -3,7 +3,7 @@ import type { Reply } from "../src/resp/reply.js";
 import { decodeAllReplies } from "../src/resp/reply-decoder.js";
 import type { RespServer } from "../src/server/types.js";
 import { startServer } from "./fixtures/our-server.js";
-import { RawConnection, command, rawExchange } from "./fixtures/raw-client.js";
+import { command, RawConnection, rawExchange } from "./fixtures/raw-client.js";
 import { type RealSentinel, startRealSentinel } from "./fixtures/real-sentinel.js";
 
 /**

@@ -35,7 +35,7 @@ describe("framing", () => {
     expect(text(await rawExchange(port, "PING\n", { replies: 1 }))).toBe("+PONG\r\n");
   });
 
-  it("answers a pipeline of 1000 commands in order, in few writes", async () => {
+  it("answers a pipeline of 1000 commands in order", async () => {
     const payload = Array.from({ length: 1000 }, (_, i) => command("PING", String(i))).reduce((a, b) => Buffer.concat([a, b]));
     const got = text(await rawExchange(port, payload, { replies: 1000 }));
     const expected = Array.from({ length: 1000 }, (_, i) => `$${String(i).length}\r\n${i}\r\n`).join("");

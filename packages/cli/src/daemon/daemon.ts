@@ -2,12 +2,13 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createPrng, createSentinelEngine, type PersistedState, type SentinelEvent, type TimingProfile } from "@vigil/core";
-import { createRespServer, createSentinelApi, type RespServer, SentinelRuntime } from "@vigil/transport-redis";
+import { createRespServer, createSentinelApi, type RespServer, SentinelRuntime, VIGIL_SENTINEL_SUBCOMMANDS } from "@vigil/transport-redis";
 import { checkWritable, isExecutable, writeFileAtomicSync } from "../config/atomic-write.js";
 import { formatConfigError } from "../config/config-error.js";
 import { type LoadedConfig, loadConfig } from "../config/load-config.js";
 import { rewriteConfig } from "../config/rewrite-config.js";
 import { createLogger, type Logger } from "../log/logger.js";
+import { Operability } from "../ops/operability.js";
 import { ScriptRunner } from "../scripts/script-runner.js";
 
 /** What `vigil <config> [--directive value ...]` was asked to do. */
@@ -17,6 +18,8 @@ export interface DaemonArgs {
   readonly overrides: readonly (readonly string[])[];
   /** `--log-format json` (also `vigil-log-format` in the file). */
   readonly logFormat?: "text" | "json";
+  /** `--inspect[=port]`: stream the machines to the Stately inspector through a 127.0.0.1 relay on this port. */
+  readonly inspectPort?: number;
 }
 
 /** A running daemon. */
@@ -25,6 +28,8 @@ export interface Daemon {
   readonly server: RespServer;
   readonly port: number;
   readonly config: LoadedConfig;
+  /** Metrics, health, topology page, inspector and webhooks (see docs/operations.md). */
+  readonly ops: Operability;
   /** Flush config, close listeners and links. */
   stop(): Promise<void>;
 }
@@ -100,9 +105,22 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
       publish(e);
     },
   });
+  const tickMs = timing === "fast" ? 20 : 100;
+  const ops = new Operability({
+    engine,
+    http: config.vigil.http,
+    inspectPort: args.inspectPort,
+    webhook: config.vigil.webhook === undefined ? undefined : { url: config.vigil.webhook, secret: config.vigil["webhook-secret"] },
+    tickMs,
+    timing,
+    secrets: [g.requirepass, config.global.sentinelPass, config.vigil["webhook-secret"], ...config.masters.map((m) => m.settings.authPass)],
+    now: Date.now,
+    log: (level, message) => logger.log(level, message),
+  });
   const runtime = new SentinelRuntime({
     engine,
-    tickMs: timing === "fast" ? 20 : 100,
+    tickMs,
+    onStep: ops.onStep,
     persist,
     onEvent: (e) => {
       logger.log(e.level, `${e.type} ${e.payload}`, { event: e.type, master: e.master });
@@ -134,6 +152,7 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
     pendingScripts: () => scripts.pending(),
     runningScripts: () => scripts.running(),
     isExecutable,
+    vigilExtensions: true,
     onLoglevel: (level: typeof loglevel) => {
       loglevel = level;
     },
@@ -143,6 +162,13 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
     auth: { requirePass: g.requirepass, users: g.users.map(userSpecFromRule) },
     maxClients: g.maxclients,
     version: "7.0.15",
+    // Vigil's extensions and Valkey's PRIMARY aliases are not in the captured 7.0.15 table.
+    extraSentinelSubcommands: [
+      ...VIGIL_SENTINEL_SUBCOMMANDS,
+      ...api.subcommands
+        .filter((s) => s.aliasOf !== undefined)
+        .map((s) => ({ name: s.name, arity: s.arity, summary: `Alias of SENTINEL ${s.aliasOf?.toUpperCase()} (Valkey compatibility).` })),
+    ],
     onShutdown: async () => {
       await stop();
       process.exit(0);
@@ -156,6 +182,12 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
   } catch (e) {
     return { message: `Could not create server TCP listening socket ${hosts.join(" ")}:${g.port}: ${(e as Error).message}`, exitCode: 1 };
   }
+  const opsError = await ops.start(port);
+  if (opsError !== undefined) {
+    await ops.stop();
+    await server.close();
+    return { message: opsError, exitCode: 1 };
+  }
   logger.log("notice", `Sentinel ID is ${myId}`);
   if (g.pidfile) writeFileSync(g.pidfile, `${process.pid}\n`);
   runtime.start();
@@ -168,9 +200,9 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
     persist(engine.persistedState());
     runtime.stop();
     scripts.stop();
-    await server?.close();
+    await Promise.all([server?.close(), ops.stop()]);
   };
-  return { runtime, server, port, config, stop };
+  return { runtime, server, port, config, ops, stop };
 }
 
 /** `user alice on >pw ~* +@all` → the server's user spec (rules applied in ACL SETUSER syntax). */

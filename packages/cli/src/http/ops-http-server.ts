@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EventStream } from "./event-stream.js";
-import { liveness, type ProbeResult, readiness, type ReadinessInputs } from "./health-checks.js";
+import { liveness, type ProbeResult, type ReadinessInputs, readiness } from "./health-checks.js";
 import type { StaticAsset } from "./static-assets.js";
 
 /** What the ops HTTP listener serves; each source is read per request. */

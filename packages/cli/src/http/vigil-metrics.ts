@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import type { EngineInput, EngineOutput, InstanceRecord, MasterRecord, SentinelEngine, SentinelEvent } from "@vigil/core";
 import { linkDisconnected } from "@vigil/core";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { MachineChange } from "../ops/engine-observer.js";
+import { failoverStateAfter } from "../ops/failover-phases.js";
 
 const FAILOVER_STATES = ["none", "wait_start", "select_slave", "send_slaveof_noone", "wait_promotion", "reconf_slaves", "update_config"] as const;
 const MASTER_STATES = ["up", "sdown", "odown"] as const;
@@ -26,8 +26,9 @@ export interface WebhookMetrics {
 
 /**
  * The Prometheus registry behind `/metrics`. State gauges are read from the engine at scrape time
- * (so they can never drift from it); counters and histograms are fed by events and by the
- * machine changes the observer reports; ping latency is measured from the runtime's steps.
+ * (so they can never drift from it); counters and the failover phase histogram are fed by events
+ * (one per transition, even when several happen in one step); ping latency is measured from the
+ * runtime's steps.
  * Names are `vigil_*`; process and event-loop-lag metrics come from prom-client's defaults.
  */
 export class VigilMetrics {
@@ -227,6 +228,8 @@ export class VigilMetrics {
     if (e.type === "+tilt") this.tiltEntered.inc();
     if (master === undefined) return;
     this.zeroFor(master);
+    const phase = failoverStateAfter(e.type);
+    if (phase !== undefined) this.enterPhase(master, phase);
     switch (e.type) {
       case "+sdown":
         this.sdown.inc({ master, kind: e.payload.split(" ", 1)[0] ?? "unknown" });
@@ -257,15 +260,13 @@ export class VigilMetrics {
     }
   }
 
-  /** Failover phase durations: a failover machine leaving a state observes the time spent in it. */
-  onMachineChanges(changes: readonly MachineChange[]): void {
+  /** Failover phase durations: leaving a state observes the time spent in it. */
+  private enterPhase(master: string, state: string): void {
     const now = performance.now();
-    for (const c of changes) {
-      if (c.machine !== "failover" || c.master === undefined) continue;
-      const prev = this.phaseSince.get(c.master);
-      if (prev && prev.state !== c.to && prev.state !== "none") this.phaseDuration.observe({ master: c.master, phase: prev.state }, (now - prev.since) / 1000);
-      if (!prev || prev.state !== c.to) this.phaseSince.set(c.master, { state: c.to, since: now });
-    }
+    const prev = this.phaseSince.get(master);
+    if (prev?.state === state) return;
+    if (prev && prev.state !== "none") this.phaseDuration.observe({ master, phase: prev.state }, (now - prev.since) / 1000);
+    this.phaseSince.set(master, { state, since: now });
   }
 
   /** PING round trips, measured where the runtime sends PINGs and delivers replies. */

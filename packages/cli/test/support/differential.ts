@@ -41,6 +41,8 @@ export interface Step {
   readonly volatileInts?: boolean;
   /** Redis answers in dict (hash) order: compare the top-level items as a multiset. */
   readonly unordered?: boolean;
+  /** Sort every array whose items are all scalars (lists of names in hash order, e.g. ROLE). */
+  readonly sortLeaves?: boolean;
   /** A COMMAND reply: subcommands are in hash order in Redis (see canonicalCommandTable). */
   readonly commandTable?: boolean;
   /** Remember something from this side's reply for later steps. */
@@ -257,8 +259,12 @@ const byJson = (x: unknown, y: unknown) => (json(x) < json(y) ? -1 : json(x) > j
  * order (random per process). Sort them: the subcommand list of a COMMAND INFO entry (item 9), and
  * the `subcommands` value of a docs map (RESP3 map, or RESP2 flat name/doc array).
  */
-export function canonicalCommandTable(s: Shape): Shape {
+export function canonicalCommandTable(s: Shape, top = false): Shape {
   if (typeof s === "string" || !Array.isArray(s.v)) return s;
+  if (top && s.t === "map") return { t: "map", v: [...(canonicalCommandTable(s) as { v: [Shape, Shape][] }).v].sort((a, b) => byJson(a[0], b[0])) };
+  if (top && s.t === "array" && s.v.length % 2 === 0 && (s.v as Shape[]).every((x, i) => typeof x !== "string" && (i % 2 === 0 ? x.t === "bulk" : x.t === "array"))) {
+    return { t: "array", v: sortPairs((s.v as Shape[]).map((x) => canonicalCommandTable(x))) };
+  }
   if (s.t === "map") {
     const entries = (s.v as [Shape, Shape][]).map(([k, v]) => {
       const cv = canonicalCommandTable(v);
@@ -288,6 +294,13 @@ function sortPairs(flat: readonly Shape[]): Shape[] {
   const pairs: [Shape, Shape][] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
   return pairs.sort((a, b) => byJson(a[0], b[0])).flat();
+}
+
+function sortLeafLists(s: Shape): Shape {
+  if (typeof s === "string" || !Array.isArray(s.v) || s.t === "map") return s;
+  const items = (s.v as Shape[]).map(sortLeafLists);
+  const scalars = items.every((x) => typeof x === "string" || !Array.isArray(x.v));
+  return { t: s.t, v: scalars ? [...items].sort(byJson) : items };
 }
 
 function sortItems(s: Shape): Shape {
@@ -334,7 +347,8 @@ export async function runDifferential(sides: readonly [Side, Side], topo: Topolo
           frames = [{ t: "error", v: `<harness: ${(e as Error).message}>` }];
         }
         step.save?.(frames, c.ctx.vars);
-        const shape: Shape = { t: "frames", v: frames.map((f) => shapeOf(f, c.ctx, step)).map((x) => (step.commandTable ? canonicalCommandTable(x) : x)) };
+        const shape: Shape = { t: "frames", v: frames.map((f) => shapeOf(f, c.ctx, step)).map((x) => (step.commandTable ? canonicalCommandTable(x, true) : x))
+          .map((x) => (step.sortLeaves ? sortLeafLists(x) : x)) };
         shapes.push(step.unordered ? { t: "frames", v: (shape as { v: Shape[] }).v.map(sortItems) } : shape);
       }
       const found: { path: string; redis: string; vigil: string }[] = [];
@@ -358,6 +372,10 @@ export interface Allowance {
   readonly path?: RegExp;
   /** Only in this protocol. */
   readonly proto?: 2 | 3;
+  /** Not required to occur (features that may be switched off or not wired yet). */
+  readonly optional?: boolean;
+  /** Must match `<redis side> <vigil side>` as rendered in the report. */
+  readonly detail?: RegExp;
 }
 
 /** Splits differences into explained (by an allowance) and unexplained. */
@@ -365,7 +383,9 @@ export function classify(diffs: readonly Difference[], allowances: readonly Allo
   const used = new Set<string>();
   const unexplained: Difference[] = [];
   for (const d of diffs) {
-    const a = allowances.find((x) => x.step.test(d.step) && (x.path === undefined || x.path.test(d.path)) && (x.proto === undefined || x.proto === d.proto));
+    const a = allowances.find(
+      (x) => x.step.test(d.step) && (x.path === undefined || x.path.test(d.path)) && (x.proto === undefined || x.proto === d.proto) && (x.detail === undefined || x.detail.test(`${d.redis} ${d.vigil}`)),
+    );
     if (a) used.add(a.id);
     else unexplained.push(d);
   }

@@ -335,3 +335,31 @@ export async function waitAgreedMaster(c: Cluster, notPort?: number, timeoutMs =
 export function redisCli(...args: string[]): string {
   return execFileSync(requireBinary("redis-cli"), args, { encoding: "utf8", timeout: 10000, stdio: ["ignore", "pipe", "pipe"] });
 }
+
+/** A pub/sub subscription to a sentinel's event channels (`PSUBSCRIBE pattern`). */
+export async function subscribeEvents(port: number, pattern: string, onEvent: (channel: string, payload: string) => void): Promise<{ close(): void }> {
+  const r = new Redis({ port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 2000 });
+  r.on("error", () => {});
+  await r.connect();
+  r.on("pmessage", (_pattern: string, channel: string, payload: string) => onEvent(channel, payload));
+  await r.psubscribe(pattern);
+  return { close: () => r.disconnect() };
+}
+
+/** Write `key`=`value` on a master and wait until `replicas` replicas acknowledged it. */
+export async function writeReplicated(master: Proc, key: string, value: string, replicas: number): Promise<void> {
+  await authCmd(master.port, master.password, "SET", key, value);
+  await waitFor(async () => Number(await authCmd(master.port, master.password, "WAIT", replicas, 1000)) >= replicas, 10000);
+}
+
+/** The redis-server of `c` listening on `port`. */
+export function redisAt(c: Cluster, port: number): Proc {
+  const p = c.redis.find((r) => r.port === port);
+  if (!p) throw new Error(`no redis-server of this cluster listens on ${port}`);
+  return p;
+}
+
+/** `ip:port` → port. */
+export function portOf(addr: string): number {
+  return Number(addr.slice(addr.lastIndexOf(":") + 1));
+}

@@ -85,6 +85,8 @@ class Parser implements RequestParser {
   private argBytes = 0;
   /** Where the next scan for a line terminator resumes, so slow senders cost O(n), not O(n²). */
   private scanFrom = 0;
+  /** A NUL precedes the terminator being searched for: see {@link Parser.find}. */
+  private blockedByNul = false;
   private failure: Extract<ParseResult, { kind: "error" }> | undefined;
 
   constructor(
@@ -151,15 +153,21 @@ class Parser implements RequestParser {
   /**
    * Finds `byte` from the resume point, but stops at a NUL like C's `strchr` on the query buffer:
    * Redis cannot see a terminator behind a NUL, so neither do we (the request then waits, and
-   * eventually hits the size limit, exactly as with Redis).
+   * eventually hits the size limit, exactly as with Redis). The NUL keeps blocking when more bytes
+   * arrive, until the size limit ends the connection.
    */
   private find(byte: number): number {
+    if (this.blockedByNul) return -1;
     const from = Math.max(this.scanFrom, this.start);
     const view = this.data.subarray(from, this.end);
     const hit = view.indexOf(byte);
     const nul = view.indexOf(NUL);
-    if (hit < 0 || (nul >= 0 && nul < hit)) {
-      // Nothing to rescan next time unless a NUL blocks the way (then nothing will ever match).
+    if (nul >= 0 && (hit < 0 || nul < hit)) {
+      this.blockedByNul = true;
+      return -1;
+    }
+    if (hit < 0) {
+      // Nothing to rescan next time: resume after what was already searched.
       this.scanFrom = this.end;
       return -1;
     }

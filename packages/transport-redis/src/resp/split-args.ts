@@ -50,7 +50,7 @@ export function splitInlineArgs(line: Buffer, start = 0, end = line.length): Buf
           p += 3;
         } else if (c === BACKSLASH && p + 1 < end) {
           p++;
-          token.push(unescape(line[p]!));
+          token.push(escapedByte(line[p]!));
         } else if (c === DQUOTE) {
           if (p + 1 < end && !isSpace(line[p + 1]!)) return undefined;
           done = true;
@@ -86,7 +86,8 @@ export function splitInlineArgs(line: Buffer, start = 0, end = line.length): Buf
   }
 }
 
-function unescape(c: number): number {
+/** The byte a backslash escape inside double quotes stands for. */
+function escapedByte(c: number): number {
   switch (c) {
     case 0x6e:
       return LF; // \n

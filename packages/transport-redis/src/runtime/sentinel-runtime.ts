@@ -21,6 +21,12 @@ export interface SentinelRuntimeOptions {
   readonly onCrash?: (reason: string) => void;
   /** Passed to the link pool (TLS etc.). */
   readonly links?: Partial<Omit<LinkPoolOptions, "deliver" | "now">>;
+  /**
+   * Called after each output was carried out, with the input that produced it (absent for outputs
+   * of API calls such as SENTINEL FAILOVER). The engine steps its machines with pure `transition()`,
+   * so observers (metrics, the XState inspector, the topology page) diff its state here.
+   */
+  readonly onStep?: (output: EngineOutput, cause: EngineInput | undefined) => void;
 }
 
 /**
@@ -62,7 +68,7 @@ export class SentinelRuntime {
   /** Feed one input to the engine and carry out its output. */
   input(input: EngineInput): void {
     if (this.stopped) return;
-    this.apply(this.engine.step(input));
+    this.apply(this.engine.step(input), input);
   }
 
   /** Current wall-clock time as the runtime sees it. */
@@ -72,9 +78,10 @@ export class SentinelRuntime {
 
   /**
    * Execute an output in order. Returns false if a persist failed (later commands still run: the
-   * engine already changed state; Sentinel likewise only logs a failed flush).
+   * engine already changed state; Sentinel likewise only logs a failed flush). `cause` is the input
+   * that produced the output, passed on to `onStep`.
    */
-  apply(out: EngineOutput): boolean {
+  apply(out: EngineOutput, cause?: EngineInput): boolean {
     let ok = true;
     for (const c of out.commands) {
       switch (c.kind) {
@@ -101,6 +108,7 @@ export class SentinelRuntime {
       }
     }
     for (const e of out.events) this.options.onEvent(e);
+    this.options.onStep?.(out, cause);
     return ok;
   }
 }

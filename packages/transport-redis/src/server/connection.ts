@@ -22,6 +22,9 @@ export interface TrackingState {
 
 const TRACKING_OFF: TrackingState = { on: false, redirect: 0, bcast: false, optin: false, optout: false, noloop: false, prefixes: [] };
 
+/** Replies batched while a pipeline runs are written out once they reach this size. */
+const FLUSH_THRESHOLD = 64 * 1024;
+
 /** A socket half-closed after a final reply gets this long to drain before it is destroyed. */
 const LINGER_MS = 5000;
 
@@ -263,9 +266,10 @@ export class Connection implements Subscriber {
     if (this.closed) return;
     this.out.push(data);
     this.outBytes += data.length;
-    // Replies produced while a batch of pipelined commands runs go out in one write at the end;
+    // Replies produced while a batch of pipelined commands runs go out in one write at the end (or
+    // every 64 KiB, so a huge pipeline neither piles up in memory nor dodges the output limit);
     // anything produced outside (Pub/Sub, async completions) goes out at once.
-    if (!this.processing) this.flush();
+    if (!this.processing || this.outBytes >= FLUSH_THRESHOLD) this.flush();
   }
 
   private flush(): void {

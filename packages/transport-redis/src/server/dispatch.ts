@@ -57,13 +57,17 @@ export function dispatch(conn: Connection, argv: Buffer[]): DispatchOutcome {
   const pause = core.pause();
   if (pause && (pause.mode === "all" || PAUSED_BY_WRITE.has(spec.fullName))) return "paused";
 
-  core.counters.commandsProcessed++;
   conn.argvBytes = argv.reduce((n, a) => n + a.length, 0);
   const top = spec.fullName.split("|")[0]!;
   const builtin = BUILTINS.get(top);
   const running = builtin ? builtin({ conn, argv, spec }) : delegate(conn, top, argv);
-  if (!running) return done(conn);
+  // Counted once the command ran, like Redis's call(): INFO does not count itself.
+  if (!running) {
+    core.counters.commandsProcessed++;
+    return done(conn);
+  }
   return running.then(() => {
+    core.counters.commandsProcessed++;
     conn.afterCommand();
   });
 }

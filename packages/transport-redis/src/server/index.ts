@@ -1,4 +1,5 @@
 /** @packageDocumentation A RESP server that speaks like redis-sentinel, with pluggable Sentinel commands. */
+export type { ExtraSubcommand } from "./command-table.js";
 export { globMatch } from "./glob.js";
 export { createRespServer } from "./resp-server.js";
 export type {

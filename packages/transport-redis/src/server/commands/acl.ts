@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { array, bulk, double, integer, map, NULL, OK, type Reply, simple } from "../../resp/reply.js";
 import { parseRedisInteger } from "../../resp/string-to-integer.js";
-import { channelsDescription, describeUser, keysDescription, userFlags } from "../acl-user.js";
 import { DEFAULT_USER } from "../acl-store.js";
+import { channelsDescription, describeUser, keysDescription, userFlags } from "../acl-user.js";
 import { argIs, asciiLower, binaryToBytes, bytesToBinary, cString } from "../byte-string.js";
 import { ACL_CATEGORIES, ACL_HELP } from "../command-table-data.js";
 import { err, NOT_AN_INTEGER, subcommandSyntaxError, wrongArityError } from "../errors.js";

@@ -1,4 +1,4 @@
-import { bulk, integer, map, NULL, OK, type Reply, set, simple, array, verbatim } from "../../resp/reply.js";
+import { array, bulk, integer, map, NULL, OK, type Reply, set, simple, verbatim } from "../../resp/reply.js";
 import { parseRedisInteger } from "../../resp/string-to-integer.js";
 import { argIs, asciiLower, bytesToBinary, cString } from "../byte-string.js";
 import { clientListLine } from "../client-list.js";

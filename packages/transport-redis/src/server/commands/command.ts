@@ -1,7 +1,7 @@
 import { array, bulk, integer, map, NULL, type Reply, simple } from "../../resp/reply.js";
 import { argIs, asciiLower, bytesToBinary } from "../byte-string.js";
-import { COMMAND_HELP } from "../command-table-data.js";
 import type { CommandSpec, CommandTable } from "../command-table.js";
+import { COMMAND_HELP } from "../command-table-data.js";
 import { err, SYNTAX_ERROR } from "../errors.js";
 import { globMatch } from "../glob.js";
 import type { Invocation } from "./invocation.js";

@@ -1,7 +1,7 @@
 import { array, bulk, integer, map } from "../../resp/reply.js";
+import { parseRedisInteger } from "../../resp/string-to-integer.js";
 import { argIs, cString } from "../byte-string.js";
 import { err, WRONGPASS } from "../errors.js";
-import { parseRedisInteger } from "../../resp/string-to-integer.js";
 import { authenticate } from "./auth.js";
 import { setClientName } from "./client-name.js";
 import type { Invocation } from "./invocation.js";

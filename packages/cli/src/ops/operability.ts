@@ -1,0 +1,187 @@
+import type { EngineInput, EngineOutput, EventLevel, SentinelEngine, SentinelEvent } from "@vigil/core";
+import { EventStream } from "../http/event-stream.js";
+import { type OpsHttpServer, parseHostPort, startOpsHttpServer } from "../http/ops-http-server.js";
+import { loadStaticAssets } from "../http/static-assets.js";
+import { VigilMetrics } from "../http/vigil-metrics.js";
+import { type InspectorRelay, startInspectorRelay } from "../inspect/inspector-relay.js";
+import { createMachineInspector, type MachineInspector } from "../inspect/machine-inspector.js";
+import { createRedactor } from "../inspect/redact.js";
+import { WebhookSender } from "../webhooks/webhook-sender.js";
+import { EngineObserver } from "./engine-observer.js";
+import { EventTimeline } from "./event-timeline.js";
+import { type TopologySnapshot, topologySnapshot } from "./topology-snapshot.js";
+
+/** What the daemon hands to {@link Operability}. */
+export interface OperabilityOptions {
+  readonly engine: SentinelEngine;
+  /** `vigil-http` / `--http`: `<host>:<port>` of the HTTP listener; absent = no listener. */
+  readonly http?: string;
+  /** `--inspect[=port]`: port of the 127.0.0.1 inspector relay; absent = no inspector. */
+  readonly inspectPort?: number;
+  /** `vigil-webhook` and `vigil-webhook-secret`. */
+  readonly webhook?: { readonly url: string; readonly secret?: string };
+  /** The runtime's tick period (readiness tolerates 25 missed ticks, at least 2 s). */
+  readonly tickMs: number;
+  /** Timing profile name, for the page. */
+  readonly timing: string;
+  /** Secret values to scrub from everything sent to the inspector. */
+  readonly secrets: readonly (string | undefined)[];
+  readonly now: () => number;
+  readonly log: (level: EventLevel, message: string) => void;
+}
+
+/**
+ * Everything that makes a running Vigil visible, wired around the engine without touching it:
+ * the engine's event emitter feeds metrics, the timeline, SSE and webhooks; the runtime's `onStep`
+ * hook feeds the snapshot observer (machine changes → metrics, inspector, page) and PING timing.
+ * Each part exists only when configured, so a plain `vigil sentinel.conf` pays for none of it.
+ */
+export class Operability {
+  private readonly engine: SentinelEngine;
+  private readonly metrics: VigilMetrics | undefined;
+  private readonly observer: EngineObserver | undefined;
+  private readonly timeline = new EventTimeline();
+  private readonly stream = new EventStream();
+  private readonly webhook: WebhookSender | undefined;
+  private inspector: MachineInspector | undefined;
+  private relay: InspectorRelay | undefined;
+  private server: OpsHttpServer | undefined;
+  private lastTickAt = 0;
+  /** The Sentinel port is open (between start and stop). */
+  private serving = false;
+  private respPort = 0;
+  private readonly startedAt: number;
+  private stateTimer: NodeJS.Timeout | undefined;
+  private readonly refresh: NodeJS.Timeout;
+  private readonly onEngineEvent = (e: SentinelEvent) => this.onEvent(e);
+
+  constructor(private readonly o: OperabilityOptions) {
+    this.engine = o.engine;
+    this.startedAt = o.now();
+    if (o.http !== undefined) this.metrics = new VigilMetrics(o.engine);
+    if (o.http !== undefined || o.inspectPort !== undefined) this.observer = new EngineObserver(o.engine);
+    if (o.webhook !== undefined) {
+      this.webhook = new WebhookSender({
+        url: o.webhook.url,
+        sentinelId: o.engine.myId,
+        observer: this.metrics?.webhook,
+        onError: (m) => o.log("verbose", m),
+        ...(o.webhook.secret === undefined ? {} : { secret: o.webhook.secret }),
+      });
+    }
+    o.engine.emitter.on("event", this.onEngineEvent);
+    // Ages on the page ("last reply 120 ms ago") move even when nothing else does.
+    this.refresh = setInterval(() => {
+      if (this.stream.size() > 0) this.stream.send("state", this.snapshot(false));
+    }, 1000);
+    this.refresh.unref();
+  }
+
+  /** The HTTP listener's port once started (undefined without `vigil-http`). */
+  get httpPort(): number | undefined {
+    return this.server?.port;
+  }
+
+  /** The inspector page to open, once started (undefined without `--inspect`). */
+  get inspectorUrl(): string | undefined {
+    return this.relay?.url;
+  }
+
+  /** The runtime's `onStep` hook: tick liveness, PING timing, and the machine diff. */
+  readonly onStep = (output: EngineOutput, cause: EngineInput | undefined): void => {
+    if (cause?.kind === "tick") this.lastTickAt = this.o.now();
+    try {
+      this.metrics?.onStep(output, cause);
+      if (!this.observer) return;
+      const { changes, removals } = this.observer.observe(this.o.now(), cause?.kind);
+      if (changes.length === 0 && removals.length === 0) return;
+      this.inspector?.publish(changes, removals);
+      this.scheduleState();
+    } catch (e) {
+      // Observing must never break the runtime that called us: report and carry on.
+      if (!this.observerFailed) this.o.log("warning", `internal error in the operability observer: ${String(e)}`);
+      this.observerFailed = true;
+    }
+  };
+  private observerFailed = false;
+
+  /**
+   * Open the listeners, once the Sentinel port (`respPort`) is listening. Returns an error message
+   * (the daemon exits 1 with it) when a listener cannot bind.
+   */
+  async start(respPort: number): Promise<string | undefined> {
+    this.respPort = respPort;
+    this.serving = true;
+    if (this.o.inspectPort !== undefined) {
+      try {
+        this.relay = await startInspectorRelay(this.o.inspectPort);
+      } catch (e) {
+        return `Could not start the inspector on 127.0.0.1:${this.o.inspectPort}: ${(e as Error).message}`;
+      }
+      this.inspector = createMachineInspector(`ws://127.0.0.1:${this.relay.port}`, createRedactor(this.o.secrets));
+      this.o.log("warning", `Stately inspector: open ${this.relay.url} in a browser (127.0.0.1 only)`);
+      // Register every machine that exists already.
+      this.onStep({ commands: [], events: [] }, undefined);
+    }
+    if (this.o.http !== undefined && this.metrics !== undefined) {
+      const { host, port } = parseHostPort(this.o.http);
+      try {
+        this.server = await startOpsHttpServer(host, port, {
+          metrics: () => this.metrics!.text(),
+          readiness: {
+            listening: () => this.serving,
+            lastTickAt: () => this.lastTickAt,
+            maxTickGapMs: Math.max(2000, 25 * this.o.tickMs),
+            inTilt: () => this.engine.inTilt(),
+            now: this.o.now,
+          },
+          state: () => this.snapshot(true),
+          stream: this.stream,
+          assets: loadStaticAssets(),
+        });
+      } catch (e) {
+        return `Could not create the HTTP listener on ${this.o.http}: ${(e as Error).message}`;
+      }
+      this.o.log("notice", `HTTP metrics, health and topology page on http://${this.o.http.replace(/:\d+$/, "")}:${this.server.port}/`);
+    }
+    return undefined;
+  }
+
+  /** Close listeners, stop the inspector and the webhook queue, unsubscribe. */
+  async stop(): Promise<void> {
+    this.serving = false;
+    this.o.engine.emitter.off("event", this.onEngineEvent);
+    clearInterval(this.refresh);
+    if (this.stateTimer) clearTimeout(this.stateTimer);
+    this.webhook?.stop();
+    this.inspector?.stop();
+    await Promise.all([this.server?.close(), this.relay?.close()]);
+  }
+
+  /** The JSON view behind `/api/state` and the page. */
+  snapshot(withEvents: boolean): TopologySnapshot {
+    return topologySnapshot(this.engine, this.o.now(), { port: this.respPort, startedAt: this.startedAt, timing: this.o.timing }, withEvents ? this.timeline.list() : []);
+  }
+
+  private onEvent(e: SentinelEvent): void {
+    this.metrics?.onEvent(e);
+    this.inspector?.onSentinelEvent(e);
+    // Debug events (link reconnection attempts, ...) are never published by Sentinel and would
+    // flood the timeline while an instance is down; the page and webhooks follow the same rule.
+    if (e.level === "debug") return;
+    const timed = this.timeline.push(e, this.o.now());
+    this.webhook?.enqueue(e, timed.at);
+    this.stream.send("event", timed);
+    this.scheduleState();
+  }
+
+  /** Coalesce bursts (a failover emits a dozen events in one step) into one state message. */
+  private scheduleState(): void {
+    if (this.stateTimer !== undefined || this.stream.size() === 0) return;
+    this.stateTimer = setTimeout(() => {
+      this.stateTimer = undefined;
+      this.stream.send("state", this.snapshot(false));
+    }, 50);
+    this.stateTimer.unref();
+  }
+}
