@@ -1,13 +1,10 @@
 #!/usr/bin/env node
 // `vigil`: the daemon (`vigil sentinel.conf [--directive value ...]`, a drop-in for redis-sentinel)
 // and its companion commands (`simulate`, `explain`, `failover`). Argument parsing only; the work
-// lives in daemon/ and commands/.
-import { runExplainCommand } from "./commands/explain-command.js";
-import { runFailoverCommand } from "./commands/failover-command.js";
+// lives in daemon/ and commands/. Each mode is imported on demand: `vigil explain` should not load
+// the daemon, ioredis and the simulator to ask one question.
 import { commandLineOverrides } from "./config/overrides.js";
-import { startDaemon } from "./daemon/daemon.js";
 import { daemonizeIfAsked } from "./daemon/daemonize.js";
-import { runSimulateCommand } from "./simulate/simulate-command.js";
 
 const USAGE = `Usage: vigil /path/to/sentinel.conf [--port N] [--<directive> value ...] [--log-format text|json]
                    [--http host:port] [--inspect[=port]]
@@ -49,9 +46,9 @@ async function main(argv: string[]): Promise<number> {
     console.log("vigil 0.1.0 (Redis Sentinel 7.0 compatible)");
     return 0;
   }
-  if (first === "simulate") return runSimulateCommand(rest);
-  if (first === "explain") return runExplainCommand(rest);
-  if (first === "failover") return runFailoverCommand(rest);
+  if (first === "simulate") return (await import("./simulate/simulate-command.js")).runSimulateCommand(rest);
+  if (first === "explain") return (await import("./commands/explain-command.js")).runExplainCommand(rest);
+  if (first === "failover") return (await import("./commands/failover-command.js")).runFailoverCommand(rest);
   const inspect = extractInspect(rest);
   if ("error" in inspect) {
     console.error(inspect.error);
@@ -68,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
   // `--http host:port` is `vigil-http host:port` given on the command line (validated like it).
   for (const g of groups) if (g[0]?.toLowerCase() === "http") g[0] = "vigil-http";
   if (daemonizeIfAsked(first, groups)) return 0;
+  const { startDaemon } = await import("./daemon/daemon.js");
   const d = await startDaemon({ configPath: first, overrides: groups, logFormat, inspectPort: inspect.inspectPort });
   if ("exitCode" in d) {
     console.error(d.message);

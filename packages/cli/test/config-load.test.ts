@@ -72,6 +72,8 @@ describe("loadConfig: sentinel directives", () => {
       authPass: "p w",
       authUser: "admin",
       masterRebootDownAfterMs: 1000,
+      fenceWrites: false,
+      fenceMaxLagS: 1,
       renamedCommands: { config: "xconfig" },
     });
     expect(m.configEpoch).toBe(3);

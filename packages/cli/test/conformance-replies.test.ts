@@ -31,6 +31,8 @@ const ALLOWED: Allowance[] = [
   { id: "client-setinfo", step: /^CLIENT SETINFO/, detail: /unknown subcommand 'setinfo'.*"OK"/i },
   { id: "client-setinfo", step: /^CLIENT HELP$/, detail: /SETINFO|LIB-NAME|LIB-VER/ },
   { id: "client-setinfo", step: /^COMMAND/, detail: /client\|setinfo/ },
+  // Build identity in INFO server: vigil is not a C build.
+  { id: "info-server", step: /^INFO/, detail: /^\{"t":"bulk","v":"redis_build_id:[0-9a-f]+"\} \{"t":"bulk","v":"redis_build_id:0"\}$|^"redis_build_id:[0-9a-f]+" "redis_build_id:0"$|^"gcc_version:[\d.]+" "gcc_version:0\.0\.0"$/ },
   // Valkey's PRIMARY spellings of the SENTINEL subcommands (optional: the daemon does not expose
   // them today, see the document).
   { id: "primary-aliases", optional: true, step: /PRIMAR/, detail: /unknown subcommand '(primary|primaries|get-primary-addr-by-name|is-primary-down-by-addr)'/i },

@@ -8,11 +8,12 @@
  *   4. a real `redis-sentinel` starts from a file Vigil rewrote and joins the Vigil fleet.
  * redis-server and redis-sentinel are mandatory: a missing binary fails the file, never skips it.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import {
   authCmd,
   type Cluster,
   cmd,
+  dumpLogs,
   killAll,
   linkStatus,
   masterAddr,
@@ -41,6 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(killAll);
+beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(dumpLogs())));
 
 /** The current master according to the first daemon, as its process. */
 async function currentMaster(): Promise<Proc> {

@@ -37,13 +37,13 @@ async function round(f: Fleet, leader: Member | null, prevConfigEpoch: number): 
   const old = f.killMaster();
   const newMaster = await f.completeFailover(old, marks);
   const ms = Date.now() - started;
-  if (process.env.FLEET_DEBUG) for (const m of f.members) console.log(`${m.kind}:${m.port}`, m.events.since(marks.get(m) ?? 0).map((e) => `${e.at} ${e.channel} ${e.payload}`).join("\n  "));
   expect(newMaster).not.toBe(oldPort);
 
   const since = (m: Member): EventEntry[] => m.events.since(marks.get(m) ?? 0);
   const leaders = f.members.filter((m) => ofType(since(m), "+elected-leader").length > 0);
   const aborts = f.members.reduce((n, m) => n + since(m).filter((e) => e.channel.startsWith("-failover-abort")).length, 0);
-  expect(leaders.length, `exactly one elected leader (${leaders.map((m) => `${m.kind}:${m.port}`).join(",")})`).toBe(1);
+  const dump = () => f.members.map((m) => `${m.kind}:${m.port}\n  ${since(m).map((e) => `${e.at} ${e.channel} ${e.payload}`).join("\n  ")}`).join("\n");
+  expect(leaders.length, `exactly one elected leader (${leaders.map((m) => `${m.kind}:${m.port}`).join(",")})\n${dump()}`).toBe(1);
   if (leader) expect(leaders[0]).toBe(leader);
   const lead = leaders[0]!;
   // The leader ran the whole failover and switched; every other sentinel switched from its hello.
@@ -54,13 +54,14 @@ async function round(f: Fleet, leader: Member | null, prevConfigEpoch: number): 
     const switches = ofType(since(m), "+switch-master");
     expect(switches.length, `${m.kind}:${m.port} switched once`).toBe(1);
     expect(switches[0]!.payload).toBe(`mymaster 127.0.0.1 ${oldPort} 127.0.0.1 ${newMaster}`);
-    if (m !== lead) {
-      expect(ofType(since(m), "+config-update-from").length, `${m.kind} observer took the config from a hello`).toBe(1);
-      // It voted for the leader in the failover's epoch (its +vote-for-leader names the leader's id).
-      const votes = ofType(since(m), "+vote-for-leader").map((e) => e.payload.split(" ")[0]);
-      expect(votes, `${m.kind}:${m.port} voted for the leader`).toContain(lead.myId);
-    }
+    if (m !== lead) expect(ofType(since(m), "+config-update-from").length, `${m.kind} observer took the config from a hello`).toBe(1);
   }
+  // The leader won a majority in its epoch: its own vote plus +vote-for-leader <leader> <epoch> from
+  // enough others (in a steered round: from every other sentinel, whatever its kind).
+  const epochOf = ofType(since(lead), "+elected-leader").length > 0 ? Number(ofType(since(lead), "+vote-for-leader").at(-1)?.payload.split(" ")[1]) : 0;
+  const voters = f.members.filter((m) => ofType(since(m), "+vote-for-leader").some((e) => e.payload === `${lead.myId} ${epochOf}`));
+  expect(voters.length, `voters for ${lead.kind}:${lead.port} in epoch ${epochOf}\n${dump()}`).toBeGreaterThanOrEqual(Math.floor(f.members.length / 2) + 1);
+  if (leader) expect(voters.length, "everyone voted for the steered leader").toBe(f.members.length);
   // Config epochs agree and moved forward; current epochs (as persisted) agree.
   const epochs = await Promise.all(f.members.map(async (m) => Number((await masterInfo(m.port))["config-epoch"])));
   expect(new Set(epochs).size, `config epochs ${epochs.join(",")}`).toBe(1);

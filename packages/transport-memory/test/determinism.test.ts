@@ -9,7 +9,7 @@ function traced(seed: number): { lines: string[]; result: ReturnType<typeof runS
   return { lines, result };
 }
 
-describe("determinism", () => {
+describe("determinism", { timeout: 120_000 }, () => {
   it("replays a seed identically: same trace line by line, same result", () => {
     const a = traced(42);
     const b = traced(42);

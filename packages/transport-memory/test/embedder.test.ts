@@ -29,7 +29,7 @@ class CounterService {
   }
 }
 
-describe("testing an embedder's service against a simulated cluster", () => {
+describe("testing an embedder's service against a simulated cluster", { timeout: 120_000 }, () => {
   it("keeps working across a failover, on virtual time", async () => {
     const cluster = new SimCluster({ seed: 5, writersPerMaster: 0 });
     cluster.start();

@@ -26,7 +26,7 @@ function agreedMaster(cluster: SimCluster): string | undefined {
   return live.evaluate(cluster) === null ? live.agreed.mymaster : undefined;
 }
 
-describe("failover with the real engine on the simulated cluster", () => {
+describe("failover with the real engine on the simulated cluster", { timeout: 120_000 }, () => {
   it("replaces a crashed master, points the other replica at it, and keeps writes flowing", () => {
     const { cluster, violations, events, ledger } = deployment(11);
     expect(agreedMaster(cluster)).toBe("10.0.1.1:6379");

@@ -30,6 +30,5 @@ export {
 export { HELLO_CHANNEL, LinkPool, type LinkPoolOptions } from "./links/link-pool.js";
 export { encodeReply } from "./resp/encoder.js";
 export * from "./resp/reply.js";
-export { createReplyDecoder, type ReplyDecoder } from "./resp/reply-decoder.js";
 export { SentinelRuntime, type SentinelRuntimeOptions } from "./runtime/sentinel-runtime.js";
 export * from "./server/index.js";

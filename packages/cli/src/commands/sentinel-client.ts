@@ -1,5 +1,5 @@
 import { connect } from "node:net";
-import { createReplyDecoder, type Reply } from "@vigil/transport-redis";
+import { type PlainReply, RespReplyReader } from "./resp-reply-reader.js";
 
 /** Where a companion command finds the daemon. */
 export interface DaemonAddress {
@@ -22,12 +22,12 @@ function encodeCommand(args: readonly string[]): Buffer {
  * order. A tiny RESP client on purpose: the companion commands need one round trip, not a client
  * library with reconnects and a command queue.
  */
-export async function sendCommands(to: DaemonAddress, commands: readonly (readonly string[])[]): Promise<Reply[]> {
+export async function sendCommands(to: DaemonAddress, commands: readonly (readonly string[])[]): Promise<PlainReply[]> {
   const all: (readonly string[])[] = [];
   if (to.password !== undefined) all.push(to.user === undefined ? ["AUTH", to.password] : ["AUTH", to.user, to.password]);
   all.push(...commands);
-  const decoder = createReplyDecoder();
-  const replies: Reply[] = [];
+  const decoder = new RespReplyReader();
+  const replies: PlainReply[] = [];
   return new Promise((resolve, reject) => {
     const socket = connect({ host: to.host, port: to.port });
     socket.setTimeout(to.timeoutMs ?? 5000, () => socket.destroy(new Error(`no reply from ${to.host}:${to.port} within ${to.timeoutMs ?? 5000} ms`)));
@@ -35,7 +35,12 @@ export async function sendCommands(to: DaemonAddress, commands: readonly (readon
     socket.once("connect", () => socket.write(Buffer.concat(all.map(encodeCommand))));
     socket.on("data", (chunk: Buffer) => {
       decoder.feed(chunk);
-      for (let r = decoder.next(); r !== undefined; r = decoder.next()) replies.push(r);
+      try {
+        for (let r = decoder.next(); r !== undefined; r = decoder.next()) replies.push(r);
+      } catch (e) {
+        socket.destroy(e as Error);
+        return;
+      }
       if (replies.length >= all.length) {
         socket.end();
         const auth = to.password !== undefined ? replies.shift() : undefined;
@@ -50,20 +55,15 @@ export async function sendCommands(to: DaemonAddress, commands: readonly (readon
 }
 
 /** Plain text of a reply: array items one per line, errors prefixed with `(error)`. */
-export function replyText(r: Reply): string {
+export function replyText(r: PlainReply): string {
   switch (r.kind) {
     case "array":
-    case "set":
-    case "push":
       return r.items.map(replyText).join("\n");
     case "error":
-      return `(error) ${String(r.value)}`;
+      return `(error) ${r.value}`;
     case "null":
-    case "null-array":
       return "(nil)";
-    case "map":
-      return r.entries.map(([k, v]) => `${replyText(k)}: ${replyText(v)}`).join("\n");
-    default:
-      return String("value" in r ? r.value : "");
+    case "text":
+      return r.value;
   }
 }

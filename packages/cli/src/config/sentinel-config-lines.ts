@@ -30,6 +30,8 @@ const SENTINEL_KEYS = [
   "sentinel auth-pass",
   "sentinel auth-user",
   "sentinel master-reboot-down-after-period",
+  "sentinel vigil-fence-writes",
+  "sentinel vigil-fence-max-lag",
   "sentinel config-epoch",
   "sentinel leader-epoch",
   "sentinel known-replica",
@@ -74,6 +76,9 @@ export function sentinelConfigLines(state: PersistedState, defaults: SentinelLin
     if (s.masterRebootDownAfterMs !== MASTER_DEFAULTS.masterRebootDownAfterMs) {
       add("master-reboot-down-after-period", [s.name, String(s.masterRebootDownAfterMs)]);
     }
+    // Vigil extensions: written only when used, so files stay loadable by redis-sentinel otherwise.
+    if (s.fenceWrites) add("vigil-fence-writes", [s.name, "yes"]);
+    if (s.fenceMaxLagS !== 1) add("vigil-fence-max-lag", [s.name, String(s.fenceMaxLagS)]);
     add("config-epoch", [s.name, String(m.configEpoch)]);
     add("leader-epoch", [s.name, String(m.leaderEpoch)]);
     for (const r of m.knownReplicas) add("known-replica", [s.name, r.host, String(r.port)]);

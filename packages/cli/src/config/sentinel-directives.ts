@@ -64,6 +64,8 @@ interface MasterDraft {
   notificationScript?: string;
   clientReconfigScript?: string;
   masterRebootDownAfterMs?: number;
+  fenceWrites?: boolean;
+  fenceMaxLagS?: number;
   /** Lower-cased command → new name; Redis's table is case-insensitive. */
   readonly renamedCommands: Map<string, string>;
   configEpoch: number;
@@ -172,6 +174,23 @@ function applyLine(draft: Draft, entry: SentinelLine, isExecutable: (path: strin
     if (!m) return NO_SUCH_MASTER;
     if (sub === "auth-pass") m.authPass = args[2]!;
     else m.authUser = args[2]!;
+    return undefined;
+  }
+  if (sub === "vigil-fence-writes" && argc === 3) {
+    // Vigil extension: write fencing (docs/operations.md). redis-sentinel rejects this line.
+    const m = master();
+    if (!m) return NO_SUCH_MASTER;
+    const on = parseYesNo(args[2]!);
+    if (on === undefined) return "Please specify yes or no for the vigil-fence-writes option.";
+    m.fenceWrites = on;
+    return undefined;
+  }
+  if (sub === "vigil-fence-max-lag" && argc === 3) {
+    const m = master();
+    if (!m) return NO_SUCH_MASTER;
+    const s = atoi(args[2]!);
+    if (s <= 0) return "negative or zero time parameter.";
+    m.fenceMaxLagS = s;
     return undefined;
   }
   if (sub === "master-reboot-down-after-period" && argc === 3) {
@@ -328,6 +347,8 @@ export function applySentinelLines(
       notificationScript: m.notificationScript,
       clientReconfigScript: m.clientReconfigScript,
       masterRebootDownAfterMs: m.masterRebootDownAfterMs,
+      fenceWrites: m.fenceWrites,
+      fenceMaxLagS: m.fenceMaxLagS,
       renamedCommands: Object.fromEntries(m.renamedCommands),
     });
     // Unreachable with the checks above; kept so a schema change surfaces as a config error, not a crash.

@@ -131,6 +131,8 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
       logger.log("warning", `Simulated failure (${reason}): exiting with status 99`);
       process.exit(99);
     },
+    // `bind-source-addr`: outgoing links (to Redis and to peers) leave from this address, like Sentinel's.
+    links: g.bindSourceAddr === undefined ? undefined : { sourceAddress: g.bindSourceAddr },
   });
 
   const processInfo = {

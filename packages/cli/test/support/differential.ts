@@ -83,6 +83,8 @@ export const INFO_STABLE_VALUES = new Set([
   "redis_git_sha1",
   "redis_git_dirty",
   "redis_mode",
+  "redis_build_id",
+  "gcc_version",
   "os",
   "arch_bits",
   "monotonic_clock",

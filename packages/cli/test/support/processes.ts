@@ -88,8 +88,25 @@ export interface Proc {
 }
 
 const procs = new Set<Proc>();
+/** Every process started by this file, with a label, for {@link dumpLogs}. */
+const history: { label: string; proc: Proc }[] = [];
 
-function track(port: number, child: ChildProcess, dir: string, password?: string): Proc {
+/**
+ * The tail of every log of every process this file started (for failure reports). Set
+ * `VIGIL_TEST_LOGS=full` for complete logs.
+ */
+export function dumpLogs(lines = 40): string {
+  const full = process.env.VIGIL_TEST_LOGS === "full";
+  return history
+    .map(({ label, proc }) => {
+      const all = proc.log().split("\n");
+      const shown = full ? all : all.slice(-lines);
+      return `----- ${label} (pid ${proc.child.pid}, exit ${proc.child.exitCode ?? proc.child.signalCode ?? "running"}) -----\n${shown.join("\n")}`;
+    })
+    .join("\n");
+}
+
+function track(port: number, child: ChildProcess, dir: string, password?: string, label = `:${port}`): Proc {
   let out = "";
   child.stdout?.on("data", (d) => (out += d));
   child.stderr?.on("data", (d) => (out += d));
@@ -106,6 +123,7 @@ function track(port: number, child: ChildProcess, dir: string, password?: string
     exited: () => exit,
   };
   procs.add(p);
+  history.push({ label, proc: p });
   child.once("exit", () => procs.delete(p));
   return p;
 }
@@ -118,6 +136,7 @@ export async function killAll(): Promise<void> {
     p.kill("SIGKILL");
   }
   await Promise.all(all.map((p) => p.exited()));
+  history.length = 0;
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
   dirs.clear();
 }
@@ -135,7 +154,7 @@ export async function startRedis(port: number, opts: { replicaOf?: number; passw
   if (opts.password) lines.push(`requirepass ${opts.password}`, `masterauth ${opts.password}`);
   writeFileSync(conf, `${lines.join("\n")}\n${(opts.extra ?? []).join("\n")}\n`);
   const child = spawn(bin, [conf], { stdio: ["ignore", "pipe", "pipe"] });
-  const p = track(port, child, dir, opts.password);
+  const p = track(port, child, dir, opts.password, `redis-server :${port}`);
   await waitFor(async () => (await authCmd(port, opts.password, "PING")) === "PONG", 10000);
   return p;
 }
@@ -144,7 +163,7 @@ export async function startRedis(port: number, opts: { replicaOf?: number; passw
 export async function restartRedis(old: Proc): Promise<Proc> {
   const bin = requireBinary("redis-server");
   const child = spawn(bin, [join(old.dir, "redis.conf")], { stdio: ["ignore", "pipe", "pipe"] });
-  const p = track(old.port, child, old.dir, old.password);
+  const p = track(old.port, child, old.dir, old.password, `redis-server :${old.port} (restarted)`);
   await waitFor(async () => (await authCmd(old.port, old.password, "PING")) === "PONG", 10000);
   return p;
 }
@@ -171,8 +190,8 @@ export async function startSentinel(kind: "vigil" | "redis", confPath: string, p
   let child: ChildProcess;
   if (kind === "redis") child = spawn(requireBinary("redis-sentinel"), [confPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   else child = spawn(process.execPath, [VIGIL_BIN, confPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const p = track(port, child, confPath);
-  await waitFor(async () => (await cmd(port, "PING")) === "PONG", 15000);
+  const p = track(port, child, confPath, undefined, `${kind === "vigil" ? "vigil" : "redis-sentinel"} :${port}`);
+  await waitFor(async () => (await cmd(port, "PING")) === "PONG", 30000);
   return p;
 }
 

@@ -52,6 +52,14 @@ export type EngineCommand =
    * `CLIENT KILL TYPE pubsub`, `EXEC`. Report `reconfigure-reply`.
    */
   | { readonly kind: "reconfigure"; readonly addr: Address; readonly target: Address | null }
+  /**
+   * Write fencing (Vigil extension): `CONFIG SET min-replicas-to-write <minReplicas>
+   * min-replicas-max-lag <maxLagS>` on `addr`. The first time for an address the transport reads and
+   * keeps the operator's values (`CONFIG GET`) so `unfence-writes` can restore them.
+   */
+  | { readonly kind: "fence-writes"; readonly addr: Address; readonly minReplicas: number; readonly maxLagS: number }
+  /** Restore the operator's `min-replicas-*` values on `addr` (fencing turned off). */
+  | { readonly kind: "unfence-writes"; readonly addr: Address }
   /** `SCRIPT KILL` (reply ignored), sent once per SDOWN episode to a `-BUSY` instance. */
   | { readonly kind: "script-kill"; readonly addr: Address }
   /**

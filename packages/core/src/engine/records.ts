@@ -87,6 +87,8 @@ export interface MasterRecord extends InstanceBase {
   sentinels: Map<string, SentinelRecord>;
   reboot: boolean;
   rebootSince: number;
+  /** Write fencing last applied: to which address, with what `min-replicas-to-write` (null = none). */
+  fence: { key: string; minReplicas: number } | null;
   /** Eager mode: when the jittered failover start is due (null = not scheduled). */
   startAt: number | null;
 }
@@ -154,6 +156,7 @@ export function newMaster(settings: MasterSettings, link: Link, now: number): Ma
     reboot: false,
     rebootSince: 0,
     startAt: null,
+    fence: null,
   };
 }
 

@@ -20,6 +20,7 @@ import type { EngineCommand, LinkAuth } from "./commands.js";
 import type { EventLevel, SentinelEvent } from "./events.js";
 import type { EngineInput } from "./inputs.js";
 import { instanceDetails } from "./instance-details.js";
+import { desiredFence } from "./write-fence.js";
 import { type EngineOutput, emptyOutput } from "./output.js";
 import type { KnownSentinel, PersistedMaster, PersistedState } from "./persisted-state.js";
 import {
@@ -356,6 +357,20 @@ export class SentinelEngine {
         case "client-reconfig-script":
           s.clientReconfigScript = value === "" ? undefined : (value as string);
           break;
+        case "vigil-fence-writes": {
+          const on = String(value).toLowerCase() === "yes";
+          if (s.fenceWrites && !on && m.fence) {
+            const [host, port] = splitKey(m.fence.key);
+            this.cmd({ kind: "unfence-writes", addr: { host, port } });
+          }
+          s.fenceWrites = on;
+          m.fence = null;
+          break;
+        }
+        case "vigil-fence-max-lag":
+          s.fenceMaxLagS = Number(value);
+          m.fence = null;
+          break;
         case "auth-pass":
         case "auth-user":
           if (option === "auth-pass") {
@@ -476,6 +491,19 @@ export class SentinelEngine {
     if (this.maybeStartFailover(m)) this.askPeers(m, true);
     this.driveFailover(m);
     this.askPeers(m, false);
+    this.applyFence(m);
+  }
+
+  /** Write fencing (Vigil extension): keep the current master's `min-replicas-to-write` in step. */
+  private applyFence(m: MasterRecord): void {
+    if (!m.settings.fenceWrites) return;
+    const cur = this.currentAddress(m);
+    const link = this.links.get(addressKey(cur));
+    if (!link || link.cmd !== "up") return;
+    const want = desiredFence(m, cur);
+    if (m.fence && m.fence.key === want.key && m.fence.minReplicas === want.minReplicas) return;
+    m.fence = want;
+    this.cmd({ kind: "fence-writes", addr: cur, minReplicas: want.minReplicas, maxLagS: m.settings.fenceMaxLagS });
   }
 
   /** Eager mode: react to an input at once instead of at the next tick. */
@@ -620,6 +648,7 @@ export class SentinelEngine {
       l.pending = 0;
       l.infoInFlight = false;
       if (localHost !== undefined) l.localHost = localHost;
+      for (const m of this.masters.values()) if (m.fence?.key === l.key) m.fence = null;
       this.sendPing(l); // §4: PING right after connecting
     } else {
       l.pubsub = "up";
@@ -1331,4 +1360,11 @@ export class SentinelEngine {
 /** Create a sentinel engine (see {@link SentinelEngine}). */
 export function createSentinelEngine(options: SentinelEngineOptions): SentinelEngine {
   return new SentinelEngine(options);
+}
+
+/** `ip:port` / `[v6]:port` back to host and port. */
+function splitKey(key: string): [string, number] {
+  const i = key.lastIndexOf(":");
+  const host = key.slice(0, i).replace(/^\[(.*)\]$/, "$1");
+  return [host, Number(key.slice(i + 1))];
 }

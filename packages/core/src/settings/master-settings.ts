@@ -25,6 +25,14 @@ export const MasterSettingsSchema = z.object({
   notificationScript: z.string().optional(),
   clientReconfigScript: z.string().optional(),
   masterRebootDownAfterMs: z.number().int().min(0).default(MASTER_DEFAULTS.masterRebootDownAfterMs),
+  /**
+   * Vigil extension (`sentinel vigil-fence-writes <name> yes`): keep `min-replicas-to-write` on the
+   * current master at 1 while it has a healthy replica (0 when it has none), so a master cut off from
+   * the sentinels stops acknowledging writes soon after its replicas are moved away.
+   */
+  fenceWrites: z.boolean().default(false),
+  /** `min-replicas-max-lag` (seconds) applied with fencing (`sentinel vigil-fence-max-lag <name> <s>`). */
+  fenceMaxLagS: z.number().int().positive().default(1),
   /** rename-command table; keys are lower-cased original command names. */
   renamedCommands: z.record(z.string(), z.string()).default({}),
 });

@@ -18,6 +18,8 @@ const INTEGER_OPTIONS: Readonly<Record<string, IntegerRule>> = {
   "parallel-syncs": { min: 1n, store: toInt32 },
   quorum: { min: 1n, store: toUint32 },
   "master-reboot-down-after-period": { min: 0n, store: Number },
+  // Vigil extension (write fencing): seconds of replica lag tolerated while fenced.
+  "vigil-fence-max-lag": { min: 1n, store: Number },
 };
 
 const SCRIPT_OPTIONS: Readonly<Record<string, string>> = {
@@ -82,6 +84,15 @@ export function setCommand(s: ApiScope, argv: readonly string[]): Reply {
     if (key === "auth-pass" || key === "auth-user") {
       if (remaining < 1) return stop(unknown);
       outputs.push(s.engine.setOption(s.now, name, key, argv[++j]!));
+      continue;
+    }
+
+    if (key === "vigil-fence-writes") {
+      // Vigil extension: yes|no (docs/operations.md).
+      if (remaining < 1) return stop(unknown);
+      const text = argv[++j]!;
+      if (text.toLowerCase() !== "yes" && text.toLowerCase() !== "no") return stop(invalid(text));
+      outputs.push(s.engine.setOption(s.now, name, key, text.toLowerCase()));
       continue;
     }
 

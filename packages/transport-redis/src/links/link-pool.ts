@@ -1,5 +1,6 @@
 import { type Address, addressKey, type EngineCommand, type EngineInput, type LinkKind } from "@vigil/core";
 import { Redis, type RedisOptions } from "ioredis";
+import { sourceBoundConnector } from "./source-bound-connector.js";
 
 /** The hello channel every sentinel publishes and listens on (§7). */
 export const HELLO_CHANNEL = "__sentinel__:hello";
@@ -14,6 +15,11 @@ export interface LinkPoolOptions {
   readonly connectTimeoutMs?: number;
   /** Extra ioredis options (TLS, family) applied to every link. */
   readonly redisOptions?: Partial<RedisOptions>;
+  /**
+   * Local address every outgoing connection is bound to (`bind-source-addr`): peers and Redis then
+   * see this address, and the hello announces it (it is the link's local address).
+   */
+  readonly sourceAddress?: string;
 }
 
 interface OpenLink {
@@ -31,8 +37,11 @@ interface OpenLink {
  */
 export class LinkPool {
   private readonly links = new Map<string, OpenLink>();
+  private readonly connector: RedisOptions["Connector"];
 
-  constructor(private readonly options: LinkPoolOptions) {}
+  constructor(private readonly options: LinkPoolOptions) {
+    this.connector = options.sourceAddress ? sourceBoundConnector(options.sourceAddress) : undefined;
+  }
 
   /** Execute one network command. Non-network commands are ignored (the caller handles them). */
   execute(c: EngineCommand): void {
@@ -61,6 +70,10 @@ export class LinkPool {
         return this.send(c.addr, ["SCRIPT", "KILL"], () => {});
       case "reconfigure":
         return this.reconfigure(c.addr, c.target);
+      case "fence-writes":
+        return this.fence(c.addr, c.minReplicas, c.maxLagS);
+      case "unfence-writes":
+        return this.unfence(c.addr);
       default:
         return;
     }
@@ -101,6 +114,7 @@ export class LinkPool {
       maxRetriesPerRequest: 0,
       autoResubscribe: false,
       connectTimeout: this.options.connectTimeoutMs ?? 1000,
+      ...(this.connector ? { Connector: this.connector } : {}),
       ...this.options.redisOptions,
     });
     const link: OpenLink = { client, renames: c.renames, closing: false };
@@ -156,6 +170,34 @@ export class LinkPool {
         done(null, e instanceof Error ? e.message : String(e));
       },
     );
+  }
+
+  /** Operator's `min-replicas-*` values per address, read before the first fence (for unfence). */
+  private readonly unfenced = new Map<string, [string, string]>();
+
+  /** Write fencing: remember the operator's values once, then set ours. */
+  private fence(addr: Address, minReplicas: number, maxLagS: number): void {
+    const key = addressKey(addr);
+    const set = () => this.send(addr, ["CONFIG", "SET", "min-replicas-to-write", String(minReplicas), "min-replicas-max-lag", String(maxLagS)], () => {});
+    if (this.unfenced.has(key)) return set();
+    this.send(addr, ["CONFIG", "GET", "min-replicas-*"], (reply) => {
+      if (Array.isArray(reply)) {
+        const get = (name: string) => {
+          const i = reply.indexOf(name);
+          return i >= 0 ? String(reply[i + 1]) : "0";
+        };
+        this.unfenced.set(key, [get("min-replicas-to-write"), get("min-replicas-max-lag")]);
+      }
+      set();
+    });
+  }
+
+  /** Fencing turned off: put the operator's values back. */
+  private unfence(addr: Address): void {
+    const key = addressKey(addr);
+    const [toWrite, maxLag] = this.unfenced.get(key) ?? ["0", "10"];
+    this.unfenced.delete(key);
+    this.send(addr, ["CONFIG", "SET", "min-replicas-to-write", toWrite, "min-replicas-max-lag", maxLag], () => {});
   }
 
   /** §21.2: MULTI, SLAVEOF, CONFIG REWRITE, CLIENT KILL TYPE normal, CLIENT KILL TYPE pubsub, EXEC. */

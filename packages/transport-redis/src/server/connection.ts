@@ -184,7 +184,7 @@ export class Connection implements Subscriber {
     this.lastInteractionAt = Date.now();
     if (this.closed || this.closeAfterReply) return;
     this.parser.feed(chunk);
-    if (this.parser.pendingBytes > this.core.settings.queryBufferLimit) {
+    if (this.parser.retainedBytes > this.core.settings.queryBufferLimit) {
       // Redis closes without a reply here too ("closing client that reached max query buffer length").
       this.core.report(new Error(`client ${this.addr} exceeded the query buffer limit`), "query-buffer-limit");
       this.destroy();
