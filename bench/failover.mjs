@@ -221,13 +221,13 @@ async function main() {
       const rs = all.filter((r) => r.kind === kind && r.downAfter === da);
       const m = (k) => median(rs.map((r) => r[k]));
       med[kind] = { a: m("a"), b: m("b"), c: m("c"), d: m("d") };
-      rows.push([KIND_NAME[kind], rs.length, fmt(m("a")), fmt(m("a") - da), fmt(m("b")), fmt(m("b") - da), fmt(m("c")), fmt(m("c") - da), fmt(m("d")), fmt(m("d") - da)]);
+      rows.push([KIND_NAME[kind], `${rs.length} (${rs.filter((r) => r.aborts > 0).length})`, fmt(m("a")), fmt(m("a") - da), fmt(m("b")), fmt(m("b") - da), fmt(m("c")), fmt(m("c") - da), fmt(m("d")), fmt(m("d") - da)]);
     }
     if (med.vigil && med.redis) {
       const q = (k, off = 0) => ratio(med.vigil[k] - off, med.redis[k] - off);
       rows.push(["Vigil/Sentinel", "", q("a"), q("a", da), q("b"), q("b", da), q("c"), q("c", da), q("d"), q("d", da)]);
     }
-    say(table(["daemon", "runs", "(a) all report", "(a)−DA", "(b) write ok", "(b)−DA", "(c) replica", "(c)−DA", "(d) max gap", "(d)−DA"], rows));
+    say(table(["daemon", "runs (split votes)", "(a) all report", "(a)−DA", "(b) write ok", "(b)−DA", "(c) replica", "(c)−DA", "(d) max gap", "(d)−DA"], rows));
     if (med.vigil) {
       const va = med.vigil.a - da;
       const vd = med.vigil.d;

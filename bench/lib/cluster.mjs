@@ -1,5 +1,5 @@
 // One master, its replicas and three sentinels of one kind, on free loopback ports.
-import { cmd, freePorts, linkStatus, pairs, removeDir, sentinelConf, startRedis, startSentinel, tempDir, waitFor } from "./procs.mjs";
+import { cmd, freePorts, linkStatus, pairs, profiling, removeDir, sentinelConf, startRedis, startSentinel, tempDir, waitFor } from "./procs.mjs";
 
 /**
  * Start `replicas` replicas of a fresh master and `sentinels` sentinels of `kind` watching it, then
@@ -47,6 +47,6 @@ export async function waitDiscovered(c, timeoutMs = 30000) {
 
 /** Kill every process of the cluster and remove its dir. */
 export async function stopCluster(c) {
-  await Promise.all([...c.sentinels, c.master, ...c.replicas].map((p) => (p.kind === "vigil" && process.env.BENCH_VIGIL_NODE_ARGS?.includes("--cpu-prof") ? p.stop() : p.kill())));
+  await Promise.all([...c.sentinels, c.master, ...c.replicas].map((p) => (p.kind === "vigil" && profiling() ? p.stop() : p.kill())));
   removeDir(c.dir);
 }

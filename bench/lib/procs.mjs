@@ -26,6 +26,16 @@ export function requireBinary(name) {
   throw new Error(`${name} is required (apt-get install redis-server redis-sentinel redis-tools)`);
 }
 
+/** An environment variable of the benchmarks (`BENCH_*`). */
+export function benchEnv(name) {
+  return process.env[name];
+}
+
+/** `BENCH_VIGIL_NODE_ARGS` asks for `--cpu-prof`: stop Vigil with SIGTERM so it writes its profile. */
+export function profiling() {
+  return (benchEnv("BENCH_VIGIL_NODE_ARGS") ?? "").includes("--cpu-prof");
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Poll `fn` until it returns a truthy value; throws after `timeoutMs`. */
@@ -129,8 +139,7 @@ function track(child, info) {
 /** Kill (SIGKILL) every process this script started and remove its temp dirs. */
 export async function killAll() {
   const all = [...procs];
-  const graceful = process.env.BENCH_VIGIL_NODE_ARGS?.includes("--cpu-prof");
-  await Promise.all(all.map((p) => (graceful && p.kind === "vigil" ? p.stop() : p.kill())));
+  await Promise.all(all.map((p) => (profiling() && p.kind === "vigil" ? p.stop() : p.kill())));
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
   dirs.clear();
 }
@@ -206,10 +215,15 @@ export function connection(port, opts = {}) {
 /** {@link connection}, resolved once it is ready. */
 export async function openConnection(port, opts = {}) {
   const r = connection(port, opts);
-  if (r.status !== "ready") await new Promise((ok, fail) => {
-    r.once("ready", ok);
-    setTimeout(() => fail(new Error(`no connection to :${port}`)), 5000);
-  });
+  if (r.status !== "ready") {
+    await new Promise((ok, fail) => {
+      const t = setTimeout(() => fail(new Error(`no connection to :${port} within 30 s`)), 30000);
+      r.once("ready", () => {
+        clearTimeout(t);
+        ok();
+      });
+    });
+  }
   return r;
 }
 
@@ -284,12 +298,12 @@ export async function startSentinel(kind, confPath, port, args = [], opts = {}) 
   let child;
   if (kind === "redis") child = spawn(requireBinary("redis-sentinel"), [confPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   else {
-    const nodeArgs = (process.env.BENCH_VIGIL_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+    const nodeArgs = (benchEnv("BENCH_VIGIL_NODE_ARGS") ?? "").split(/\s+/).filter(Boolean);
     child = spawn(process.execPath, [...nodeArgs, ...(opts.nodeArgs ?? []), VIGIL_BIN, confPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   }
   const p = track(child, { kind, port, conf: confPath });
   try {
-    await waitFor(async () => (await cmd(port, "PING")) === "PONG", 30000, 50, `${kind} sentinel :${port} PONG`);
+    await waitFor(async () => (await cmd(port, "PING")) === "PONG", opts.readyTimeoutMs ?? 30000, 50, `${kind} sentinel :${port} PONG`);
   } catch (e) {
     throw new Error(`${e.message}\n--- log of ${kind} :${port} ---\n${p.log().slice(-3000)}`);
   }

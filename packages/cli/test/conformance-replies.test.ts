@@ -13,7 +13,7 @@ import { connect } from "node:net";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Allowance, classify, type Difference, report, runDifferential, type Side, type Step, type Topology } from "./support/differential.js";
-import { Fleet, MASTER_NAME } from "./support/fleet.js";
+import { DEFAULT_DOWN_AFTER, Fleet, MASTER_NAME } from "./support/fleet.js";
 import { freePort, killAll, requireBinary, tempDir, VIGIL_BIN, waitFor } from "./support/processes.js";
 import { pairs, type Resp, RespConnection } from "./support/resp-client.js";
 
@@ -27,18 +27,18 @@ const ALLOWED: Allowance[] = [
   // vigil's default timing profile: PING and ASK periods are 100 ms.
   { id: "fast-timing", step: /^SENTINEL DEBUG$/, path: /^\[0\](\[[35]\]|\.(PING-PERIOD|ASK-PERIOD))$/, detail: /"1000".*"100"/ },
   // CLIENT SETINFO (Redis 7.2) is served, and CLIENT LIST/INFO lines carry lib-name/lib-ver.
-  { id: "client-setinfo", step: /^CLIENT (LIST|INFO)/, detail: /^- "lib-name=" "lib-ver="$/ },
+  { id: "client-setinfo", step: /^CLIENT (LIST|INFO)/, detail: /^"lib-(name|ver)="$/ },
   { id: "client-setinfo", step: /^CLIENT SETINFO/, detail: /unknown subcommand 'setinfo'.*"OK"/i },
-  { id: "client-setinfo", step: /^CLIENT HELP$/, detail: /SETINFO|LIB-NAME|LIB-VER/ },
-  { id: "client-setinfo", step: /^COMMAND/, detail: /client\|setinfo/ },
+  { id: "client-setinfo", step: /^CLIENT HELP$/, detail: /SETINFO <option> <value>|Set client meta attr|LIB-NAME: the client lib name|LIB-VER: the client lib version/ },
+  { id: "client-setinfo", step: /^COMMAND/, detail: /client\|setinfo|Sets information specific to the client/ },
   // Build identity in INFO server: vigil is not a C build.
-  { id: "info-server", step: /^INFO/, detail: /^\{"t":"bulk","v":"redis_build_id:[0-9a-f]+"\} \{"t":"bulk","v":"redis_build_id:0"\}$|^"redis_build_id:[0-9a-f]+" "redis_build_id:0"$|^"gcc_version:[\d.]+" "gcc_version:0\.0\.0"$/ },
-  // Valkey's PRIMARY spellings of the SENTINEL subcommands (optional: the daemon does not expose
-  // them today, see the document).
-  { id: "primary-aliases", optional: true, step: /PRIMAR/, detail: /unknown subcommand '(primary|primaries|get-primary-addr-by-name|is-primary-down-by-addr)'/i },
+  { id: "info-server", step: /^INFO/, detail: /^"redis_build_id:[0-9a-f]+" "redis_build_id:0"$|^"gcc_version:[\d.]+" "gcc_version:0\.0\.0"$/ },
+  // Valkey's PRIMARY spellings of the SENTINEL subcommands, listed by COMMAND and ACL CAT like any other.
+  { id: "primary-aliases", step: /PRIMAR/, detail: /unknown subcommand '(primary|primaries|get-primary-addr-by-name|is-primary-down-by-addr)'/i },
+  { id: "primary-aliases", step: /^(COMMAND|ACL CAT)/, detail: /sentinel\|(primary|primaries|get-primary-addr-by-name|is-primary-down-by-addr)|\(Valkey compatibility\)/ },
   // SENTINEL VIGIL-* subcommands, listed by COMMAND and ACL CAT like any other.
-  { id: "vigil-extensions", optional: true, step: /VIGIL-/, detail: /unknown subcommand 'vigil-/i },
-  { id: "vigil-extensions", optional: true, step: /^(COMMAND|ACL CAT)/, detail: /sentinel\|vigil-(explain|failover-plan)/ },
+  { id: "vigil-extensions", step: /VIGIL-/, detail: /unknown subcommand 'vigil-/i },
+  { id: "vigil-extensions", step: /^(COMMAND|ACL CAT)/, detail: /sentinel\|vigil-(explain|failover-plan)|\(Vigil extension\)/ },
 ];
 
 let fleet: Fleet;
@@ -150,7 +150,7 @@ function script(): Step[] {
     s("SENTINEL SET script denied", ["SENTINEL", "SET", M, "notification-script", "/bin/true"]),
     s("SENTINEL SET rename-command empty", ["SENTINEL", "SET", M, "rename-command", "PING", ""]),
     s("SENTINEL SET rename-command identity", ["SENTINEL", "SET", M, "rename-command", "PING", "PING"]),
-    s("SENTINEL SET same values", ["SENTINEL", "SET", M, "quorum", "2", "down-after-milliseconds", "1000", "failover-timeout", "10000", "parallel-syncs", "1"]),
+    s("SENTINEL SET same values", ["SENTINEL", "SET", M, "quorum", "2", "down-after-milliseconds", DEFAULT_DOWN_AFTER, "failover-timeout", "10000", "parallel-syncs", "1"]),
     s("SENTINEL SET master-reboot", ["SENTINEL", "SET", M, "master-reboot-down-after-period", "0"]),
     s("SENTINEL MONITOR bad quorum", ["SENTINEL", "MONITOR", "other", "127.0.0.1", 1, "x"]),
     s("SENTINEL MONITOR bad port", ["SENTINEL", "MONITOR", "other", "127.0.0.1", "x", 2]),

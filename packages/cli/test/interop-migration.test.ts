@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { Fleet, type Kind, type Member, masterDownEvents, masterInfo, ofType, persistedEpoch, reportedMaster } from "./support/fleet.js";
+import { DEFAULT_DOWN_AFTER, Fleet, type Kind, type Member, masterDownEvents, masterInfo, ofType, persistedEpoch, reportedMaster } from "./support/fleet.js";
 import { killAll, sleep, waitFor } from "./support/processes.js";
 
 let fleet: Fleet | undefined;
@@ -85,7 +85,7 @@ async function migrate(from: Kind, to: Kind): Promise<string> {
   const bPort = b.port;
   const bId = b.myId;
   await f.remove(b);
-  await sleep(1500); // longer than down-after: a master wrongly judged down would show now
+  await sleep(DEFAULT_DOWN_AFTER + 500); // longer than down-after: a master wrongly judged down would show now
   expect(spurious(f, quiet), "no +sdown/+odown on the master while a sentinel is stopped").toEqual([]);
   const oldMaster = f.masterPort;
   const old = f.killMaster();
@@ -110,7 +110,7 @@ async function migrate(from: Kind, to: Kind): Promise<string> {
   times.push(`swap3 ${s3.ms} ms`);
   expect(f.members.map((m) => m.kind)).toEqual([to, to, to]);
 
-  await sleep(1500);
+  await sleep(DEFAULT_DOWN_AFTER + 500);
   expect(spurious(f, quiet), "no +sdown/+odown on the master after the last swap").toEqual([]);
 
   // 4. The finished fleet still fails over.

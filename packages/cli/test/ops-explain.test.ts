@@ -18,7 +18,7 @@ async function vigil(...args: string[]): Promise<{ code: number; stdout: string;
 }
 
 describe("vigil explain / vigil failover --dry-run against running daemons", () => {
-  it("explains down-ness, agreement, electability and the promotion ranking", async () => {
+  it("explains down-ness, agreement, electability and the promotion ranking", { timeout: 240000 }, async () => {
     const dir = tempDir("vigil-explain-");
     const master = await startRedis(await freePort());
     const good = await startRedis(await freePort(), { replicaOf: master.port });

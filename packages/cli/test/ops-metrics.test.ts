@@ -14,7 +14,7 @@ async function scrape(c: OpsCluster, i = 0) {
 }
 
 describe("/metrics, /healthz, /readyz (real processes)", () => {
-  it("exposes parseable metrics that follow a failover, and health probes", async () => {
+  it("exposes parseable metrics that follow a failover, and health probes", { timeout: 180000 }, async () => {
     const c = await startOpsCluster({ replicas: 1, sentinels: 1, quorum: 1, httpFlag: true });
     await waitDiscovered(c);
     const v = c.vigils[0]!;
@@ -55,7 +55,7 @@ describe("/metrics, /healthz, /readyz (real processes)", () => {
     const after = await waitFor(async () => {
       const m = await scrape(c);
       return sampleValue(m, "vigil_failovers_total", { master: "mymaster", outcome: "success" }) === 1 ? m : undefined;
-    }, 30000);
+    }, 60000);
     expect(sampleValue(after, "vigil_elections_total", { master: "mymaster", outcome: "won" })).toBe(1);
     expect(sampleValue(after, "vigil_odown_total", { master: "mymaster" })).toBe(1);
     expect(sampleValue(after, "vigil_sdown_total", { master: "mymaster", kind: "master" })).toBeGreaterThanOrEqual(1);

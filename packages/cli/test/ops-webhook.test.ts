@@ -35,7 +35,10 @@ const servers: Server[] = [];
 const senders: WebhookSender[] = [];
 afterEach(() => {
   for (const s of senders.splice(0)) s.stop();
-  for (const s of servers.splice(0)) s.closeAllConnections(), s.close();
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    s.close();
+  }
 });
 afterAll(killAll);
 

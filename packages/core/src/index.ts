@@ -43,6 +43,7 @@ export {
   type ExplainSection,
   type MasterExplanation,
   type PromotionVerdict,
+  plural,
   sectionLines,
   shortId,
 } from "./explain/explanation.js";

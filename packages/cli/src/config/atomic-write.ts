@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { strerror } from "./strerror.js";
@@ -127,5 +127,48 @@ export function writeFileAtomicSync(path: string, text: string): FsResult {
       }
     }
     return { ok: false, message: strerror(error) };
+  }
+}
+
+/**
+ * Remove temp files a killed process left next to `path` (`<name>.tmp-<pid>-<n>`, see
+ * {@link writeFileAtomic}) whose pid is no longer running. Nothing reads them, so they are only
+ * clutter, but a daemon killed mid-rewrite again and again would pile them up. Temp files of a
+ * live process (another daemon on the same file, or ourselves) are left alone. Returns the names
+ * removed; never throws.
+ */
+export function removeStaleTempFiles(path: string): string[] {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.tmp-`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)-\d+$/.exec(name.slice(prefix.length));
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    try {
+      unlinkSync(join(dir, name));
+      removed.push(name);
+    } catch {
+      // raced with someone else, or not ours to remove
+    }
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as { code?: unknown }).code === "EPERM";
   }
 }

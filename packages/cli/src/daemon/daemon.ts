@@ -3,13 +3,15 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createPrng, createSentinelEngine, type PersistedState, type SentinelEvent, type TimingProfile } from "@vigil/core";
 import { createRespServer, createSentinelApi, type RespServer, SentinelRuntime, VIGIL_SENTINEL_SUBCOMMANDS } from "@vigil/transport-redis";
-import { checkWritable, isExecutable, writeFileAtomicSync } from "../config/atomic-write.js";
+import { checkWritable, isExecutable, removeStaleTempFiles, writeFileAtomicSync } from "../config/atomic-write.js";
 import { formatConfigError } from "../config/config-error.js";
 import { type LoadedConfig, loadConfig } from "../config/load-config.js";
+import { ensureLoadable } from "../config/loadable-config.js";
 import { rewriteConfig } from "../config/rewrite-config.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { Operability } from "../ops/operability.js";
 import { ScriptRunner } from "../scripts/script-runner.js";
+import { configureTls } from "./tls-setup.js";
 
 /** What `vigil <config> [--directive value ...]` was asked to do. */
 export interface DaemonArgs {
@@ -49,6 +51,8 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
   if (!existsSync(path)) return { message: "Sentinel needs config file on disk to save state. Exiting...", exitCode: 1 };
   const writable = checkWritable(path);
   if (!writable.ok) return { message: writable.message, exitCode: 1 };
+  // Temp files of a daemon killed mid-rewrite (kill -9, power loss) are never read; tidy them up.
+  removeStaleTempFiles(path);
   let fileText = readFileSync(path, "utf8");
   const loaded = loadConfig(fileText, path, args.overrides, { isExecutable });
   if (!loaded.ok) return { message: formatConfigError(loaded.error), exitCode: 1 };
@@ -66,6 +70,9 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
   let loglevel = g.loglevel;
   const logger: Logger = createLogger({ format: logFormat, file: g.logfile, level: () => loglevel, pid: process.pid });
 
+  const tls = configureTls(g);
+  if ("error" in tls) return { message: tls.error, exitCode: 1 };
+
   const myId = config.myId ?? randomBytes(20).toString("hex");
   const timing = (config.vigil.timing as TimingProfile | undefined) ?? "fast";
   const engine = createSentinelEngine({
@@ -73,18 +80,33 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
     now: Date.now(),
     prng: createPrng(randomBytes(4).readUInt32LE(0)),
     timing,
-    global: { ...config.global, port: g.port, requirePass: g.requirepass, loglevel: g.loglevel },
+    // Hellos announce the TLS port with `tls-replication yes` (Sentinel's rule), else `port`.
+    global: { ...config.global, port: tls.announcePort, requirePass: g.requirepass, loglevel: g.loglevel },
     currentEpoch: config.currentEpoch,
     masters: config.masters,
   });
 
+  const unloadableWarned = new Set<string>();
+  // `fileText` is the last text persisted as the engine produced it (the file may lack lines
+  // ensureLoadable dropped), so an unchanged state is not written again.
   const persist = (state: PersistedState): boolean => {
     const text = rewriteConfig(fileText, state, { port: g.port }, {
       defaultDownAfterMs: engine.timing.defaultDownAfter,
       defaultFailoverTimeoutMs: engine.timing.defaultFailoverTimeout,
     });
     if (text === fileText) return true;
-    const r = writeFileAtomicSync(path, text);
+    // Never persist a file the next start would refuse (docs/reliability.md, "Crash safety").
+    const loadable = ensureLoadable(text, path, args.overrides);
+    if (!loadable.ok) {
+      logger.log("warning", `WARNING: not saving a configuration that would not load again, the file keeps the last good state: ${loadable.message}`);
+      return false;
+    }
+    for (const line of loadable.dropped) {
+      if (unloadableWarned.has(line)) continue;
+      unloadableWarned.add(line);
+      logger.log("warning", `Not persisting '${line}': the address is not loadable (resolve-hostnames is off)`);
+    }
+    const r = writeFileAtomicSync(path, loadable.text);
     if (!r.ok) {
       logger.log("warning", `WARNING: Sentinel was not able to save the new configuration on disk!!!: ${r.message}`);
       return false;
@@ -132,7 +154,11 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
       process.exit(99);
     },
     // `bind-source-addr`: outgoing links (to Redis and to peers) leave from this address, like Sentinel's.
-    links: g.bindSourceAddr === undefined ? undefined : { sourceAddress: g.bindSourceAddr },
+    links: {
+      ...(g.bindSourceAddr === undefined ? {} : { sourceAddress: g.bindSourceAddr }),
+      // `tls-replication yes`: links to Redis and to peer sentinels speak TLS (docs/reliability.md).
+      ...(tls.client === undefined ? {} : { redisOptions: { tls: tls.client } }),
+    },
   });
 
   const processInfo = {
@@ -175,12 +201,15 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
       await stop();
       process.exit(0);
     },
-    onError: (error, where) => logger.log("warning", `internal error in ${where}: ${String(error)}`),
+    // Client limits and protocol attacks are logged as what they are (like Redis), not as internal errors.
+    onError: (error, where) =>
+      logger.log("warning", where.endsWith("-limit") || where === "security" ? (error as Error).message : `internal error in ${where}: ${String(error)}`),
   });
   const hosts = g.bind === undefined || g.bind.length === 0 ? ["127.0.0.1"] : g.bind.map((h) => h.replace(/^-/, ""));
   let port: number;
   try {
-    port = await server.listen({ hosts, port: g.port });
+    // `port 0` with a `tls-port` means TLS only, as in Redis.
+    port = await server.listen({ hosts, port: g.port, tls: tls.server, tcp: g.port !== 0 || tls.server === undefined });
   } catch (e) {
     return { message: `Could not create server TCP listening socket ${hosts.join(" ")}:${g.port}: ${(e as Error).message}`, exitCode: 1 };
   }

@@ -159,6 +159,11 @@ export class VigilMetrics {
     perMaster("vigil_master_known_sentinels", "Other Sentinels known for the master (this one not counted).", (m) => m.sentinels.size);
     perMaster("vigil_master_quorum", "Configured quorum of the master.", (m) => m.settings.quorum);
     perMaster("vigil_master_config_epoch", "Config epoch of the master.", (m) => m.configEpoch);
+    perMaster("vigil_master_usable_sentinels", "Sentinels (this one included) not SDOWN, as SENTINEL CKQUORUM counts them.", (m) => {
+      let n = 1;
+      for (const s of m.sentinels.values()) if (s.health.value !== "sdown") n++;
+      return n;
+    });
     perMaster("vigil_master_sentinels_agreeing", "Sentinels (this one included) currently saying the master is down.", (m) => {
       let n = 1;
       for (const s of m.sentinels.values()) if (s.masterDown) n++;

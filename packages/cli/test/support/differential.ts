@@ -50,10 +50,9 @@ export interface Step {
 }
 
 /** A structural difference between the two daemons' replies. */
-export interface Difference {
+export interface Difference extends Found {
   readonly proto: 2 | 3;
   readonly step: string;
-  readonly path: string;
   readonly redis: string;
   readonly vigil: string;
 }
@@ -216,7 +215,7 @@ function render(s: Shape | undefined): string {
 }
 
 /** Walks two shapes in parallel and lists where they differ. */
-export function diffShapes(a: Shape | undefined, b: Shape | undefined, path: string, out: { path: string; redis: string; vigil: string }[]): void {
+export function diffShapes(a: Shape | undefined, b: Shape | undefined, path: string, out: Found[]): void {
   if (typeof a === "string" || typeof b === "string" || a === undefined || b === undefined) {
     if (a !== b) out.push({ path, redis: render(a), vigil: render(b) });
     return;
@@ -232,25 +231,74 @@ export function diffShapes(a: Shape | undefined, b: Shape | undefined, path: str
     return;
   }
   if (a.t === "map") {
-    const ak = (av as [Shape, Shape][]).map(([k]) => JSON.stringify(k));
-    const bk = (bv as [Shape, Shape][]).map(([k]) => JSON.stringify(k));
-    if (ak.join() !== bk.join()) {
-      out.push({ path: `${path}<keys>`, redis: ak.join(" "), vigil: bk.join(" ") });
+    const am = av as [Shape, Shape][];
+    const bm = bv as [Shape, Shape][];
+    const ak = am.map(([k]) => JSON.stringify(k));
+    const bk = bm.map(([k]) => JSON.stringify(k));
+    const onlyA = am.filter(([k]) => !bk.includes(JSON.stringify(k))).map(([k, v]) => `${JSON.stringify(k)}=>${JSON.stringify(v)}`);
+    const onlyB = bm.filter(([k]) => !ak.includes(JSON.stringify(k))).map(([k, v]) => `${JSON.stringify(k)}=>${JSON.stringify(v)}`);
+    if (onlyA.length + onlyB.length > 0) out.push(extrasFound(`${path}<keys>`, onlyA, onlyB));
+    const commonA = am.filter(([k]) => bk.includes(JSON.stringify(k)));
+    const commonB = bm.filter(([k]) => ak.includes(JSON.stringify(k)));
+    if (commonA.map(([k]) => JSON.stringify(k)).join() !== commonB.map(([k]) => JSON.stringify(k)).join()) {
+      out.push({ path: `${path}<key order>`, redis: commonA.map(([k]) => JSON.stringify(k)).join(" "), vigil: commonB.map(([k]) => JSON.stringify(k)).join(" ") });
       return;
     }
-    (av as [Shape, Shape][]).forEach(([k, v], i) => diffShapes(v, (bv as [Shape, Shape][])[i]![1], `${path}.${typeof k === "string" ? k : (k.v as string)}`, out));
+    commonA.forEach(([k, v], i) => diffShapes(v, commonB[i]![1], `${path}.${typeof k === "string" ? k : (k.v as string)}`, out));
     return;
   }
+  let items: [Shape[], Shape[]] = [av as Shape[], bv as Shape[]];
   if (av.length !== bv.length) {
-    // Name the first element present on one side only, to keep reports readable.
-    const sa = new Set((av as Shape[]).map((x) => JSON.stringify(x)));
-    const sb = new Set((bv as Shape[]).map((x) => JSON.stringify(x)));
-    const onlyA = [...sa].filter((x) => !sb.has(x));
-    const onlyB = [...sb].filter((x) => !sa.has(x));
-    out.push({ path: `${path}<len ${av.length} vs ${bv.length}>`, redis: onlyA.slice(0, 5).join(" ") || "-", vigil: onlyB.slice(0, 5).join(" ") || "-" });
-    return;
+    // Items present on one side only (as a multiset); the rest is compared in order.
+    const [onlyA, restA, onlyB, restB] = multisetSplit(av as Shape[], bv as Shape[]);
+    out.push(extrasFound(`${path}<len ${av.length} vs ${bv.length}>`, onlyA.map((x) => JSON.stringify(x)), onlyB.map((x) => JSON.stringify(x))));
+    if (restA.length !== restB.length) return;
+    items = [restA, restB];
   }
-  for (let i = 0; i < av.length; i++) diffShapes((av as Shape[])[i], (bv as Shape[])[i], `${path}[${i}]`, out);
+  for (let i = 0; i < items[0].length; i++) diffShapes(items[0][i], items[1][i], `${path}[${i}]`, out);
+}
+
+/** A difference, as the walker finds it (the step and protocol are added by the runner). */
+export interface Found {
+  readonly path: string;
+  readonly redis: string;
+  readonly vigil: string;
+  /** Items or map entries present on one side only, in full (JSON). */
+  readonly extras?: { readonly redis: readonly string[]; readonly vigil: readonly string[] };
+}
+
+function extrasFound(path: string, onlyRedis: string[], onlyVigil: string[]): Found {
+  const show = (xs: string[]) => (xs.length === 0 ? "-" : xs.map((x) => (x.length > 160 ? `${x.slice(0, 157)}...` : x)).join(" "));
+  return { path, redis: show(onlyRedis), vigil: show(onlyVigil), extras: { redis: onlyRedis, vigil: onlyVigil } };
+}
+
+/** Splits two lists into (only in a, a without those, only in b, b without those), as multisets. */
+function multisetSplit(a: readonly Shape[], b: readonly Shape[]): [Shape[], Shape[], Shape[], Shape[]] {
+  const count = new Map<string, number>();
+  for (const x of b) count.set(JSON.stringify(x), (count.get(JSON.stringify(x)) ?? 0) + 1);
+  const onlyA: Shape[] = [];
+  const restA: Shape[] = [];
+  for (const x of a) {
+    const k = JSON.stringify(x);
+    const n = count.get(k) ?? 0;
+    if (n > 0) {
+      count.set(k, n - 1);
+      restA.push(x);
+    } else onlyA.push(x);
+  }
+  const seen = new Map<string, number>();
+  for (const x of restA) seen.set(JSON.stringify(x), (seen.get(JSON.stringify(x)) ?? 0) + 1);
+  const onlyB: Shape[] = [];
+  const restB: Shape[] = [];
+  for (const x of b) {
+    const k = JSON.stringify(x);
+    const n = seen.get(k) ?? 0;
+    if (n > 0) {
+      seen.set(k, n - 1);
+      restB.push(x);
+    } else onlyB.push(x);
+  }
+  return [onlyA, restA, onlyB, restB];
 }
 
 const json = (x: unknown) => JSON.stringify(x);
@@ -353,7 +401,7 @@ export async function runDifferential(sides: readonly [Side, Side], topo: Topolo
           .map((x) => (step.sortLeaves ? sortLeafLists(x) : x)) };
         shapes.push(step.unordered ? { t: "frames", v: (shape as { v: Shape[] }).v.map(sortItems) } : shape);
       }
-      const found: { path: string; redis: string; vigil: string }[] = [];
+      const found: Found[] = [];
       diffShapes(shapes[0], shapes[1], "", found);
       for (const d of found) diffs.push({ proto, step: step.label, ...d });
     }
@@ -380,14 +428,31 @@ export interface Allowance {
   readonly detail?: RegExp;
 }
 
-/** Splits differences into explained (by an allowance) and unexplained. */
+/**
+ * Splits differences into explained (by an allowance) and unexplained. A difference in which items or
+ * map entries exist on one side only is explained when every such item is matched by an allowance
+ * (`detail` is tested against the item's JSON); any other difference needs one allowance whose
+ * `detail` matches `<redis side> <vigil side>`.
+ */
 export function classify(diffs: readonly Difference[], allowances: readonly Allowance[]): { unexplained: Difference[]; used: Set<string> } {
   const used = new Set<string>();
   const unexplained: Difference[] = [];
+  const find = (d: Difference, text: string) =>
+    allowances.find((x) => x.step.test(d.step) && (x.path === undefined || x.path.test(d.path)) && (x.proto === undefined || x.proto === d.proto) && (x.detail === undefined || x.detail.test(text)));
   for (const d of diffs) {
-    const a = allowances.find(
-      (x) => x.step.test(d.step) && (x.path === undefined || x.path.test(d.path)) && (x.proto === undefined || x.proto === d.proto) && (x.detail === undefined || x.detail.test(`${d.redis} ${d.vigil}`)),
-    );
+    if (d.extras) {
+      const unmatched = { redis: [] as string[], vigil: [] as string[] };
+      for (const side of ["redis", "vigil"] as const) {
+        for (const item of d.extras[side]) {
+          const a = find(d, item);
+          if (a) used.add(a.id);
+          else unmatched[side].push(item);
+        }
+      }
+      if (unmatched.redis.length + unmatched.vigil.length > 0) unexplained.push({ ...d, ...extrasFound(d.path, unmatched.redis, unmatched.vigil) });
+      continue;
+    }
+    const a = find(d, `${d.redis} ${d.vigil}`);
     if (a) used.add(a.id);
     else unexplained.push(d);
   }

@@ -599,6 +599,8 @@ export async function topologyProblems(cluster) {
   const addrs = new Set(seen.map((v) => v.addr));
   if (addrs.size !== 1) problems.push(`sentinels disagree: ${views.map((v) => v?.addr ?? "-").join(", ")}`);
   for (const v of seen) if (v.flags !== "master") problems.push(`master flags ${v.flags}`);
+  const epochs = new Set(seen.map((v) => v.configEpoch));
+  if (epochs.size > 1) problems.push(`config epochs differ: ${seen.map((v) => v.configEpoch).join(", ")}`);
   const data = cluster.data.filter((n) => n.running() && !n.stopped);
   const roles = await Promise.all(data.map(roleOf));
   const masters = data.filter((_, i) => roles[i] === "master");
@@ -645,6 +647,41 @@ export async function currentMaster(cluster) {
   return nodeAt(cluster, [...addrs][0]);
 }
 
+/**
+ * Put a cluster back together between scenarios: remove every rule, SIGCONT paused processes,
+ * restart dead sentinels (from their rewritten files) and dead data nodes as replicas of the master
+ * the sentinels agree on, then wait for a healed topology with everyone discovered.
+ */
+export async function repair(cluster, timeoutMs = 60000) {
+  cluster.fw?.heal();
+  for (const n of [...cluster.data, ...cluster.sentinels]) if (n.stopped) n.resume();
+  await Promise.all(cluster.sentinels.filter((s) => !s.running()).map((s) => s.start()));
+  const master = await waitFor(
+    async () => {
+      const views = (await sentinelViews(cluster)).filter(Boolean);
+      const addrs = new Set(views.map((v) => v.addr));
+      if (views.length === 0 || addrs.size !== 1) return null;
+      const m = nodeAt(cluster, [...addrs][0]);
+      return m.running() && (await roleOf(m)) === "master" ? m : null;
+    },
+    timeoutMs,
+    100,
+    "an agreed, running master",
+  );
+  await Promise.all(cluster.data.filter((n) => !n.running()).map((n) => restartAsReplica(n, master)));
+  await waitHealed(cluster, timeoutMs);
+  await waitDiscovered(cluster, timeoutMs);
+}
+
+/** Start a dead data node again as a replica of `master` (its config file's replicaof replaced). */
+export async function restartAsReplica(node, master) {
+  const lines = readFileSync(node.conf, "utf8")
+    .split("\n")
+    .filter((l) => !/^\s*(replicaof|slaveof)\s/i.test(l));
+  writeFileSync(node.conf, `${[...lines, `replicaof ${master.host} ${master.port}`].join("\n")}\n`);
+  await node.start();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Writer and lost-write accounting
 
@@ -657,21 +694,30 @@ export async function currentMaster(cluster) {
 export function startWriter(cluster, opts = {}) {
   const key = opts.key ?? "vigil:writes";
   const everyMs = opts.everyMs ?? 5;
-  const client = new Redis({ sentinels: cluster.sentinels.map((s) => ({ host: s.host, port: s.port })), name: cluster.name, ...(opts.redisOptions ?? {}) });
+  // `followSwitch`: ioredis's failoverDetector, which subscribes to +switch-master on the sentinels
+  // and moves to the new master at once (otherwise the client stays on a master until it drops it).
+  const client = new Redis({
+    sentinels: cluster.sentinels.map((s) => ({ host: s.host, port: s.port })),
+    name: cluster.name,
+    ...(opts.followSwitch ? { failoverDetector: true } : {}),
+    ...(opts.redisOptions ?? {}),
+  });
   client.on("error", () => {});
   const acked = [];
+  /** Send and acknowledgement times of value v (ms since the writer started). */
+  const sentAt = [];
+  const ackAt = [];
   const errors = new Map();
-  let sent = 0;
   let refused = 0;
   const pending = new Set();
-  const firstAckAt = [];
   const t0 = Date.now();
   const timer = setInterval(() => {
-    const v = sent++;
+    const v = sentAt.length;
+    sentAt.push(Date.now() - t0);
     const p = client.sadd(key, String(v)).then(
       () => {
         acked.push(v);
-        if (firstAckAt.length === 0) firstAckAt.push(Date.now() - t0);
+        ackAt[v] = Date.now() - t0;
       },
       (e) => {
         refused++;
@@ -684,25 +730,41 @@ export function startWriter(cluster, opts = {}) {
   }, everyMs);
   return {
     key,
-    acked,
-    sent: () => sent,
+    startedAt: t0,
+    sent: () => sentAt.length,
     ackedCount: () => acked.length,
+    refusedCount: () => refused,
     async stop(drainMs = 10000) {
       clearInterval(timer);
       await Promise.race([Promise.allSettled([...pending]), sleep(drainMs)]);
       const unknown = pending.size;
       client.disconnect();
-      return { key, sent, acked: [...acked], refused, unknown, errors: Object.fromEntries(errors) };
+      return { key, startedAt: t0, sent: sentAt.length, sentAt: [...sentAt], ackAt: [...ackAt], acked: [...acked], refused, unknown, errors: Object.fromEntries(errors) };
     },
   };
 }
 
-/** Acknowledged values missing from the master at `node` (read with SMEMBERS after healing). */
-export async function countLost(node, result) {
+/**
+ * Acknowledged values missing from the master at `node` (SMEMBERS after healing). `lossWindowMs` is
+ * the time between sending the first and the last lost value: unlike the count, it does not depend
+ * on how fast a loaded machine managed to write.
+ */
+export async function countLost(node, result, faultAt) {
   const members = new Set((await call(node.host, node.port, ["SMEMBERS", result.key], 10000)).map(Number));
-  let lost = 0;
-  for (const v of result.acked) if (!members.has(v)) lost++;
-  return { sent: result.sent, acked: result.acked.length, lost, refused: result.refused, unknown: result.unknown, errors: result.errors };
+  const lostValues = result.acked.filter((v) => !members.has(v)).sort((a, b) => a - b);
+  const lossWindowMs = lostValues.length === 0 ? 0 : result.sentAt[lostValues.at(-1)] - result.sentAt[lostValues[0]];
+  // Availability as a client sees it: from the fault to the first acknowledgement of a write that
+  // survived (one acknowledged by the master that ended up in charge).
+  let resumedMs;
+  if (faultAt !== undefined) {
+    const from = faultAt - result.startedAt;
+    for (const v of result.acked) {
+      if (result.sentAt[v] < from || !members.has(v)) continue;
+      const t = result.ackAt[v] - from;
+      if (resumedMs === undefined || t < resumedMs) resumedMs = t;
+    }
+  }
+  return { sent: result.sent, acked: result.acked.length, lost: lostValues.length, lossWindowMs, refused: result.refused, unknown: result.unknown, errors: result.errors, resumedMs };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -715,10 +777,10 @@ export async function countLost(node, result) {
  */
 export async function runJepsen(cluster, opts = {}) {
   const cutMs = opts.cutMs ?? 6000;
-  const writer = startWriter(cluster);
+  const writer = startWriter(cluster, { followSwitch: opts.followSwitch });
   await waitFor(() => writer.ackedCount() > 50, 15000, 20, "writer acknowledged writes");
-  const oldMaster = cluster.data[0];
-  const others = [...cluster.sentinels, ...cluster.data.slice(1)].map((n) => n.host);
+  const oldMaster = await currentMaster(cluster);
+  const others = [...cluster.sentinels, ...cluster.data.filter((n) => n !== oldMaster)].map((n) => n.host);
   const cutAt = Date.now();
   cluster.fw.cut(oldMaster.host, others);
   opts.onCut?.();
@@ -731,6 +793,6 @@ export async function runJepsen(cluster, opts = {}) {
   const before = writer.ackedCount();
   await waitFor(() => writer.ackedCount() > before + 100, 20000, 20, "writer resumed on the new master");
   const result = await writer.stop();
-  const counts = await countLost(nodeAt(cluster, master), result);
-  return { ...counts, master, oldMaster: oldMaster.addr, cutMs, convergedMs, totalMs: Date.now() - cutAt };
+  const counts = await countLost(nodeAt(cluster, master), result, cutAt);
+  return { ...counts, master, oldMaster: oldMaster.addr, failedOver: master !== oldMaster.addr, cutMs, convergedMs, totalMs: Date.now() - cutAt };
 }

@@ -10,6 +10,15 @@ export type Kind = "vigil" | "redis";
 
 export const MASTER_NAME = "mymaster";
 
+/**
+ * down-after-milliseconds for fleets with real Sentinels. Not 1000: a Sentinel that switches to a new
+ * master resets its link timers but may not reconnect for up to its 1 s reconnect period (throttled
+ * by the attempts at the dead old master), so with down-after ≤ 1000 it can see the new master SDOWN
+ * right after the switch and — peers' master_down flags from the old master still being valid for
+ * 5 s — fail it over again at once (see docs/compatibility.md, "Mixed fleets").
+ */
+export const DEFAULT_DOWN_AFTER = 2000;
+
 /** One event as a `PSUBSCRIBE *` client sees it. */
 export interface EventEntry {
   /** ms since the log was opened. */
@@ -126,6 +135,8 @@ export interface FleetOptions {
   readonly failoverTimeout?: number;
   /** Extra command-line arguments for vigil daemons (e.g. `--vigil-timing sentinel`). */
   readonly vigilArgs?: readonly string[];
+  /** Extra lines for every sentinel's config file (shared format: no vigil-* directives). */
+  readonly extraConf?: readonly string[];
 }
 
 /** A master, its replicas and a set of sentinels of both kinds. */
@@ -167,8 +178,9 @@ export class Fleet {
   newConf(port: number): string {
     return sentinelConf(this.dir, port, this.masterPort, {
       quorum: this.options.quorum ?? 2,
-      downAfter: this.options.downAfter ?? 1000,
+      downAfter: this.options.downAfter ?? DEFAULT_DOWN_AFTER,
       failoverTimeout: this.options.failoverTimeout ?? 10000,
+      extra: [...(this.options.extraConf ?? [])],
     });
   }
 
@@ -226,7 +238,7 @@ export class Fleet {
         return true;
       }, timeoutMs, 200);
     } catch (e) {
-      throw new Error(`fleet not healthy: ${last} (${(e as Error).message})`);
+      throw new Error(`fleet not healthy: ${last} (${(e as Error).message})\n${this.recentEvents()}`);
     }
   }
 
@@ -235,7 +247,7 @@ export class Fleet {
    * down-after `fast` ms and quorum 1, the others `slow` ms and the configured quorum. The election
    * itself is unchanged (a majority of the fleet must vote for it).
    */
-  async steer(leader: Member | null, fast = 1000, slow = 6000): Promise<void> {
+  async steer(leader: Member | null, fast = DEFAULT_DOWN_AFTER, slow = 4 * DEFAULT_DOWN_AFTER): Promise<void> {
     for (const m of this.members) {
       const lead = leader === null || m === leader;
       const r = await ask(m.port, "SENTINEL", "SET", MASTER_NAME, "down-after-milliseconds", lead ? fast : slow, "quorum", lead ? (leader === null ? (this.options.quorum ?? 2) : 1) : (this.options.quorum ?? 2));
@@ -279,6 +291,11 @@ export class Fleet {
     this.redis.set(before, await restartAsReplica(old, agreed));
     await this.waitHealthy();
     return agreed;
+  }
+
+  /** The last events of every member, for failure messages. */
+  recentEvents(n = 60): string {
+    return this.members.map((m) => `${m.kind}:${m.port} (${m.myId.slice(0, 8)})\n  ${m.events.entries.slice(-n).map((e) => `${e.at} ${e.channel} ${e.payload}`).join("\n  ")}`).join("\n");
   }
 
   /** Stops `m` and starts a sentinel of `kind` on the very same config file and port. */

@@ -33,7 +33,7 @@ export async function freePort(): Promise<number> {
 
 const dirs = new Set<string>();
 
-/** A fresh directory under the OS temp dir; {@link killAll} removes it. */
+/** A fresh directory under the OS temp dir; {@link cleanup} removes it. */
 export function tempDir(prefix = "vigil-test-"): string {
   const d = mkdtempSync(join(tmpdir(), prefix));
   dirs.add(d);
@@ -128,8 +128,10 @@ function track(port: number, child: ChildProcess, dir: string, password?: string
   return p;
 }
 
-/** Kill everything this test file started and remove the temp dirs it made. */
+/** Kill everything this test file started (reporting split votes seen in Vigil logs). */
 export async function killAll(): Promise<void> {
+  const aborts = electionAborts();
+  if (aborts.length > 0) console.warn(`split votes (failover delayed by 2 x failover-timeout):\n${aborts.join("\n")}`);
   const all = [...procs];
   for (const p of all) {
     p.kill("SIGCONT");
@@ -137,6 +139,11 @@ export async function killAll(): Promise<void> {
   }
   await Promise.all(all.map((p) => p.exited()));
   history.length = 0;
+}
+
+/** {@link killAll}, then remove every directory {@link tempDir} made (use in `afterAll`). */
+export async function cleanup(): Promise<void> {
+  await killAll();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
   dirs.clear();
 }
@@ -289,6 +296,11 @@ export interface ClusterOptions {
   readonly password?: string;
   readonly quorum?: number;
   readonly downAfter?: number;
+  /**
+   * Default 3000. Kept short on purpose: a split vote (every candidate voted for itself, see
+   * {@link electionAborts}) costs 2 × failover-timeout before the next attempt, which must fit the
+   * test's budget on a loaded CI host.
+   */
   readonly failoverTimeout?: number;
   readonly sentinelExtra?: readonly string[];
   readonly name?: string;
@@ -311,11 +323,24 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   await waitFor(async () => (await Promise.all(replicas.map(linkStatus))).every((s) => s === "up"), 15000);
   const dir = tempDir("vigil-cluster-");
   const extra = [...(opts.password ? [`sentinel auth-pass ${name} ${opts.password}`] : []), ...(opts.sentinelExtra ?? [])];
-  const confs = sentinelPorts.map((p) => sentinelConf(dir, p, redisPorts[0]!, { quorum: opts.quorum, downAfter: opts.downAfter, failoverTimeout: opts.failoverTimeout, extra, name }));
+  const confs = sentinelPorts.map((p) => sentinelConf(dir, p, redisPorts[0]!, { quorum: opts.quorum, downAfter: opts.downAfter, failoverTimeout: opts.failoverTimeout ?? 3000, extra, name }));
   const sentinels = await Promise.all(sentinelPorts.map((p, i) => startSentinel(kind, confs[i]!, p)));
   const cluster: Cluster = { dir, name, kind, password: opts.password, redis: [master, ...replicas], sentinels, confs, sentinelPorts };
   await waitDiscovered(cluster);
+  // A daemon that needed more than down-after to connect (loaded host) may have started a failover.
+  for (const s of sentinels) {
+    const addr = await masterAddr(s.port, name);
+    if (addr !== `127.0.0.1:${redisPorts[0]}`) throw new Error(`sentinel :${s.port} reports master ${addr} right after start (spurious failover?)\n${dumpLogs()}`);
+  }
   return cluster;
+}
+
+/**
+ * `-failover-abort-not-elected` lines in the logs of every sentinel this file started: each is a
+ * split vote that delayed a failover by 2 × failover-timeout.
+ */
+export function electionAborts(): string[] {
+  return history.flatMap(({ label, proc }) => (label.startsWith("vigil") ? proc.log().split("\n").filter((l) => l.includes("-failover-abort-not-elected")).map((l) => `${label}: ${l}`) : []));
 }
 
 /** Wait until every running sentinel of `c` knows all replicas and all other sentinels (not disconnected). */

@@ -15,6 +15,11 @@ export interface Link {
   refcount: number;
   pending: number;
   infoInFlight: boolean;
+  /**
+   * INFO replies still to come that were requested before the last reconfiguration transaction on
+   * this link: they describe the node *before* SLAVEOF, so they cannot confirm a promotion.
+   */
+  staleInfoReplies: number;
   actPingTime: number;
   lastPingTime: number;
   lastPongTime: number;
@@ -107,6 +112,7 @@ export function newLink(addr: Address, peer: Link["peer"], now: number): Link {
     refcount: 0,
     pending: 0,
     infoInFlight: false,
+    staleInfoReplies: 0,
     actPingTime: now,
     lastPingTime: 0,
     lastPongTime: now,

@@ -9,7 +9,7 @@ import { type FailoverEvent, type FailoverFacts, type FailoverStateName, failove
 import { type HealthFacts, instanceHealthMachine, sdownCause } from "../machines/instance-health.machine.js";
 import { isObjectivelyDown, odownMachine } from "../machines/odown.machine.js";
 import { tiltMachine } from "../machines/tilt.machine.js";
-import { exclusionReason, infoValidityTime, type RankingContext, type RankingReplica, selectReplica } from "../ranking/replica-ranking.js";
+import { exclusionReason, infoValidityTime, type RankingContext, type RankingReplica, rankReplicas, selectReplica } from "../ranking/replica-ranking.js";
 import { type GlobalSettings, type GlobalSettingsInput, GlobalSettingsSchema } from "../settings/global-settings.js";
 import { type MasterSettingsInput, MasterSettingsSchema } from "../settings/master-settings.js";
 import { type Timing, type TimingProfile, timingFor } from "../settings/timing.js";
@@ -20,7 +20,6 @@ import type { EngineCommand, LinkAuth } from "./commands.js";
 import type { EventLevel, SentinelEvent } from "./events.js";
 import type { EngineInput } from "./inputs.js";
 import { instanceDetails } from "./instance-details.js";
-import { desiredFence } from "./write-fence.js";
 import { type EngineOutput, emptyOutput } from "./output.js";
 import type { KnownSentinel, PersistedMaster, PersistedState } from "./persisted-state.js";
 import {
@@ -36,6 +35,7 @@ import {
   type ReplicaRecord,
   type SentinelRecord,
 } from "./records.js";
+import { desiredFence } from "./write-fence.js";
 
 /** A master to monitor at start-up, with what a previous run persisted about it. */
 export interface MasterSeed {
@@ -240,6 +240,7 @@ export class SentinelEngine {
       infoRefresh: r.infoRefresh,
       masterLinkDownTimeMs: r.masterLinkDownTime,
       replOffset: r.replOffset,
+      reportsMaster: r.roleReported === "master",
       record: r,
     }));
     const ctx: RankingContext = {
@@ -546,6 +547,7 @@ export class SentinelEngine {
     l.pubsub = "down";
     l.pending = 0;
     l.infoInFlight = false;
+    l.staleInfoReplies = 0;
   }
 
   private authFor(inst: InstanceRecord, m: MasterRecord): LinkAuth | undefined {
@@ -585,6 +587,7 @@ export class SentinelEngine {
       l.cmd = "down";
       l.pending = 0;
       l.infoInFlight = false;
+      l.staleInfoReplies = 0;
     }
     if (l.pubsub === "up" && this.now - l.pcConnTime > minAge && this.now - l.pcLastActivity > 3 * this.timing.publishPeriod) {
       this.cmd({ kind: "disconnect", addr: l.addr, link: "pubsub" });
@@ -597,7 +600,10 @@ export class SentinelEngine {
     const l = inst.link;
     if (linkDisconnected(l) || l.pending >= 100 * l.refcount) return;
     if (inst.kind !== "sentinel" && !l.infoInFlight) {
-      const fast = inst.kind === "replica" && (m.odown.value === "odown" || m.failover.value !== "none" || inst.masterLinkDownTime !== 0);
+      // Eager mode also polls fast from SDOWN: the election completes within milliseconds of ODOWN,
+      // and replica selection needs INFO younger than 5 × ping-period by then.
+      const masterTrouble = m.odown.value === "odown" || m.failover.value !== "none" || (this.timing.eager && m.health.value === "sdown");
+      const fast = inst.kind === "replica" && (masterTrouble || inst.masterLinkDownTime !== 0);
       const period = fast ? this.timing.fastInfoPeriod : this.timing.infoPeriod;
       if (inst.infoRefresh === 0 || this.now - inst.infoRefresh > period) this.sendInfo(l);
     }
@@ -647,6 +653,7 @@ export class SentinelEngine {
       l.cmdConnTime = this.now;
       l.pending = 0;
       l.infoInFlight = false;
+      l.staleInfoReplies = 0;
       if (localHost !== undefined) l.localHost = localHost;
       for (const m of this.masters.values()) if (m.fence?.key === l.key) m.fence = null;
       this.sendPing(l); // §4: PING right after connecting
@@ -665,6 +672,7 @@ export class SentinelEngine {
       l.cmd = "down";
       l.pending = 0;
       l.infoInFlight = false;
+      l.staleInfoReplies = 0;
     } else l.pubsub = "down";
     if (wasConnecting) {
       for (const [inst, m] of this.recordsAt(l)) {
@@ -737,6 +745,8 @@ export class SentinelEngine {
     if (!l) return;
     if (l.pending > 0) l.pending--;
     l.infoInFlight = false;
+    const stale = l.staleInfoReplies > 0;
+    if (stale) l.staleInfoReplies--;
     if (text === null) return;
     const report = parseInfo(text);
     if (isInfoRejection(report)) {
@@ -746,11 +756,11 @@ export class SentinelEngine {
     for (const [inst, m] of this.recordsAt(l)) {
       if (inst.kind === "sentinel") continue;
       inst.info = text;
-      this.refreshFromInfo(inst, m, report);
+      this.refreshFromInfo(inst, m, report, stale);
     }
   }
 
-  private refreshFromInfo(inst: MasterRecord | ReplicaRecord, m: MasterRecord, info: InfoReport): void {
+  private refreshFromInfo(inst: MasterRecord | ReplicaRecord, m: MasterRecord, info: InfoReport, predatesReconfigure = false): void {
     if (inst.kind === "replica") inst.masterLinkDownTime = 0;
     if (info.runId !== undefined) {
       if (inst.runId !== null && inst.runId !== info.runId) {
@@ -805,7 +815,8 @@ export class SentinelEngine {
     const r = inst;
     // 4. A replica reporting role:master.
     if (role === "master") {
-      if (r.promoted && m.failover.value === "wait_promotion") {
+      // Only an INFO requested after SLAVEOF NO ONE proves the promotion (simulator finding 1).
+      if (r.promoted && m.failover.value === "wait_promotion" && !predatesReconfigure) {
         this.onPromotionObserved(m);
         return;
       }
@@ -903,7 +914,9 @@ export class SentinelEngine {
     if (hello.masterConfigEpoch > m.configEpoch) {
       m.configEpoch = hello.masterConfigEpoch;
       const advertised = { host: hello.masterIp, port: hello.masterPort };
-      const cur = m.addr;
+      // Compare with the address we *report* (the promoted replica mid-failover), not m.addr: a newer
+      // config epoch naming another node supersedes a failover of ours still in progress.
+      const cur = this.currentAddress(m);
       if (!sameAddress(advertised, cur)) {
         this.emit("+config-update-from", "warning", this.details(peer, m), m);
         this.emit("+switch-master", "warning", `${m.name} ${cur.host} ${cur.port} ${advertised.host} ${advertised.port}`, m);
@@ -984,7 +997,8 @@ export class SentinelEngine {
         kind: "ask-master-down",
         addr: s.addr,
         master: m.name,
-        args: [m.addr.host, String(m.addr.port), String(this.epoch), inFailover ? this.myId : "*"],
+        // Vote requests carry the epoch we campaign in, not a later current epoch (see electionWon).
+        args: [m.addr.host, String(m.addr.port), String(inFailover ? m.failover.context.failoverEpoch : this.epoch), inFailover ? this.myId : "*"],
       });
     }
   }
@@ -1032,8 +1046,10 @@ export class SentinelEngine {
   /** §10.3: are we the elected leader for this failover's epoch? */
   private electionWon(m: MasterRecord): boolean {
     const epoch = m.failover.context.failoverEpoch;
-    // Quirk kept from Sentinel: peers' votes are matched against the *current* epoch (§23).
-    const tally = tallyVotes(m.sentinels.values(), this.epoch);
+    // Deliberate fix of a Sentinel quirk (§23): peers' votes count only when cast in the epoch we
+    // campaign in. Matching them against a later *current* epoch (raised meanwhile by another
+    // master's failover) let the simulator elect a leader without an epoch majority.
+    const tally = tallyVotes(m.sentinels.values(), epoch);
     this.vote(m, epoch, leadingCandidate(tally) ?? this.myId);
     if (m.leaderEpoch === epoch && m.leader !== null) tally.set(m.leader, (tally.get(m.leader) ?? 0) + 1);
     return electedLeader(tally, m.sentinels.size + 1, m.settings.quorum) === this.myId;
@@ -1105,9 +1121,19 @@ export class SentinelEngine {
     const state = m.failover.value as FailoverStateName;
     const promoted = this.promotedReplica(m);
     let selected: string | null = null;
+    let awaitingFreshInfo = false;
     if (state === "select_slave") {
       const { replicas, ctx } = this.rankingInputs(m, this.now);
-      selected = selectReplica(replicas, ctx)?.key ?? null;
+      const ranking = rankReplicas(replicas, ctx);
+      selected = ranking.ranked[0]?.key ?? null;
+      if (selected === null && this.timing.eager && this.now - m.failover.context.stateChangeTime <= 5 * this.timing.pingPeriod) {
+        for (const { replica, reason } of ranking.excluded) {
+          if (reason !== "info-too-old" || replica.infoRefresh === 0) continue;
+          awaitingFreshInfo = true;
+          const l = replica.record.link;
+          if (!l.infoInFlight && l.cmd === "up") this.sendInfo(l);
+        }
+      }
     }
     let allReconfigured = true;
     for (const r of m.replicas.values()) {
@@ -1119,6 +1145,7 @@ export class SentinelEngine {
       electionTimeoutMs: this.timing.electionTimeout,
       isLeader: state === "wait_start" ? this.electionWon(m) : false,
       selected,
+      awaitingFreshInfo,
       promotedConnected: promoted !== undefined && !linkDisconnected(promoted.link),
       promotedUsable: promoted !== undefined && promoted.health.value !== "sdown",
       allReconfigured,
@@ -1244,6 +1271,7 @@ export class SentinelEngine {
   }
 
   private sendReconfigure(l: Link, target: Address | null): void {
+    if (l.infoInFlight) l.staleInfoReplies = 1; // at most one INFO is ever in flight per link
     l.pending++;
     this.cmd({ kind: "reconfigure", addr: l.addr, target });
   }

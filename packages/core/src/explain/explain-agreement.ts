@@ -1,6 +1,6 @@
 import { linkDisconnected, type MasterRecord } from "../engine/records.js";
 import type { SentinelEngine } from "../engine/sentinel-engine.js";
-import { type AgreementVerdict, type ExplainSection, shortId } from "./explanation.js";
+import { type AgreementVerdict, type ExplainSection, plural, shortId } from "./explanation.js";
 
 /** Peer answers older than this many ask periods are forgotten (§9.2). */
 const ASK_PERIODS_OF_VALIDITY = 5;
@@ -16,7 +16,7 @@ export function explainAgreement(engine: SentinelEngine, m: MasterRecord, now: n
   const odown = m.odown.value === "odown";
   const lines: string[] = [];
   lines.push(
-    `ODOWN: ${odown ? "yes" : "no"}. ${agreeing} of ${m.sentinels.size + 1} Sentinels (this one included) say the master is down; quorum is ${quorum}.`,
+    `ODOWN: ${odown ? "yes" : "no"}. ${agreeing} of ${plural(m.sentinels.size + 1, "Sentinel")} (this one included) say the master is down; quorum is ${quorum}.`,
   );
   if (m.health.value !== "sdown") {
     lines.push("ODOWN requires this Sentinel's own SDOWN first; peers are only asked while it sees the master down.");

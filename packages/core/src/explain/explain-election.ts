@@ -1,7 +1,7 @@
 import { checkQuorum, majority, requiredVotes } from "../election/quorum.js";
 import { linkDisconnected, type MasterRecord } from "../engine/records.js";
 import type { SentinelEngine } from "../engine/sentinel-engine.js";
-import { type ElectionVerdict, type ExplainSection, shortId } from "./explanation.js";
+import { type ElectionVerdict, type ExplainSection, plural, shortId } from "./explanation.js";
 
 /**
  * §10: the votes a leader needs (absolute majority of every known Sentinel and at least the
@@ -27,7 +27,7 @@ export function explainElection(engine: SentinelEngine, m: MasterRecord, now: nu
   const lastVote = m.leader === null ? null : { leader: m.leader, epoch: m.leaderEpoch };
   const lines: string[] = [];
   lines.push(
-    `Voters: ${voters} known Sentinels (this one included). A leader needs max(quorum ${quorum}, majority ${majority(voters)}) = ${required} votes.`,
+    `Voters: ${plural(voters, "known Sentinel")} (this one included). A leader needs max(quorum ${quorum}, majority ${majority(voters)}) = ${plural(required, "vote")}.`,
   );
   lines.push(
     `Reachable now: ${reachable} (this Sentinel plus peers with a working link that are not SDOWN), so this Sentinel ${couldBeElected ? "could" : "could not"} be elected${tilt ? " (TILT: it does not act at all)" : ""}.`,

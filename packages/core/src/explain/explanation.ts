@@ -76,6 +76,11 @@ export function sectionLines(sections: readonly ExplainSection[]): string[] {
   return out;
 }
 
+/** `1 vote`, `2 votes`: explanations are read by people. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 /** Run ids are 40 hex characters; eight are enough to tell Sentinels apart in prose. */
 export function shortId(runId: string | null): string {
   return runId === null ? "(unknown)" : runId.slice(0, 8);

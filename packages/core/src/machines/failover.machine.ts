@@ -19,6 +19,11 @@ export interface FailoverFacts {
   readonly isLeader: boolean;
   /** SELECT_SLAVE: the best replica by §12, or null. */
   readonly selected: string | null;
+  /**
+   * SELECT_SLAVE (eager mode only): no candidate *yet* because replicas' INFO is too old and fresh
+   * INFO has been requested; wait briefly instead of aborting for 2 × failover-timeout.
+   */
+  readonly awaitingFreshInfo?: boolean;
   /** SEND_SLAVEOF_NOONE: the promoted replica's link is connected. */
   readonly promotedConnected: boolean;
   /** RECONF_SLAVES: the promoted replica exists and is not SDOWN (end detection precondition, §11.7). */
@@ -68,6 +73,7 @@ export const failoverMachine = setup({
       return f !== undefined && f.now - context.startTime > Math.min(f.electionTimeoutMs, f.failoverTimeoutMs);
     },
     hasCandidate: ({ event }) => stepFacts(event)?.selected != null,
+    awaitingFreshInfo: ({ event }) => stepFacts(event)?.awaitingFreshInfo === true,
     promotedConnected: ({ event }) => stepFacts(event)?.promotedConnected === true,
     stateTimedOut: ({ context, event }) => {
       const f = stepFacts(event);
@@ -153,6 +159,8 @@ export const failoverMachine = setup({
               { type: "announce", params: { type: "+failover-state-send-slaveof-noone", subject: "promoted" } },
             ],
           },
+          // Stay: fresh INFO was requested and is a round trip away.
+          { guard: "awaitingFreshInfo" },
           {
             target: "none",
             actions: [{ type: "announce", params: { type: "-failover-abort-no-good-slave", subject: "master" } }, "abort", "forget"],

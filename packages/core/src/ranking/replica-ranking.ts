@@ -15,6 +15,12 @@ export interface RankingReplica {
   readonly infoRefresh: number;
   readonly masterLinkDownTimeMs: number;
   readonly replOffset: number;
+  /**
+   * The node last reported `role:master` (an old master back from a partition or restart). Its
+   * offset and priority describe no replication from our master, so Vigil never promotes it; a
+   * deliberate deviation from Sentinel (docs/compatibility.md). Optional: absent means a replica.
+   */
+  readonly reportsMaster?: boolean;
 }
 
 /** The master-side and timing facts replica selection depends on. */
@@ -35,6 +41,7 @@ export type ExclusionReason =
   | "disconnected"
   | "no-recent-ping-reply"
   | "priority-zero"
+  | "reports-master"
   | "info-too-old"
   | "master-link-down-too-long";
 
@@ -76,6 +83,7 @@ export function exclusionReason(r: RankingReplica, ctx: RankingContext): Exclusi
   if (r.disconnected) return "disconnected";
   if (ctx.now - r.lastAvailTime > PING_PERIODS_OF_SILENCE * ctx.pingPeriod) return "no-recent-ping-reply";
   if (r.slavePriority === 0) return "priority-zero";
+  if (r.reportsMaster === true) return "reports-master";
   // info_refresh 0 means "never": excluded whatever the clock says (C gets this from now - 0 being huge).
   if (r.infoRefresh === 0 || ctx.now - r.infoRefresh > infoValidityTime(ctx)) return "info-too-old";
   if (r.masterLinkDownTimeMs > maxMasterDownTime(ctx)) return "master-link-down-too-long";
@@ -132,6 +140,8 @@ export function describeExclusion(reason: ExclusionReason, r: RankingReplica, ct
       );
     case "priority-zero":
       return `${r.key} has replica-priority 0, which means it must never be promoted`;
+    case "reports-master":
+      return `${r.key} last reported role:master, so it is not replicating from this master (Vigil never promotes such a node)`;
     case "info-too-old":
       return r.infoRefresh === 0
         ? `${r.key} has never answered INFO`

@@ -11,6 +11,7 @@ export function excludedBecause(r: RankingReplica, ctx: RankingContext): string 
   if (r.disconnected) return "its link is disconnected";
   if (ctx.now - r.lastAvailTime > 5 * ctx.pingPeriod) return "no acceptable PING reply within 5 ping periods";
   if (r.slavePriority === 0) return "its priority is 0";
+  if (r.reportsMaster === true) return "it reports role:master (Vigil's deviation: never promote a non-replica)";
   const infoLimit = ctx.masterSdownSince !== null ? 5 * ctx.pingPeriod : 3 * ctx.infoPeriod;
   if (r.infoRefresh === 0 || ctx.now - r.infoRefresh > infoLimit) return "its INFO is too old";
   const maxDown = 10 * ctx.masterDownAfterMs + (ctx.masterSdownSince !== null ? ctx.now - ctx.masterSdownSince : 0);

@@ -1,5 +1,6 @@
 import type { EngineCommand, EngineInput, EngineOutput, PersistedState, SentinelEngine, SentinelEvent } from "@vigil/core";
 import { LinkPool, type LinkPoolOptions } from "../links/link-pool.js";
+import { helloAddressProblem } from "./hello-guard.js";
 
 /** Options for {@link SentinelRuntime}. */
 export interface SentinelRuntimeOptions {
@@ -68,6 +69,13 @@ export class SentinelRuntime {
   /** Feed one input to the engine and carry out its output. */
   input(input: EngineInput): void {
     if (this.stopped) return;
+    if (input.kind === "hello") {
+      const problem = helloAddressProblem(input.payload, this.engine.global.resolveHostnames);
+      if (problem !== undefined) {
+        this.options.onEvent({ type: "-hello-rejected", level: "debug", payload: `#${problem}` });
+        return;
+      }
+    }
     this.apply(this.engine.step(input), input);
   }
 

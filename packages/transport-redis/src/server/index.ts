@@ -15,5 +15,6 @@ export type {
   RespServerOptions,
   ServerStats,
   ShutdownRequest,
+  TlsListenOptions,
   UserSpec,
 } from "./types.js";

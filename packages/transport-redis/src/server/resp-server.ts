@@ -1,4 +1,5 @@
 import net from "node:net";
+import tls from "node:tls";
 import { AclLog } from "./acl-log.js";
 import { type AclStore, createAclStore } from "./acl-store.js";
 import { utf8ToBinary } from "./byte-string.js";
@@ -17,6 +18,7 @@ import type {
   RespServer,
   RespServerOptions,
   ServerStats,
+  TlsListenOptions,
 } from "./types.js";
 
 const MB = 1024 * 1024;
@@ -55,6 +57,7 @@ class Server implements ServerCore, RespServer {
   private readonly sockets = new Set<net.Socket>();
   private readonly startedAt = Date.now();
   private nextId = 1;
+  private boundTlsPort = 0;
   private pauseState: PauseState | undefined;
 
   constructor(readonly options: RespServerOptions) {
@@ -75,25 +78,66 @@ class Server implements ServerCore, RespServer {
     });
   }
 
-  async listen({ hosts = ["127.0.0.1"], port, backlog = 511 }: ListenOptions): Promise<number> {
+  async listen({ hosts = ["127.0.0.1"], port, backlog = 511, tls: tlsOptions, tcp = true }: ListenOptions): Promise<number> {
     let bound = port;
-    for (const host of hosts) {
-      const listener = net.createServer((socket) => this.accept(socket));
-      await new Promise<void>((resolve, reject) => {
-        listener.once("error", reject);
-        listener.listen({ port: bound, host, backlog }, () => {
-          listener.off("error", reject);
-          resolve();
-        });
-      }).catch(async (e: unknown) => {
-        await this.closeListeners();
-        throw e;
-      });
-      listener.on("error", (e) => this.report(e, "listener"));
-      this.listeners.push(listener);
-      if (bound === 0) bound = (listener.address() as net.AddressInfo).port;
+    for (const host of tcp ? hosts : []) {
+      bound = await this.bindListener(net.createServer((socket) => this.accept(socket)), host, bound, backlog);
+    }
+    if (tlsOptions !== undefined) {
+      let tlsBound = tlsOptions.port;
+      for (const host of hosts) tlsBound = await this.bindListener(this.createTlsListener(tlsOptions), host, tlsBound, backlog);
+      this.boundTlsPort = tlsBound;
     }
     return bound;
+  }
+
+  tlsPort(): number {
+    return this.boundTlsPort;
+  }
+
+  private async bindListener(listener: net.Server, host: string, port: number, backlog: number): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      listener.once("error", reject);
+      listener.listen({ port, host, backlog }, () => {
+        listener.off("error", reject);
+        resolve();
+      });
+    }).catch(async (e: unknown) => {
+      await this.closeListeners();
+      throw e;
+    });
+    listener.on("error", (e) => this.report(e, "listener"));
+    this.listeners.push(listener);
+    return port === 0 ? (listener.address() as net.AddressInfo).port : port;
+  }
+
+  /**
+   * A TLS listener whose sockets, once the handshake is done, are accepted like TCP ones. Failed
+   * handshakes (plain-text clients, bad or missing client certificates) only cost that socket.
+   */
+  private createTlsListener(o: TlsListenOptions): tls.Server {
+    const mode = o.authClients ?? "yes";
+    const listener = tls.createServer(
+      {
+        key: o.key,
+        cert: o.cert,
+        ...(o.ca === undefined ? {} : { ca: o.ca }),
+        requestCert: mode !== "no",
+        rejectUnauthorized: mode === "yes",
+        handshakeTimeout: 10_000,
+      },
+      (socket) => {
+        // `optional` (like OpenSSL's SSL_VERIFY_PEER without FAIL_IF_NO_PEER_CERT): no certificate
+        // is fine, a certificate that does not verify is not.
+        if (mode === "optional" && !socket.authorized && Object.keys(socket.getPeerCertificate() ?? {}).length > 0) {
+          socket.destroy();
+          return;
+        }
+        this.accept(socket);
+      },
+    );
+    listener.on("tlsClientError", (_e, socket) => socket.destroy());
+    return listener;
   }
 
   async close(): Promise<void> {

@@ -142,6 +142,31 @@ export interface ListenOptions {
   readonly port: number;
   /** `tcp-backlog`: pending-connection queue length, default 511 (the kernel caps it at somaxconn). */
   readonly backlog?: number;
+  /** `tls-port` & co.: also accept TLS connections on every host (see {@link TlsListenOptions}). */
+  readonly tls?: TlsListenOptions;
+  /** `false`: no plain TCP listener, TLS only (Redis's `port 0` with a `tls-port`). Default true. */
+  readonly tcp?: boolean;
+}
+
+/**
+ * A TLS listener (Redis's `tls-port`, `tls-cert-file`, `tls-key-file`, `tls-ca-cert-file`,
+ * `tls-auth-clients`). Its clients are ordinary clients once the handshake is done: same limits,
+ * same authentication, counted against `maxclients`.
+ */
+export interface TlsListenOptions {
+  /** TLS port; 0 picks a free one (see {@link RespServer.tlsPort}). */
+  readonly port: number;
+  /** PEM private key and certificate chain. */
+  readonly key: string | Buffer;
+  readonly cert: string | Buffer;
+  /** PEM CA bundle that client certificates must chain to. */
+  readonly ca?: string | Buffer;
+  /**
+   * `tls-auth-clients`: `yes` (default, Redis's) requires a client certificate signed by `ca`;
+   * `optional` asks for one and rejects an invalid one, but accepts a client that sends none;
+   * `no` does not ask.
+   */
+  readonly authClients?: "yes" | "no" | "optional";
 }
 
 /** CLIENT KILL-style filter; every given field must match. */
@@ -204,6 +229,8 @@ export interface RespServer {
   clients(): ClientInfo[];
   /** Counters for INFO. */
   stats(): ServerStats;
-  /** Bound `host:port` pairs. */
+  /** Bound `host:port` pairs (TCP listeners first, then TLS ones). */
   addresses(): readonly { readonly host: string; readonly port: number }[];
+  /** The bound TLS port, 0 without a TLS listener. */
+  tlsPort(): number;
 }

@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// bench/false-positives — no daemon may fail over a master that is only slow.
+//
+// Phase "pause": the master is SIGSTOPped for 70% of down-after, then SIGCONTed, 10 times.
+// Phase "latency": the sentinels and the replicas reach the master through a loopback TCP proxy that
+// injects 10 latency spikes (extra round-trip time 20–45% of down-after, each lasting 0.5–2 ×
+// down-after; the same seeded schedule for every daemon).
+// Counted per daemon: +sdown / +odown of the master, elections (+try-failover, highest epoch) and
+// failovers (+switch-master, and whether GET-MASTER-ADDR-BY-NAME still names the original master).
+import { startCluster, stopCluster } from "./lib/cluster.mjs";
+import { startLatencyProxy } from "./lib/latency-proxy.mjs";
+import { cmd, KIND_NAME, openConnection, pairs, runMain, sleep } from "./lib/procs.mjs";
+import { fmt, heading, load, machineLine, parseFlags, say, table } from "./lib/report.mjs";
+
+const USAGE = `usage: node bench/false-positives.mjs [--down-after MS] [--times N] [--pause-fraction F]
+                                      [--spike-min F] [--spike-max F] [--kinds vigil,redis] [--phases pause,latency] [--seed S]
+  --down-after MS      down-after-milliseconds (default 1000)
+  --times N            pauses / spikes per phase (default 10)
+  --pause-fraction F   SIGSTOP length as a fraction of down-after (default 0.7)
+  --spike-min/max F    extra round-trip time of a spike as a fraction of down-after (default 0.2 / 0.45)
+  --seed S             seed of the spike schedule (default 1)
+`;
+
+const opts = parseFlags(
+  process.argv.slice(2),
+  { downAfter: 1000, times: 10, pauseFraction: 0.7, spikeMin: 0.2, spikeMax: 0.45, kinds: "vigil,redis", phases: "pause,latency", seed: 1, quick: false },
+  USAGE,
+);
+if (opts.quick) opts.times = Math.min(opts.times, 4);
+
+/** mulberry32: the same spike schedule for every daemon. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function watchEvents(c) {
+  const counts = { sdown: 0, odown: 0, tryFailover: 0, switchMaster: 0, epoch: 0, tilt: 0 };
+  const subs = [];
+  for (const s of c.sentinels) {
+    const sub = await openConnection(s.port);
+    sub.on("pmessage", (_p, ch, msg) => {
+      const master = msg.startsWith("master ");
+      if (ch === "+sdown" && master) counts.sdown++;
+      else if (ch === "+odown") counts.odown++;
+      else if (ch === "+try-failover") counts.tryFailover++;
+      else if (ch === "+switch-master") counts.switchMaster++;
+      else if (ch === "+new-epoch") counts.epoch = Math.max(counts.epoch, Number(msg));
+      else if (ch === "+tilt") counts.tilt++;
+    });
+    await sub.psubscribe("+*");
+    subs.push(sub);
+  }
+  return { counts, close: () => subs.forEach((s) => s.disconnect()) };
+}
+
+async function finalState(c, expectedPort) {
+  const addrs = await Promise.all(c.sentinels.map((s) => cmd(s.port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster").catch(() => null)));
+  const epochs = await Promise.all(c.sentinels.map(async (s) => Number(pairs(await cmd(s.port, "SENTINEL", "MASTER", "mymaster"))["config-epoch"] ?? 0)));
+  return { moved: addrs.some((a) => !Array.isArray(a) || Number(a[1]) !== expectedPort), configEpoch: Math.max(...epochs) };
+}
+
+async function pausePhase(kind) {
+  const da = opts.downAfter;
+  const c = await startCluster({ kind, downAfter: da });
+  const w = await watchEvents(c);
+  try {
+    const pauseMs = Math.round(da * opts.pauseFraction);
+    for (let i = 0; i < opts.times; i++) {
+      c.master.child.kill("SIGSTOP");
+      await sleep(pauseMs);
+      c.master.child.kill("SIGCONT");
+      await sleep(Math.max(2000, 2 * da));
+    }
+    await sleep(1000);
+    return { ...w.counts, ...(await finalState(c, c.master.port)), what: `${opts.times} × SIGSTOP ${pauseMs} ms` };
+  } finally {
+    w.close();
+    await stopCluster(c);
+  }
+}
+
+async function latencyPhase(kind) {
+  const da = opts.downAfter;
+  let proxy;
+  const c = await startCluster({
+    kind,
+    downAfter: da,
+    monitorPort: async (masterPort) => {
+      proxy = await startLatencyProxy(masterPort);
+      return proxy.port;
+    },
+  });
+  const w = await watchEvents(c);
+  const rnd = prng(opts.seed);
+  const spikes = [];
+  try {
+    for (let i = 0; i < opts.times; i++) {
+      const rtt = Math.round(da * (opts.spikeMin + (opts.spikeMax - opts.spikeMin) * rnd()));
+      const lasts = Math.round(da * (0.5 + 1.5 * rnd()));
+      const gap = Math.round(da * (1 + rnd()));
+      spikes.push(`${rtt}/${lasts}`);
+      proxy.setRtt(rtt);
+      await sleep(lasts);
+      proxy.setRtt(0);
+      await sleep(Math.max(1500, gap));
+    }
+    await sleep(1000);
+    return { ...w.counts, ...(await finalState(c, proxy.port)), what: `${opts.times} spikes (extra RTT/duration ms: ${spikes.join(" ")})` };
+  } finally {
+    w.close();
+    await stopCluster(c);
+    await proxy?.close();
+  }
+}
+
+async function main() {
+  heading("bench/false-positives");
+  say(machineLine());
+  say(`down-after ${opts.downAfter} ms · 1 master, 2 replicas, 3 sentinels per daemon · fresh deployment per phase`);
+  const kinds = opts.kinds.split(",");
+  const rows = [];
+  const phases = { pause: pausePhase, latency: latencyPhase };
+  let failovers = 0;
+  for (const phase of opts.phases.split(",")) {
+    for (const kind of kinds) {
+      const r = await phases[phase](kind);
+      say(`${phase} ${KIND_NAME[kind]}: ${r.what} → +sdown ${r.sdown}, +odown ${r.odown}, +try-failover ${r.tryFailover}, +switch-master ${r.switchMaster}, config-epoch ${r.configEpoch} (load ${load()})`);
+      const fo = r.switchMaster > 0 || r.moved || r.configEpoch > 0 ? Math.max(1, r.configEpoch) : 0;
+      if (kind === "vigil") failovers += fo;
+      rows.push([phase, KIND_NAME[kind], opts.times, r.sdown, r.odown, r.tryFailover, r.epoch, r.switchMaster, r.configEpoch, r.moved ? "yes" : "no", fmt(fo)]);
+    }
+  }
+  heading("false positives (events summed over the 3 sentinels)");
+  say(table(["phase", "daemon", "times", "+sdown", "+odown", "+try-failover", "max epoch", "+switch-master", "config-epoch", "master moved", "failovers"], rows));
+  say(`\ntarget: zero Vigil failovers → ${failovers === 0 ? "met" : `MISSED (${failovers})`}`);
+  return 0;
+}
+
+await runMain(main);

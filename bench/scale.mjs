@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// bench/scale — many masters (each with one replica) watched by 3 sentinels of each kind in turn.
+// Per sentinel process: steady-state CPU seconds per minute (utime+stime from /proc/<pid>/stat),
+// peak RSS (VmHWM from /proc/<pid>/status), +sdown events during the window (there must be none);
+// for Vigil also the event-loop lag p99 from prom-client's `nodejs_eventloop_lag_p99_seconds`
+// (sentinel 1 only runs with `vigil-http`, scraped every 10 s; prom-client resets the histogram at
+// each scrape, so each sample is the p99 of the last 10 s).
+// The same redis-server processes serve every daemon kind; each kind gets fresh sentinel configs.
+import { freemem } from "node:os";
+import { performance } from "node:perf_hooks";
+import { cmd, freePorts, KIND_NAME, linkStatus, openConnection, pairs, profiling, removeDir, runMain, sentinelConf, sleep, startRedis, startSentinel, tempDir, waitFor } from "./lib/procs.mjs";
+import { cpuSeconds, fmt, heading, load, machineLine, median, parseFlags, percentile, ratio, say, table, vmMB } from "./lib/report.mjs";
+
+const USAGE = `usage: node bench/scale.mjs [--masters N] [--minutes M] [--down-after MS] [--kinds vigil,redis] [--warmup S] [--vigil-timing T] [--quick]
+  --masters N      masters (each with one replica: 2N redis-server processes; default 200)
+  --minutes M      measurement window per daemon kind (default 2)
+  --down-after MS  down-after-milliseconds of every master (default 5000)
+  --warmup S       seconds between full discovery and the window (default 15)
+  --vigil-timing T Vigil's timing profile, fast (the default) or sentinel
+  --quick          50 masters, 0.5 minute
+`;
+
+const opts = parseFlags(process.argv.slice(2), { masters: 200, minutes: 2, downAfter: 5000, kinds: "vigil,redis", warmup: 15, quick: false, vigilTiming: "" }, USAGE);
+if (opts.quick) {
+  opts.masters = Math.min(opts.masters, 50);
+  opts.minutes = Math.min(opts.minutes, 0.5);
+}
+
+/** Run `fn` over `items` with at most `n` in flight. */
+async function pool(items, n, fn) {
+  const out = [];
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (i < items.length) {
+        const k = i++;
+        out[k] = await fn(items[k], k);
+      }
+    }),
+  );
+  return out;
+}
+
+async function watchSentinels(kind, masters) {
+  const n = opts.masters;
+  const dir = tempDir("vigil-bench-scale-");
+  const [httpPort, ...ports] = await freePorts(4);
+  const confs = ports.map((p, i) =>
+    sentinelConf(dir, p, masters, {
+      downAfter: opts.downAfter,
+      failoverTimeout: 180000,
+      extra: [
+        ...(kind === "vigil" && i === 0 ? [`vigil-http 127.0.0.1:${httpPort}`] : []),
+        ...(kind === "vigil" && opts.vigilTiming ? [`vigil-timing ${opts.vigilTiming}`] : []),
+      ],
+    }),
+  );
+  const t0 = performance.now();
+  const sentinels = await Promise.all(ports.map((p, i) => startSentinel(kind, confs[i], p, [], { readyTimeoutMs: 180000 })));
+  say(`${KIND_NAME[kind]}: 3 sentinels answer PING after ${fmt((performance.now() - t0) / 1000, 1)} s`);
+  // Subscribe before discovery: every +sdown counts, the window's separately.
+  const counts = sentinels.map(() => ({ sdown: 0, odown: 0, switchMaster: 0, tilt: 0, windowSdown: 0 }));
+  let inWindow = false;
+  const subs = [];
+  for (const [i, s] of sentinels.entries()) {
+    const sub = await openConnection(s.port);
+    sub.on("pmessage", (_p, ch) => {
+      if (ch === "+sdown") {
+        counts[i].sdown++;
+        if (inWindow) counts[i].windowSdown++;
+      } else if (ch === "+odown") counts[i].odown++;
+      else if (ch === "+switch-master") counts[i].switchMaster++;
+      else if (ch === "+tilt") counts[i].tilt++;
+    });
+    await sub.psubscribe("+sdown", "+odown", "+switch-master", "+tilt");
+    subs.push(sub);
+  }
+  try {
+    await waitFor(
+      async () => {
+        for (const s of sentinels) {
+          const list = await cmd(s.port, "SENTINEL", "MASTERS");
+          if (!Array.isArray(list) || list.length !== n) return false;
+          for (const m of list.map(pairs)) if (m["num-slaves"] !== "1" || m["num-other-sentinels"] !== "2" || m.flags !== "master") return false;
+        }
+        return true;
+      },
+      180000,
+      500,
+      `${KIND_NAME[kind]} sentinels discovered ${n} masters, their replicas and peers`,
+    );
+    const discoveredS = (performance.now() - t0) / 1000;
+    say(`${KIND_NAME[kind]}: all 3 sentinels know ${n} masters, ${n} replicas and 2 peers each after ${fmt(discoveredS, 1)} s; warm-up ${opts.warmup} s`);
+    await sleep(opts.warmup * 1000);
+
+    // The window.
+    const lagP99 = [];
+    const lagMax = [];
+    const scrape = async () => {
+      const res = await fetch(`http://127.0.0.1:${httpPort}/metrics`);
+      const text = await res.text();
+      const p99 = /^nodejs_eventloop_lag_p99_seconds\s+([0-9.e+-]+)/m.exec(text);
+      const max = /^nodejs_eventloop_lag_max_seconds\s+([0-9.e+-]+)/m.exec(text);
+      return { p99: p99 ? Number(p99[1]) * 1000 : Number.NaN, max: max ? Number(max[1]) * 1000 : Number.NaN };
+    };
+    if (kind === "vigil") await scrape(); // resets the histogram: the first sample starts now
+    const cpu0 = sentinels.map((s) => cpuSeconds(s.pid));
+    say(`window starts ${fmt((performance.now() - t0) / 1000, 1)} s after the sentinels were spawned (for profile-summary --skip)`);
+    const w0 = performance.now();
+    inWindow = true;
+    const windowMs = opts.minutes * 60000;
+    while (performance.now() - w0 < windowMs) {
+      await sleep(Math.min(10000, windowMs - (performance.now() - w0)));
+      if (kind === "vigil") {
+        const s = await scrape().catch(() => ({ p99: Number.NaN, max: Number.NaN }));
+        lagP99.push(s.p99);
+        lagMax.push(s.max);
+      }
+    }
+    inWindow = false;
+    const minutes = (performance.now() - w0) / 60000;
+    const cpu = sentinels.map((s, i) => (cpuSeconds(s.pid) - cpu0[i]) / minutes);
+    const hwm = sentinels.map((s) => vmMB(s.pid, "VmHWM"));
+    const rss = sentinels.map((s) => vmMB(s.pid, "VmRSS"));
+    const alive = sentinels.map((s) => s.alive());
+    return { kind, cpu, hwm, rss, counts, lagP99, lagMax, discoveredS, alive, load: load() };
+  } finally {
+    for (const s of subs) s.disconnect();
+    await Promise.all(sentinels.map((s) => (s.kind === "vigil" && profiling() ? s.stop() : s.kill())));
+    removeDir(dir);
+  }
+}
+
+async function main() {
+  heading("bench/scale");
+  say(machineLine());
+  const n = opts.masters;
+  const needMB = 2 * n * 12 + 3 * 200 * 2;
+  say(`${n} masters + ${n} replicas (redis-server processes), 3 sentinels per kind in turn, down-after ${opts.downAfter} ms, window ${opts.minutes} min${opts.vigilTiming ? `, vigil-timing ${opts.vigilTiming}` : ""}`);
+  if (freemem() / 2 ** 20 < needMB) throw new Error(`not enough free memory: about ${needMB} MB needed, ${fmt(freemem() / 2 ** 20)} MB free; use --masters`);
+  const dir = tempDir("vigil-bench-scale-redis-");
+  const ports = await freePorts(2 * n);
+  const t0 = performance.now();
+  const mastersP = await pool(ports.slice(0, n), 16, (p) => startRedis(p, { dir }));
+  await pool(ports.slice(n), 16, (p, i) => startRedis(p, { dir, replicaOf: ports[i] }));
+  await waitFor(async () => (await pool(ports.slice(n), 32, (p) => linkStatus(p))).every((s) => s === "up"), 120000, 500, "all replicas in sync");
+  const redisMB = mastersP.reduce((a, p) => a + vmMB(p.pid, "VmRSS"), 0) * 2;
+  say(`redis-servers up and in sync after ${fmt((performance.now() - t0) / 1000, 1)} s (≈ ${fmt(redisMB)} MB RSS in total); free memory ${fmt(freemem() / 2 ** 20)} MB`);
+  const masters = ports.slice(0, n).map((port, i) => ({ name: `m${i}`, port }));
+
+  const results = [];
+  for (const kind of opts.kinds.split(",")) results.push(await watchSentinels(kind, masters));
+
+  heading(`scale: ${n} masters × 1 replica, 3 sentinels, ${opts.minutes} min window`);
+  const rows = [];
+  for (const r of results) {
+    for (let i = 0; i < 3; i++) {
+      const c = r.counts[i];
+      rows.push([
+        KIND_NAME[r.kind],
+        `s${i + 1}${r.kind === "vigil" && i === 0 ? " (http)" : ""}`,
+        fmt(r.cpu[i], 2),
+        fmt(r.hwm[i], 1),
+        fmt(r.rss[i], 1),
+        c.windowSdown,
+        c.sdown,
+        c.odown + c.switchMaster + c.tilt,
+        r.kind === "vigil" && i === 0 ? `${fmt(median(r.lagP99), 1)} / ${fmt(Math.max(...r.lagP99), 1)}` : "",
+        r.alive[i] ? "" : "DIED",
+      ]);
+    }
+  }
+  say(table(["daemon", "sentinel", "CPU s/min", "peak RSS MB", "RSS MB", "+sdown in window", "+sdown total", "+odown/switch/tilt", "loop lag p99 ms (median/max of 10 s)", ""], rows));
+  const v = results.find((r) => r.kind === "vigil");
+  const s = results.find((r) => r.kind === "redis");
+  if (v) say(`\nVigil event-loop lag p99 per 10 s: ${v.lagP99.map((x) => fmt(x, 1)).join(" ")} ms; max lag per 10 s: ${v.lagMax.map((x) => fmt(x, 1)).join(" ")} ms`);
+  if (v && s) {
+    const vc = median(v.cpu.slice(1));
+    const sc = median(s.cpu);
+    const vAll = median(v.cpu);
+    say(
+      `Vigil/Sentinel CPU (median sentinel, without http): ${ratio(vc, sc)} (with http s1 included: ${ratio(vAll, sc)}); peak RSS max ${fmt(Math.max(...v.hwm), 1)} MB vs ${fmt(Math.max(...s.hwm), 1)} MB`,
+    );
+    const sd = v.counts.reduce((a, c) => a + c.windowSdown, 0);
+    say(
+      `targets: CPU ≤ 1.0× → ${vc <= sc ? "met" : "MISSED"}; RSS ≤ 150 MB → ${Math.max(...v.hwm) <= 150 ? "met" : "MISSED"}; zero false +sdown → ${sd === 0 ? "met" : `MISSED (${sd})`}`,
+    );
+    say(`(p99 of the 10 s p99 samples: ${fmt(percentile(v.lagP99, 99), 1)} ms; load at the end: Vigil ${v.load}, Sentinel ${s.load})`);
+  }
+  return 0;
+}
+
+await runMain(main);
