@@ -3,7 +3,8 @@
 // SENTINEL MASTER and PING (PING_INLINE, PING_MBULK), 50 clients, without and with -P 16.
 // Each daemon watches 1 master with 2 replicas, with 2 peer sentinels of its kind (a real
 // deployment, so SENTINEL MASTER has its full content); only one deployment runs at a time, and
-// the daemons alternate round by round. Reported: requests/s (median over rounds) and ratios.
+// the daemons alternate round by round. Each deployment first gets a discarded warm-up run of every
+// command (N/10 requests). Reported: requests/s (median over rounds) and ratios.
 import { spawn } from "node:child_process";
 import { startCluster, stopCluster } from "./lib/cluster.mjs";
 import { KIND_NAME, requireBinary, runMain } from "./lib/procs.mjs";
@@ -29,8 +30,8 @@ const TESTS = [
 ];
 
 /** Run redis-benchmark; returns `{ test name: requests/s }` from its CSV output. */
-function benchmark(port, args, pipeline) {
-  const n = pipeline > 1 ? opts.requests * 5 : opts.requests;
+function benchmark(port, args, pipeline, requests = pipeline > 1 ? opts.requests * 5 : opts.requests) {
+  const n = requests;
   const argv = ["-h", "127.0.0.1", "-p", String(port), "-c", String(opts.clients), "-n", String(n), "-P", String(pipeline), "--csv", ...args];
   return new Promise((ok, fail) => {
     const child = spawn(requireBinary("redis-benchmark"), argv, { stdio: ["ignore", "pipe", "pipe"] });
@@ -65,6 +66,8 @@ async function main() {
       const c = await startCluster({ kind });
       try {
         const port = c.sentinels[0].port;
+        // Warm-up (discarded): lets V8 optimise the daemon's hot paths; costs redis-sentinel nothing.
+        for (const t of TESTS) await benchmark(port, t.args, 1, Math.max(10000, opts.requests / 10));
         for (const pipeline of [1, 16]) {
           for (const t of TESTS) {
             const res = await benchmark(port, t.args, pipeline);

@@ -33,6 +33,8 @@ if (opts.quick) {
   opts.runs = Math.min(opts.runs, 2);
   opts.downAfter = "1000";
 }
+/** Events whose first occurrence (any sentinel) splits (a) into phases. */
+const PHASES = ["+sdown", "+odown", "+try-failover", "+elected-leader", "+selected-slave", "+promoted-slave", "+switch-master"];
 const downAfters = String(opts.downAfter).split(",").map(Number);
 const kinds = opts.kinds.split(",");
 
@@ -128,6 +130,8 @@ async function oneRun(kind, downAfter) {
     const events = [];
     let epoch = 0;
     let aborts = 0;
+    /** First time any sentinel announced each phase. */
+    const phases = {};
     for (const [i, s] of c.sentinels.entries()) {
       const sub = await openConnection(s.port);
       closers.push(() => sub.disconnect());
@@ -135,6 +139,7 @@ async function oneRun(kind, downAfter) {
         if (ch === "__sentinel__:hello") return;
         if (ch === "+new-epoch") epoch = Math.max(epoch, Number(msg));
         if (ch.startsWith("-failover-abort")) aborts++;
+        if (PHASES.includes(ch) && (ch !== "+sdown" || msg.startsWith("master ")) && !(ch in phases)) phases[ch] = performance.now() - t0;
         events.push(`${fmt(performance.now() - t0).padStart(6)} s${i + 1} ${ch} ${msg}`);
       });
       await sub.psubscribe("*");
@@ -179,6 +184,7 @@ async function oneRun(kind, downAfter) {
       d: gap,
       firstWrite: after.length ? after[0] - t0 : Number.NaN,
       elections: epoch,
+      phases,
       aborts,
       agreed,
       load: load(),
@@ -228,6 +234,13 @@ async function main() {
       rows.push(["Vigil/Sentinel", "", q("a"), q("a", da), q("b"), q("b", da), q("c"), q("c", da), q("d"), q("d", da)]);
     }
     say(table(["daemon", "runs (split votes)", "(a) all report", "(a)−DA", "(b) write ok", "(b)−DA", "(c) replica", "(c)−DA", "(d) max gap", "(d)−DA"], rows));
+    heading(`where the time goes, down-after ${da} ms (median ms from the kill to the first sentinel announcing each event)`);
+    const prow = [];
+    for (const kind of kinds) {
+      const rs = all.filter((r) => r.kind === kind && r.downAfter === da);
+      prow.push([KIND_NAME[kind], ...PHASES.map((p) => fmt(median(rs.map((r) => r.phases[p] ?? Number.NaN)))), fmt(median(rs.map((r) => r.a)))]);
+    }
+    say(table(["daemon", ...PHASES, "(a)"], prow));
     if (med.vigil) {
       const va = med.vigil.a - da;
       const vd = med.vigil.d;

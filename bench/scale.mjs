@@ -9,7 +9,7 @@
 import { freemem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { cmd, freePorts, KIND_NAME, linkStatus, openConnection, pairs, profiling, removeDir, runMain, sentinelConf, sleep, startRedis, startSentinel, tempDir, waitFor } from "./lib/procs.mjs";
-import { cpuSeconds, fmt, heading, load, machineLine, median, parseFlags, percentile, ratio, say, table, vmMB } from "./lib/report.mjs";
+import { cpuSeconds, cpuSplit, fmt, heading, load, machineLine, median, parseFlags, percentile, ratio, say, table, vmMB } from "./lib/report.mjs";
 
 const USAGE = `usage: node bench/scale.mjs [--masters N] [--minutes M] [--down-after MS] [--kinds vigil,redis] [--warmup S] [--vigil-timing T] [--quick]
   --masters N      masters (each with one replica: 2N redis-server processes; default 200)
@@ -105,6 +105,7 @@ async function watchSentinels(kind, masters) {
     };
     if (kind === "vigil") await scrape(); // resets the histogram: the first sample starts now
     const cpu0 = sentinels.map((s) => cpuSeconds(s.pid));
+    const split0 = sentinels.map((s) => cpuSplit(s.pid));
     say(`window starts ${fmt((performance.now() - t0) / 1000, 1)} s after the sentinels were spawned (for profile-summary --skip)`);
     const w0 = performance.now();
     inWindow = true;
@@ -120,10 +121,16 @@ async function watchSentinels(kind, masters) {
     inWindow = false;
     const minutes = (performance.now() - w0) / 60000;
     const cpu = sentinels.map((s, i) => (cpuSeconds(s.pid) - cpu0[i]) / minutes);
+    const sysShare = sentinels.map((s, i) => {
+      const b = cpuSplit(s.pid);
+      const user = b.user - split0[i].user;
+      const sys = b.sys - split0[i].sys;
+      return sys / (user + sys);
+    });
     const hwm = sentinels.map((s) => vmMB(s.pid, "VmHWM"));
     const rss = sentinels.map((s) => vmMB(s.pid, "VmRSS"));
     const alive = sentinels.map((s) => s.alive());
-    return { kind, cpu, hwm, rss, counts, lagP99, lagMax, discoveredS, alive, load: load() };
+    return { kind, cpu, sysShare, hwm, rss, counts, lagP99, lagMax, discoveredS, alive, load: load() };
   } finally {
     for (const s of subs) s.disconnect();
     await Promise.all(sentinels.map((s) => (s.kind === "vigil" && profiling() ? s.stop() : s.kill())));
@@ -160,6 +167,7 @@ async function main() {
         KIND_NAME[r.kind],
         `s${i + 1}${r.kind === "vigil" && i === 0 ? " (http)" : ""}`,
         fmt(r.cpu[i], 2),
+        `${fmt(100 * r.sysShare[i])}%`,
         fmt(r.hwm[i], 1),
         fmt(r.rss[i], 1),
         c.windowSdown,
@@ -170,16 +178,17 @@ async function main() {
       ]);
     }
   }
-  say(table(["daemon", "sentinel", "CPU s/min", "peak RSS MB", "RSS MB", "+sdown in window", "+sdown total", "+odown/switch/tilt", "loop lag p99 ms (median/max of 10 s)", ""], rows));
+  say(table(["daemon", "sentinel", "CPU s/min", "of which sys", "peak RSS MB", "RSS MB", "+sdown in window", "+sdown total", "+odown/switch/tilt", "loop lag p99 ms (median/max of 10 s)", ""], rows));
   const v = results.find((r) => r.kind === "vigil");
   const s = results.find((r) => r.kind === "redis");
   if (v) say(`\nVigil event-loop lag p99 per 10 s: ${v.lagP99.map((x) => fmt(x, 1)).join(" ")} ms; max lag per 10 s: ${v.lagMax.map((x) => fmt(x, 1)).join(" ")} ms`);
   if (v && s) {
     const vc = median(v.cpu.slice(1));
     const sc = median(s.cpu);
-    const vAll = median(v.cpu);
+    const vAll = v.cpu.reduce((a, b) => a + b, 0) / v.cpu.length;
+    const sAll = s.cpu.reduce((a, b) => a + b, 0) / s.cpu.length;
     say(
-      `Vigil/Sentinel CPU (median sentinel, without http): ${ratio(vc, sc)} (with http s1 included: ${ratio(vAll, sc)}); peak RSS max ${fmt(Math.max(...v.hwm), 1)} MB vs ${fmt(Math.max(...s.hwm), 1)} MB`,
+      `Vigil/Sentinel CPU (median sentinel, without http): ${ratio(vc, sc)} (mean of all 3, http s1 included: ${ratio(vAll, sAll)}); peak RSS max ${fmt(Math.max(...v.hwm), 1)} MB vs ${fmt(Math.max(...s.hwm), 1)} MB`,
     );
     const sd = v.counts.reduce((a, c) => a + c.windowSdown, 0);
     say(

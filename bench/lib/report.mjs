@@ -40,6 +40,17 @@ export function cpuSeconds(pid) {
   }
 }
 
+/** `{ user, sys }` CPU seconds of a process (utime and stime from /proc/<pid>/stat). */
+export function cpuSplit(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { user: Number(f[11]) / 100, sys: Number(f[12]) / 100 };
+  } catch {
+    return { user: Number.NaN, sys: Number.NaN };
+  }
+}
+
 /** A `VmXXX` line of /proc/<pid>/status in MB (VmHWM = peak RSS, VmRSS = current). */
 export function vmMB(pid, field = "VmHWM") {
   try {

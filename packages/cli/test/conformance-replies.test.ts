@@ -307,6 +307,26 @@ describe("differential conformance of replies (redis-sentinel vs vigil, same top
   });
 });
 
+describe("what a monitored Redis sees from each kind", () => {
+  it("the same connections: names, RESP2, flags, subscriptions", async () => {
+    const c = await RespConnection.open(topo.masterPort);
+    try {
+      const list = await c.one("CLIENT", "LIST");
+      const lines = list.t === "bulk" || list.t === "verbatim" ? list.v.split("\n").filter((l) => l !== "") : [];
+      const seen = (side: Side) =>
+        lines
+          .map((l) => Object.fromEntries(l.split(" ").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])))
+          .filter((f) => f.name?.startsWith(`sentinel-${side.myId.slice(0, 8)}-`))
+          .map((f) => `${f.name!.replace(side.myId.slice(0, 8), "<id8>")} resp=${f.resp} flags=${f.flags} db=${f.db} sub=${f.sub} psub=${f.psub} multi=${f.multi} user=${f.user}`)
+          .sort();
+      expect(seen(sides[1])).toEqual(seen(sides[0]));
+      expect(seen(sides[0])).toEqual(["sentinel-<id8>-cmd resp=2 flags=N db=0 sub=0 psub=0 multi=-1 user=default", "sentinel-<id8>-pubsub resp=2 flags=P db=0 sub=1 psub=0 multi=-1 user=default"]);
+    } finally {
+      c.close();
+    }
+  });
+});
+
 describe("standalone daemons (no peers, no other clients: counters and periods are comparable)", () => {
   const children: ChildProcess[] = [];
   afterAll(async () => {

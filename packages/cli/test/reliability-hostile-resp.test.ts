@@ -8,6 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import type { Socket } from "node:net";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,6 +38,19 @@ beforeAll(async () => {
 afterAll(killAll);
 
 const pid = () => vigil.child.pid!;
+
+/** Wait until `s` can take more data or is gone, without leaving listeners behind. */
+function drainOrClose(s: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      s.off("drain", done);
+      s.off("close", done);
+      resolve();
+    };
+    s.on("drain", done);
+    s.on("close", done);
+  });
+}
 const log = () => readFileSync(logFile, "utf8");
 const outputLimitHits = () => (log().match(/closed for overcoming of output buffer limits/g) ?? []).length;
 
@@ -50,7 +64,12 @@ async function expectHealthy(): Promise<void> {
 }
 
 describe("malformed RESP, byte for byte like redis-sentinel", () => {
-  const cases: { name: string; payload: string | Buffer; replies?: number }[] = [
+  /**
+   * `error`: for payloads still being sent when the server gives up, Redis's close (with unread
+   * input pending) turns into a TCP reset that can destroy its error reply before the client reads
+   * it. There we check our reply against Redis's message and only that both closed.
+   */
+  const cases: { name: string; payload: string | Buffer; replies?: number; error?: string; timeoutMs?: number }[] = [
     { name: "bulk length 2^40", payload: "*1\r\n$1099511627776\r\n" },
     { name: "bulk length 2^63", payload: "*1\r\n$9223372036854775808\r\n" },
     { name: "negative bulk length", payload: "*1\r\n$-1\r\n" },
@@ -60,21 +79,28 @@ describe("malformed RESP, byte for byte like redis-sentinel", () => {
     { name: "negative multibulk count is skipped", payload: "*-5\r\nPING\r\n", replies: 1 },
     { name: "zero multibulk count is skipped", payload: "*0\r\nPING\r\n", replies: 1 },
     { name: "nested array", payload: "*1\r\n*1\r\n$4\r\nPING\r\n" },
-    { name: "a million nested arrays", payload: "*1\r\n".repeat(1_000_000) },
+    { name: "a million nested arrays", payload: "*1\r\n".repeat(1_000_000), error: "-ERR Protocol error: expected '$', got '*'\r\n" },
     { name: "integer where a bulk belongs", payload: "*1\r\n:1\r\n" },
     { name: "bulk payload not followed by CRLF", payload: "*1\r\n$4\r\nPINGxx*1\r\n$4\r\nPING\r\n", replies: 2 },
     { name: "unbalanced quotes inline", payload: 'PING "abc\r\n' },
-    { name: "inline line of 10 MB", payload: Buffer.alloc(10 * MB, 0x61) },
+    { name: "inline line of 10 MB", payload: Buffer.alloc(10 * MB, 0x61), error: "-ERR Protocol error: too big inline request\r\n" },
     { name: "invalid UTF-8 command and arguments", payload: Buffer.from("*2\r\n$2\r\n\xc3\x28\r\n$2\r\n\xff\xfe\r\n*2\r\n$4\r\nPING\r\n$3\r\n\xed\xa0\x80\r\n", "latin1"), replies: 2 },
     { name: "invalid UTF-8 master name", payload: Buffer.from("*3\r\n$8\r\nSENTINEL\r\n$6\r\nMASTER\r\n$2\r\n\xff\xfe\r\n", "latin1"), replies: 1 },
-    { name: "a NUL before the line end", payload: Buffer.from("PING\0\r\nPING\r\n", "latin1"), replies: 1 },
+    // Neither server sees a line end behind a NUL: both wait (here: 2 s) for more input.
+    { name: "a NUL before the line end", payload: Buffer.from("PING\0\r\nPING\r\n", "latin1"), timeoutMs: 2000 },
     { name: "a bare LF inline", payload: "PING\nPING\n", replies: 2 },
-    { name: "binary junk", payload: Buffer.from([0xff, 0x00, 0x2a, 0x0d, 0x0a, 0x24, 0x80, 0x0d, 0x0a]) },
+    { name: "binary junk", payload: Buffer.from([0xff, 0x00, 0x2a, 0x0d, 0x0a, 0x24, 0x80, 0x0d, 0x0a]), timeoutMs: 2000 },
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const opts = { replies: c.replies, timeoutMs: c.replies === undefined ? 15000 : 5000 };
+      const opts = { replies: c.replies, timeoutMs: c.timeoutMs ?? (c.replies === undefined ? 15000 : 5000) };
       const [ours, theirs] = await Promise.all([rawExchange(vigil.port, c.payload, opts), rawExchange(oracle.port, c.payload, opts)]);
+      if (c.error !== undefined) {
+        expect({ reply: ours.bytes.toString("latin1"), closed: ours.closed }).toEqual({ reply: c.error, closed: true });
+        expect(theirs.closed).toBe(true);
+        expect(["", c.error]).toContain(theirs.bytes.toString("latin1"));
+        return;
+      }
       expect({ reply: ours.bytes.toString("latin1"), closed: ours.closed }).toEqual({ reply: theirs.bytes.toString("latin1"), closed: theirs.closed });
     });
   }
@@ -92,7 +118,7 @@ describe("memory stays bounded", () => {
     let sent = 0;
     // 300 MB of 6-byte arguments: without per-argument accounting this grew the heap by gigabytes.
     while (sent < 300 * MB && !s.destroyed) {
-      if (!s.write(chunk)) await new Promise((r) => s.once("drain", r).once("close", r));
+      if (!s.write(chunk)) await drainOrClose(s);
       sent += chunk.length;
     }
     expect(await closed).toBe(true);
@@ -112,7 +138,7 @@ describe("memory stays bounded", () => {
     const chunk = Buffer.alloc(MB, 0x61);
     let sent = 0;
     while (sent < 200 * MB && !s.destroyed) {
-      if (!s.write(chunk)) await new Promise((r) => s.once("drain", r).once("close", r));
+      if (!s.write(chunk)) await drainOrClose(s);
       sent += chunk.length;
     }
     expect(await closed).toBe(true);
@@ -140,7 +166,6 @@ describe("memory stays bounded", () => {
 
 describe("many, slow and stubborn clients", () => {
   it("holds 10,000 idle connections while it keeps monitoring and serving", async () => {
-    const before = rssBytes(pid());
     // The idle clients live in a child process (its own descriptor table), connecting in batches
     // so the accept backlog is never overrun.
     const script = `
@@ -162,10 +187,10 @@ describe("many, slow and stubborn clients", () => {
     try {
       const line = await new Promise<string>((resolve) => child.stdout.once("data", (d: Buffer) => resolve(d.toString())));
       expect(line).toBe("ready\n");
-      await waitFor(async () => /connected_clients:(\d+)/.exec(String(await cmd(vigil.port, "INFO", "clients")))?.[1] === "10001", 60000, 200);
+      await waitFor(async () => Number(/connected_clients:(\d+)/.exec(String(await cmd(vigil.port, "INFO", "clients")))?.[1]) >= 10001, 60000, 200);
       const held = rssBytes(pid());
-      console.log(`10,000 idle connections: RSS ${(before / MB).toFixed(0)} MB -> ${(held / MB).toFixed(0)} MB (${((held - before) / 10000 / 1024).toFixed(1)} KiB each)`);
-      expect(held - before).toBeLessThan(400 * MB);
+      console.log(`10,000 idle connections: daemon RSS ${(held / MB).toFixed(0)} MB`);
+      expect(held).toBeLessThan(500 * MB);
       // Others are served, and the master is still watched (pings answered, no false SDOWN).
       for (let i = 0; i < 10; i++) expect(await cmd(vigil.port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")).toEqual(["127.0.0.1", String(redis.port)]);
       await sleep(1000);

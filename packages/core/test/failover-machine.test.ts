@@ -136,6 +136,16 @@ describe("failoverMachine: select_slave (§11.3)", () => {
     ]);
   });
 
+  it("awaitingFreshInfo (eager): no candidate yet but fresh INFO requested → stay, no actions", () => {
+    const s0 = at("select_slave", { forced: true });
+    const [s, actions] = transition(failoverMachine, s0, step({ selected: null, awaitingFreshInfo: true }));
+    expect(s.value).toBe("select_slave");
+    expect(s.context).toEqual(s0.context);
+    expect(actions).toEqual([]);
+    // A candidate still wins over waiting.
+    expect(transition(failoverMachine, s0, step({ selected: "x:1", awaitingFreshInfo: true }))[0].value).toBe("send_slaveof_noone");
+  });
+
   it("no candidate → none: -failover-abort-no-good-slave, abort, forget", () => {
     const [s, actions] = transition(failoverMachine, at("select_slave", { forced: true }), step({ selected: null }));
     expect(s.value).toBe("none");

@@ -2,11 +2,14 @@
 // values only (T0, and T1 where every timeout has expired), so the context takes finitely many values
 // and the traversal is exhaustive: every reachable (state, context) and every edge out of it.
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { type AnyStateMachine, createMachine, initialTransition, type SnapshotFrom, transition } from "xstate";
 import { createTestModel, getAdjacencyMap, getShortestPaths, getSimplePaths } from "xstate/graph";
 import { type FailoverEvent, type FailoverFacts, type FailoverStateName, failoverMachine } from "../src/machines/failover.machine.js";
 import { actionNames } from "./support/machine-helpers.js";
+
+// Exhaustive traversal and a 1000-run property: seconds on a loaded machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 const T0 = 1_000;
 const T1 = 1_000_000_000;
@@ -23,13 +26,14 @@ const facts = (now: number, bits: number): FailoverFacts => ({
   promotedConnected: (bits & 4) !== 0,
   promotedUsable: (bits & 8) !== 0,
   allReconfigured: (bits & 16) !== 0,
+  awaitingFreshInfo: (bits & 32) !== 0,
 });
 
 /** The full alphabet: every fact combination at both clock values, and every other event. */
 const FULL_EVENTS: FailoverEvent[] = [
   { type: "START", now: T0, epoch: 1, forced: false, desync: 0 },
   { type: "START", now: T0, epoch: 1, forced: true, desync: 0 },
-  ...[T0, T1].flatMap((now) => Array.from({ length: 32 }, (_, bits) => ({ type: "STEP", facts: facts(now, bits) }) as const)),
+  ...[T0, T1].flatMap((now) => Array.from({ length: 64 }, (_, bits) => ({ type: "STEP", facts: facts(now, bits) }) as const)),
   { type: "PROMOTED", now: T0 },
   { type: "PROMOTED", now: T1 },
   { type: "SWITCHED", now: T0 },
@@ -196,8 +200,8 @@ describe("failover machine, model-based (xstate/graph)", () => {
     const now = fc.integer({ min: 0, max: 2_000_000 });
     const event: fc.Arbitrary<FailoverEvent> = fc.oneof(
       fc.record({ type: fc.constant("START" as const), now, epoch: fc.integer({ min: 1, max: 9 }), forced: fc.boolean(), desync: fc.integer({ min: 0, max: 999 }) }),
-      fc.record({ type: fc.constant("STEP" as const), facts: fc.tuple(now, fc.integer({ min: 0, max: 31 })).map(([t, bits]) => facts(t, bits)) }),
-      fc.record({ type: fc.constant("STEP" as const), facts: fc.tuple(now, fc.integer({ min: 0, max: 31 })).map(([t, bits]) => facts(t, bits)) }),
+      fc.record({ type: fc.constant("STEP" as const), facts: fc.tuple(now, fc.integer({ min: 0, max: 63 })).map(([t, bits]) => facts(t, bits)) }),
+      fc.record({ type: fc.constant("STEP" as const), facts: fc.tuple(now, fc.integer({ min: 0, max: 63 })).map(([t, bits]) => facts(t, bits)) }),
       fc.record({ type: fc.constant("PROMOTED" as const), now }),
       fc.record({ type: fc.constant("SWITCHED" as const), now }),
       fc.record({ type: fc.constant("RESET" as const), now }),

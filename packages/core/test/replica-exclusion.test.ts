@@ -24,9 +24,10 @@ function reason(c: MiniCluster, port: number): ExclusionReason | null {
 
 /** SENTINEL FAILOVER and the replica it promotes. */
 function manualFailover(c: MiniCluster): string | undefined {
+  const before = c.eventsOf(0, "+selected-slave").length;
   expect(c.call(0, (e, now) => e.failover(now, "mymaster")).result).toBe("ok");
-  c.runUntil(() => c.saw(0, "+selected-slave"), 1000, 10);
-  return c.eventsOf(0, "+selected-slave")[0]?.value.payload;
+  c.runUntil(() => c.eventsOf(0, "+selected-slave").length > before, 1000, 10);
+  return c.eventsOf(0, "+selected-slave")[before]?.value.payload;
 }
 
 describe("without exclusions the preferred replica is promoted", () => {
@@ -110,6 +111,21 @@ describe("each exclusion rule of §12 moves the promotion to the other replica",
     c.run(11000);
     expect(reason(c, 6380)).toBe("master-link-down-too-long");
     expect(manualFailover(c)).toBe(slave(6381));
+  });
+
+  it("Vigil's extra rule: a node that reports role:master (an old master back) is never promoted", () => {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380, 6381], quorum: 1, downAfterMs: 1000 });
+    c.node(6380).priority = 1;
+    c.run(12000);
+    c.kill(6379);
+    c.runUntil(() => c.saw(0, "+switch-master"), 5000, 10);
+    // The old master returns, still a master with the smallest run id; 6381 ties with it otherwise.
+    c.node(6381).offset = 0;
+    c.restart(6379);
+    c.run(2000);
+    expect(c.node(6379).role).toBe("master"); // not converted yet (4 × publish-period)
+    expect(reason(c, 6379)).toBe("reports-master");
+    expect(manualFailover(c)).toBe("slave 127.0.0.1:6381 127.0.0.1 6381 @ mymaster 127.0.0.1 6380");
   });
 
   it("all excluded: the automatic failover aborts with -failover-abort-no-good-slave", () => {

@@ -43,7 +43,12 @@ function pushUtf8(bytes: number[], cp: number): void {
 export function tokenize(line: string): TokenizeResult {
   // A NUL ends a C string: nothing after it exists for Redis.
   const nul = line.indexOf("\0");
-  const chars = Array.from(nul >= 0 ? line.slice(0, nul) : line);
+  const text = nul >= 0 ? line.slice(0, nul) : line;
+  // Fast path, same result: without quotes (and without \v \f, which separate tokens only between
+  // them, or surrogates, which the byte path re-encodes) a line is plain words between spaces, tabs, CR and LF. Keeps a hostile megabyte-long value
+  // (SENTINEL SET ... rename-command) from costing seconds at every config rewrite check.
+  if (!/["'\v\f\uD800-\uDFFF]/.test(text)) return { ok: true, args: text.split(/[ \t\n\r]+/).filter((a) => a !== "") };
+  const chars = Array.from(text);
   const args: string[] = [];
   let i = 0;
   for (;;) {

@@ -8,6 +8,7 @@ import { formatConfigError } from "../config/config-error.js";
 import { type LoadedConfig, loadConfig } from "../config/load-config.js";
 import { ensureLoadable } from "../config/loadable-config.js";
 import { rewriteConfig } from "../config/rewrite-config.js";
+import { strerror } from "../config/strerror.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { Operability } from "../ops/operability.js";
 import { ScriptRunner } from "../scripts/script-runner.js";
@@ -53,7 +54,13 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
   if (!writable.ok) return { message: writable.message, exitCode: 1 };
   // Temp files of a daemon killed mid-rewrite (kill -9, power loss) are never read; tidy them up.
   removeStaleTempFiles(path);
-  let fileText = readFileSync(path, "utf8");
+  let fileText: string;
+  try {
+    fileText = readFileSync(path, "utf8");
+  } catch (e) {
+    // e.g. a directory ("Is a directory"): Redis would run without persisting; refuse instead.
+    return { message: `Fatal error, can't open config file '${path}': ${strerror(e)}`, exitCode: 1 };
+  }
   const loaded = loadConfig(fileText, path, args.overrides, { isExecutable });
   if (!loaded.ok) return { message: formatConfigError(loaded.error), exitCode: 1 };
   const config = loaded.config;
@@ -87,16 +94,28 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
   });
 
   const unloadableWarned = new Set<string>();
-  // `fileText` is the last text persisted as the engine produced it (the file may lack lines
-  // ensureLoadable dropped), so an unchanged state is not written again.
+  // Like Redis's rewriteConfigReadOldFile, every rewrite starts from the file as it is on disk now:
+  // lines an operator added while we run are kept, and FLUSHCONFIG restores an edited or deleted
+  // file. A file already equal to the result (also when it lacks lines ensureLoadable dropped) is
+  // not written again.
   const persist = (state: PersistedState): boolean => {
-    const text = rewriteConfig(fileText, state, { port: g.port }, {
+    let onDisk: string | undefined;
+    try {
+      onDisk = readFileSync(path, "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") {
+        logger.log("warning", `WARNING: Sentinel was not able to save the new configuration on disk!!!: ${(e as Error).message}`);
+        return false;
+      }
+    }
+    const text = rewriteConfig(onDisk ?? "", state, { port: g.port }, {
       defaultDownAfterMs: engine.timing.defaultDownAfter,
       defaultFailoverTimeoutMs: engine.timing.defaultFailoverTimeout,
     });
-    if (text === fileText) return true;
+    if (text === onDisk) return true;
     // Never persist a file the next start would refuse (docs/reliability.md, "Crash safety").
     const loadable = ensureLoadable(text, path, args.overrides);
+    if (loadable.ok && loadable.text === onDisk) return true;
     if (!loadable.ok) {
       logger.log("warning", `WARNING: not saving a configuration that would not load again, the file keeps the last good state: ${loadable.message}`);
       return false;
@@ -111,7 +130,6 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
       logger.log("warning", `WARNING: Sentinel was not able to save the new configuration on disk!!!: ${r.message}`);
       return false;
     }
-    fileText = text;
     return true;
   };
 

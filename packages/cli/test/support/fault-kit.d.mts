@@ -119,8 +119,8 @@ export interface LostCounts {
   refused: number;
   unknown: number;
   errors: Record<string, number>;
-  /** From the fault to the first acknowledged write that survived (ms); undefined without `faultAt`. */
-  resumedMs: number | undefined;
+  /** Longest time without an acknowledged write that survived, from `faultAt` on (ms); undefined without it. */
+  durableGapMs: number | undefined;
 }
 export declare function countLost(node: Node, result: WriterResult, faultAt?: number): Promise<LostCounts>;
 export declare function runJepsen(

@@ -753,18 +753,24 @@ export async function countLost(node, result, faultAt) {
   const members = new Set((await call(node.host, node.port, ["SMEMBERS", result.key], 10000)).map(Number));
   const lostValues = result.acked.filter((v) => !members.has(v)).sort((a, b) => a - b);
   const lossWindowMs = lostValues.length === 0 ? 0 : result.sentAt[lostValues.at(-1)] - result.sentAt[lostValues[0]];
-  // Availability as a client sees it: from the fault to the first acknowledgement of a write that
-  // survived (one acknowledged by the master that ended up in charge).
-  let resumedMs;
+  // Availability as a client sees it: the longest time without an acknowledgement of a write that
+  // survived (acknowledged by the master that ended up in charge), from the fault to the end.
+  let durableGapMs;
   if (faultAt !== undefined) {
     const from = faultAt - result.startedAt;
-    for (const v of result.acked) {
-      if (result.sentAt[v] < from || !members.has(v)) continue;
-      const t = result.ackAt[v] - from;
-      if (resumedMs === undefined || t < resumedMs) resumedMs = t;
+    const acks = result.acked
+      .filter((v) => members.has(v))
+      .map((v) => result.ackAt[v])
+      .filter((t) => t >= from)
+      .sort((a, b) => a - b);
+    let prev = from;
+    durableGapMs = 0;
+    for (const t of acks) {
+      durableGapMs = Math.max(durableGapMs, t - prev);
+      prev = t;
     }
   }
-  return { sent: result.sent, acked: result.acked.length, lost: lostValues.length, lossWindowMs, refused: result.refused, unknown: result.unknown, errors: result.errors, resumedMs };
+  return { sent: result.sent, acked: result.acked.length, lost: lostValues.length, lossWindowMs, refused: result.refused, unknown: result.unknown, errors: result.errors, durableGapMs };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,8 +21,8 @@ import {
   currentMaster,
   type FaultCluster,
   type Kind,
-  type LostCounts,
   countLost as kitCountLost,
+  type LostCounts,
   type Node,
   nodeAt,
   pairs,
@@ -429,6 +429,96 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
+/** Long and extra variants (VIGIL_LONG_TESTS=1). */
+export const EXTRA_SCENARIOS: Record<string, Scenario> = {
+  "jepsen-30s": {
+    name: "jepsen-30s",
+    title: "the Jepsen case with a 30 s cut",
+    async run({ cluster: c, note }) {
+      const m = await currentMaster(c);
+      c.fw.cut(m.host, others(c, m));
+      await sleep(30000);
+      c.fw.heal();
+      note(`cut ${m.addr} off for 30000 ms`);
+    },
+  },
+  "isolated-candidate": {
+    name: "isolated-candidate",
+    title: "master killed; the first candidate is cut off from every other node (sentinels and data) for 10 s",
+    async run({ cluster: c, observer: o, note }) {
+      const m = await currentMaster(c);
+      const since = Date.now();
+      await m.kill9();
+      const e = await o.waitEvent((x) => x.type === "+try-failover", 20000, since);
+      const x = c.sentinels[e.s]!;
+      c.fw.cut(x.host, others(c, x));
+      note(`killed ${m.addr}; isolated S${e.s} ${Date.now() - e.at} ms after its +try-failover`);
+      await sleep(10000);
+      c.fw.heal();
+    },
+  },
+  "flapping-sentinels": {
+    name: "flapping-sentinels",
+    title: "one sentinel's links to the other sentinels flap every 300 ms for 10 s; the master is killed 2 s in",
+    async run({ cluster: c, note }) {
+      const x = c.sentinels[0]!;
+      const rest = c.sentinels.slice(1).map((s) => s.host);
+      const end = Date.now() + 10000;
+      const killAt = Date.now() + 2000;
+      let down = false;
+      let killed = "";
+      while (Date.now() < end) {
+        if (down) c.fw.heal(x.host, rest);
+        else c.fw.cut(x.host, rest);
+        down = !down;
+        if (!killed && Date.now() >= killAt) {
+          const m = await currentMaster(c).catch(() => undefined);
+          if (m) {
+            killed = m.addr;
+            await m.kill9();
+          }
+        }
+        await sleep(300);
+      }
+      c.fw.heal();
+      note(`S0 flapping against S1, S2; killed ${killed || "nothing (no agreed master)"}`);
+    },
+  },
+  "stop-leader-short": {
+    name: "stop-leader-short",
+    title: "master killed; the elected leader SIGSTOPped for 1 s (< failover-timeout) and resumed",
+    async run({ cluster: c, observer: o, note }) {
+      const m = await currentMaster(c);
+      const since = Date.now();
+      await m.kill9();
+      const e = await o.waitEvent((x) => x.type === "+elected-leader", 20000, since);
+      const leader = c.sentinels[e.s]!;
+      leader.pause();
+      note(`killed ${m.addr}; S${e.s} elected; SIGSTOP 1000 ms`);
+      await sleep(1000);
+      leader.resume();
+    },
+  },
+  "crash-after-promotion": {
+    name: "crash-after-promotion",
+    title: "SENTINEL SIMULATE-FAILURE crash-after-promotion on every sentinel; master killed; the leader exits at +promoted-slave",
+    async run({ cluster: c, observer: o, note }) {
+      await Promise.all(c.sentinels.map((s) => call(s.host, s.port, ["SENTINEL", "SIMULATE-FAILURE", "crash-after-promotion"])));
+      const m = await currentMaster(c);
+      const since = Date.now();
+      await m.kill9();
+      const e = await o.waitEvent((x) => x.type === "+promoted-slave", 20000, since);
+      const leader = c.sentinels[e.s]!;
+      await waitFor(() => !leader.running(), 10000, 20, "the leader's simulated crash");
+      note(`killed ${m.addr}; S${e.s} promoted ${e.payload.split(" ")[1]} and exited (${leader.child?.exitCode})`);
+      await Promise.all(c.sentinels.filter((s) => s.running()).map((s) => call(s.host, s.port, ["SENTINEL", "SIMULATE-FAILURE", "help"])));
+      await sleep(8000);
+      await leader.start();
+    },
+  },
+};
+Object.assign(SCENARIOS, EXTRA_SCENARIOS);
+
 /** Scenarios in the default (fast) set, in run order. */
 export const FAST_SCENARIOS = ["jepsen", "split", "flapping", "stop-leader", "kill-leader", "old-master-returns", "tilt"] as const;
 
@@ -519,7 +609,7 @@ export async function runScenario(cluster: FaultCluster, scenario: Scenario, opt
 
 /** A plain-text table of results, for the test output and docs/reliability.md. */
 export function formatResults(results: readonly ScenarioResult[]): string {
-  const head = ["scenario", "daemon", "variant", "failovers", "attempts/aborts", "switch ms", "acked", "lost", "loss window ms", "refused", "resumed ms", "heal ms", "notes"];
+  const head = ["scenario", "daemon", "variant", "failovers", "attempts/aborts", "switch ms", "acked", "lost", "loss window ms", "refused", "durable gap ms", "heal ms", "notes"];
   const rows = results.map((r) => [
     r.scenario,
     r.kind === "vigil" ? "Vigil" : "redis-sentinel",
@@ -535,7 +625,7 @@ export function formatResults(results: readonly ScenarioResult[]): string {
     String(r.lost?.lost ?? "-"),
     String(r.lost?.lossWindowMs ?? "-"),
     String(r.lost?.refused ?? "-"),
-    String(r.lost?.resumedMs ?? "-"),
+    String(r.lost?.durableGapMs ?? "-"),
     String(r.healMs),
     r.notes.join("; "),
   ]);
@@ -557,6 +647,8 @@ export interface FaultSuiteOptions {
   readonly scenarios: readonly string[];
   /** Lines for every data node's redis.conf (e.g. `min-replicas-to-write 1`). */
   readonly dataExtra?: readonly string[];
+  /** Per daemon kind, instead of `dataExtra`. */
+  readonly dataExtraFor?: Partial<Record<Kind, readonly string[]>>;
   /** Lines for every sentinel.conf, per daemon kind (`%NAME%` is the master name). */
   readonly sentinelExtra?: Partial<Record<Kind, readonly string[]>>;
   /** Label for the describe blocks. */
@@ -629,7 +721,7 @@ export async function defineFaultSuite(opts: FaultSuiteOptions): Promise<void> {
       let c: FaultCluster | undefined;
       beforeAll(async () => {
         kit.requireTool("iptables");
-        c = await kit.startFaultCluster({ kind, dataExtra: opts.dataExtra, sentinelExtra: opts.sentinelExtra?.[kind], downAfter: 1000, failoverTimeout: 3000 });
+        c = await kit.startFaultCluster({ kind, dataExtra: opts.dataExtraFor?.[kind] ?? opts.dataExtra, sentinelExtra: opts.sentinelExtra?.[kind], downAfter: 1000, failoverTimeout: 3000 });
       }, 120000);
       afterAll(async () => {
         if (c) await kit.stopFaultCluster(c);
@@ -641,7 +733,7 @@ export async function defineFaultSuite(opts: FaultSuiteOptions): Promise<void> {
           onTestFailed(() => console.error(c ? clusterLogs(c) : "no cluster"));
           const r = await runScenario(c!, scenario, {
             variant: opts.variantFor?.[kind] ?? (opts.dataExtra?.length ? "min-replicas 1/2" : "-"),
-            dataExtra: opts.dataExtra,
+            dataExtra: opts.dataExtraFor?.[kind] ?? opts.dataExtra,
             followSwitch: opts.followSwitch,
             beforeFault: opts.beforeFault?.[kind],
           });

@@ -264,9 +264,10 @@ export class Fleet {
 
   /**
    * Waits until every member agrees on a new master, records it, restarts the old master as a
-   * replica of it and waits for the steady state again. Returns the new master port.
+   * replica of it and waits for the steady state again. Returns the new master port. The default
+   * timeout leaves room for one split vote (election timeout, then 2 × failover-timeout).
    */
-  async completeFailover(old: Proc, marks?: Map<Member, number>, timeoutMs = 60000): Promise<number> {
+  async completeFailover(old: Proc, marks?: Map<Member, number>, timeoutMs = 90000): Promise<number> {
     const before = this.masterPort;
     let agreed = 0;
     try {

@@ -106,3 +106,13 @@ export function closedWithin(socket: net.Socket, timeoutMs: number): Promise<boo
     });
   });
 }
+
+/** A RESP multibulk request with binary-exact arguments. */
+export function respCommand(...args: (string | Buffer)[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
+  for (const a of args) {
+    const b = typeof a === "string" ? Buffer.from(a, "utf8") : a;
+    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from("\r\n"));
+  }
+  return Buffer.concat(parts);
+}

@@ -326,7 +326,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const confs = sentinelPorts.map((p) => sentinelConf(dir, p, redisPorts[0]!, { quorum: opts.quorum, downAfter: opts.downAfter, failoverTimeout: opts.failoverTimeout ?? 3000, extra, name }));
   const sentinels = await Promise.all(sentinelPorts.map((p, i) => startSentinel(kind, confs[i]!, p)));
   const cluster: Cluster = { dir, name, kind, password: opts.password, redis: [master, ...replicas], sentinels, confs, sentinelPorts };
-  await waitDiscovered(cluster);
+  try {
+    await waitDiscovered(cluster);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${dumpLogs()}`);
+  }
   // A daemon that needed more than down-after to connect (loaded host) may have started a failover.
   for (const s of sentinels) {
     const addr = await masterAddr(s.port, name);

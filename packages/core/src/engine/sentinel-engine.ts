@@ -9,7 +9,7 @@ import { type FailoverEvent, type FailoverFacts, type FailoverStateName, failove
 import { type HealthFacts, instanceHealthMachine, sdownCause } from "../machines/instance-health.machine.js";
 import { isObjectivelyDown, odownMachine } from "../machines/odown.machine.js";
 import { tiltMachine } from "../machines/tilt.machine.js";
-import { exclusionReason, infoValidityTime, type RankingContext, type RankingReplica, rankReplicas, selectReplica } from "../ranking/replica-ranking.js";
+import { type RankingContext, type RankingReplica, rankReplicas, selectReplica } from "../ranking/replica-ranking.js";
 import { type GlobalSettings, type GlobalSettingsInput, GlobalSettingsSchema } from "../settings/global-settings.js";
 import { type MasterSettingsInput, MasterSettingsSchema } from "../settings/master-settings.js";
 import { type Timing, type TimingProfile, timingFor } from "../settings/timing.js";
@@ -1089,32 +1089,9 @@ export class SentinelEngine {
     for (let i = 0; i < 8 && m.failover.value !== "none" && m.failover.value !== "update_config"; i++) {
       const before = m.failover.value;
       if (m.failover.value === "reconf_slaves") this.reconfigureReplicas(m);
-      if (m.failover.value === "select_slave" && this.awaitFreshInfo(m)) return;
       this.applyFailover(m, { type: "STEP", facts: this.failoverFacts(m) });
       if (!this.timing.eager || m.failover.value === before) return;
     }
-  }
-
-  /**
-   * Eager mode only: SELECT_SLAVE can be reached in the same instant as ODOWN, before any replica was
-   * polled at the fast INFO period, so every replica would fail §12 rule 5 (INFO older than
-   * 5 × ping-period while the master is SDOWN) and the failover would abort for 2 × failover-timeout.
-   * Sentinel never meets this: it moves one state per tick. Instead of aborting, ask the connected
-   * replicas whose only fault is stale INFO for a fresh one and wait, at most one INFO-validity window
-   * from entering SELECT_SLAVE; every exclusion rule then applies to the fresh data as usual.
-   */
-  private awaitFreshInfo(m: MasterRecord): boolean {
-    if (!this.timing.eager) return false;
-    const { replicas, ctx } = this.rankingInputs(m, this.now);
-    if (selectReplica(replicas, ctx)) return false;
-    if (this.now - m.failover.context.stateChangeTime > infoValidityTime(ctx)) return false;
-    let waiting = false;
-    for (const r of replicas) {
-      if (exclusionReason(r, ctx) !== "info-too-old" || linkDisconnected(r.record.link)) continue;
-      if (!r.record.link.infoInFlight) this.sendInfo(r.record.link);
-      waiting = true;
-    }
-    return waiting;
   }
 
   private failoverFacts(m: MasterRecord): FailoverFacts {

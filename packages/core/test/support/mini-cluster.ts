@@ -5,6 +5,7 @@
 // Besides real engines it can host "fake peers": sentinel addresses that accept connections and answer
 // IS-MASTER-DOWN-BY-ADDR through a test-supplied handler, so a test can script exactly what the other
 // sentinels say (votes, down_state, silence).
+import { vi } from "vitest";
 import {
   type Address,
   addressKey,
@@ -21,6 +22,10 @@ import {
   type SentinelEvent,
   type Timing,
 } from "../../src/index.js";
+
+// Simulated time runs as fast as the CPU allows: a scenario that takes 0.5 s on an idle machine can take
+// several seconds on a loaded CI runner. Every file that drives the mini cluster gets this timeout.
+vi.setConfig({ testTimeout: 60_000 });
 
 export interface FakeRedis {
   addr: Address;

@@ -113,6 +113,12 @@ export class LinkPool {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       autoResubscribe: false,
+      // Sentinel speaks RESP2 to instances and peers and sends nothing but AUTH, CLIENT SETNAME and
+      // PING on connect (§4). ioredis 6 defaults to RESP3: its unauthenticated `HELLO 3` gets
+      // -NOAUTH from a server with requirepass and ioredis drops the connection, so no link to a
+      // password-protected master (`auth-pass`) or peer (`sentinel-pass`) ever came up.
+      protocol: 2,
+      disableClientInfo: true,
       connectTimeout: this.options.connectTimeoutMs ?? 1000,
       ...(this.connector ? { Connector: this.connector } : {}),
       ...this.options.redisOptions,

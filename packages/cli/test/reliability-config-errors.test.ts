@@ -1,0 +1,221 @@
+/**
+ * Broken config files against the real `vigil` binary (issue 8): every kind of error ends the
+ * process with status 1 and a clear message — Redis's `*** FATAL CONFIG FILE ERROR ***` block with
+ * the line number and the offending line for line errors — before anything is listened on or
+ * written: the file keeps its bytes and its mtime, no temp file appears, the port stays free.
+ * (The messages themselves are checked against `redis-sentinel`'s in config-interop.test.ts.)
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tokenize } from "../src/config/tokenize.js";
+import { makeCerts, type TestCerts } from "./support/tls-certs.js";
+import { freePort, killAll, tempDir, VIGIL_BIN } from "./support/processes.js";
+
+afterAll(killAll);
+
+let dir: string;
+let certs: TestCerts;
+beforeAll(() => {
+  dir = tempDir("vigil-config-errors-");
+  mkdirSync(join(dir, "certs"));
+  certs = makeCerts(join(dir, "certs"));
+});
+
+/** Run the daemon on `conf` (+ args) and collect its exit status and output. */
+function run(conf: string, args: string[] = []): Promise<{ status: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [VIGIL_BIN, conf, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30000);
+    child.once("exit", (status) => {
+      clearTimeout(timer);
+      resolve({ status, out });
+    });
+  });
+}
+
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv: Server = createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
+
+interface LineCase {
+  readonly name: string;
+  /** Lines after `port <p>` and `bind 127.0.0.1` (so line numbers start at 3). */
+  readonly lines: readonly (string | Buffer)[];
+  readonly line: number;
+  readonly message: string;
+  readonly args?: string[];
+  /** Line separator (CRLF files must number lines the same). */
+  readonly eol?: string;
+}
+
+const M = "sentinel monitor m 127.0.0.1 6379 2";
+const lineCases: LineCase[] = [
+  { name: "unknown directive", lines: ["foo-unknown bar"], line: 3, message: "Bad directive or wrong number of arguments" },
+  { name: "wrong number of arguments", lines: ["timeout 1 2"], line: 3, message: "wrong number of arguments" },
+  { name: "not an integer", lines: ["maxclients lots"], line: 3, message: "argument couldn't be parsed into an integer" },
+  { name: "out of range", lines: ["tls-port 70000"], line: 3, message: "argument must be between 0 and 65535 inclusive" },
+  { name: "yes/no", lines: ["daemonize maybe"], line: 3, message: "argument must be 'yes' or 'no'" },
+  { name: "unbalanced quotes", lines: ['requirepass "abc'], line: 3, message: "Unbalanced quotes in configuration line" },
+  { name: "quorum 0", lines: ["sentinel monitor m 127.0.0.1 6379 0"], line: 3, message: "Quorum must be 1 or greater." },
+  { name: "master port out of range", lines: ["sentinel monitor m 127.0.0.1 70000 2"], line: 3, message: "Invalid port number." },
+  { name: "master host name", lines: ["sentinel monitor m redis.invalid 6379 2"], line: 3, message: "Can't resolve instance hostname." },
+  { name: "duplicate master", lines: [M, M], line: 4, message: "Duplicate master name." },
+  { name: "unknown master", lines: [M, "# a comment", "", "sentinel parallel-syncs nosuch 1"], line: 6, message: "No such master with specified name." },
+  { name: "zero down-after", lines: [M, "sentinel down-after-milliseconds m 0"], line: 4, message: "negative or zero time parameter." },
+  { name: "known replica is a host name", lines: [M, "sentinel known-replica m localhost 6380"], line: 4, message: "Can't resolve instance hostname." },
+  { name: "duplicate known replica", lines: [M, "sentinel known-replica m 127.0.0.1 6380", "sentinel known-slave m 127.0.0.1 6380"], line: 5, message: "Duplicate hostname and port for replica." },
+  { name: "malformed myid", lines: ["sentinel myid abc"], line: 3, message: "Malformed Sentinel id in myid option." },
+  { name: "bad deny-scripts-reconfig", lines: ["sentinel deny-scripts-reconfig perhaps"], line: 3, message: "Please specify yes or no for the deny-scripts-reconfig options." },
+  { name: "missing notification script", lines: [M, "sentinel notification-script m /nonexistent/notify.sh"], line: 4, message: "Notification script seems non existing or non executable." },
+  { name: "unrecognized sentinel statement", lines: ["sentinel frobnicate"], line: 3, message: "Unrecognized sentinel configuration statement." },
+  { name: "binary garbage", lines: [Buffer.from([0xff, 0xfe, 0x00, 0x41, 0x42])], line: 3, message: "Bad directive or wrong number of arguments" },
+  { name: "a 100 KB line", lines: [`x${"y".repeat(100 * 1024)} z`], line: 3, message: "Bad directive or wrong number of arguments" },
+  { name: "CRLF line ends", lines: [M, "# comment", "sentinel down-after-milliseconds m 0"], line: 5, message: "negative or zero time parameter.", eol: "\r\n" },
+  { name: "command-line override", lines: [M], args: ["--maxclients", "many"], line: 5, message: "argument couldn't be parsed into an integer" },
+];
+
+describe("line errors: status 1, Redis's report with the line, file untouched", () => {
+  for (const c of lineCases) {
+    it(c.name, async () => {
+      const port = await freePort();
+      const conf = join(dir, `line-${port}.conf`);
+      const eol = c.eol ?? "\n";
+      const body = Buffer.concat([Buffer.from(`port ${port}${eol}bind 127.0.0.1${eol}`), ...c.lines.flatMap((l) => [Buffer.from(l), Buffer.from(eol)])]);
+      writeFileSync(conf, body);
+      const mtime = statSync(conf).mtimeMs;
+      const r = await run(conf, c.args);
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain("*** FATAL CONFIG FILE ERROR (Vigil) ***");
+      expect(r.out).toContain(`Reading the configuration file, at line ${c.line}\n>>> '`);
+      expect(r.out.trimEnd().endsWith(c.message), r.out.slice(-300)).toBe(true);
+      expect(readFileSync(conf).equals(body)).toBe(true);
+      expect(statSync(conf).mtimeMs).toBe(mtime);
+      expect(readdirSync(dir).filter((n) => n.includes(".tmp-"))).toEqual([]);
+      expect(await refused(port)).toBe(true);
+    });
+  }
+});
+
+describe("file and start-up errors: status 1 and a clear message", () => {
+  const cases: { name: string; setup: (port: number) => { conf: string; args?: string[] }; message: string | RegExp }[] = [
+    { name: "missing file", setup: () => ({ conf: join(dir, "nonexistent.conf") }), message: "Sentinel needs config file on disk to save state. Exiting..." },
+    {
+      name: "a directory",
+      setup: () => {
+        const d = join(dir, "a-directory.conf");
+        mkdirSync(d, { recursive: true });
+        return { conf: d };
+      },
+      message: /Fatal error, can't open config file '.*a-directory\.conf': Is a directory/,
+    },
+    {
+      name: "include of a missing file",
+      setup: (port) => {
+        const conf = join(dir, `include-${port}.conf`);
+        writeFileSync(conf, `port ${port}\ninclude ${join(dir, "missing-include.conf")}\n`);
+        return { conf };
+      },
+      message: /at line 2\n>>> 'include .*missing-include\.conf'\nFatal error, can't open config file/,
+    },
+    {
+      name: "tls-port without a certificate",
+      setup: (port) => {
+        const conf = join(dir, `tls1-${port}.conf`);
+        writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ntls-port ${port + 1}\n`);
+        return { conf };
+      },
+      message: "No tls-cert-file configured!\nFailed to configure TLS. Check logs for more info.",
+    },
+    {
+      name: "tls certificate file missing",
+      setup: (port) => {
+        const conf = join(dir, `tls2-${port}.conf`);
+        writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ntls-port ${port + 1}\ntls-cert-file ${join(dir, "none.crt")}\ntls-key-file ${certs.key}\ntls-ca-cert-file ${certs.caCert}\n`);
+        return { conf };
+      },
+      message: /Failed to load certificate '.*none\.crt': .*no such file or directory.*\nFailed to configure TLS/,
+    },
+    {
+      name: "tls without a CA while client certificates are required",
+      setup: (port) => {
+        const conf = join(dir, `tls3-${port}.conf`);
+        writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ntls-port ${port + 1}\ntls-cert-file ${certs.cert}\ntls-key-file ${certs.key}\n`);
+        return { conf };
+      },
+      message: "Either tls-ca-cert-file or tls-ca-cert-dir must be specified when tls-cluster, tls-replication or tls-auth-clients are enabled!",
+    },
+    {
+      name: "tls key that does not match the certificate",
+      setup: (port) => {
+        const conf = join(dir, `tls4-${port}.conf`);
+        writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ntls-port ${port + 1}\ntls-cert-file ${certs.cert}\ntls-key-file ${certs.rogueKey}\ntls-ca-cert-file ${certs.caCert}\n`);
+        return { conf };
+      },
+      message: /Could not create server TCP listening socket .*key values mismatch/,
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const port = await freePort();
+      const { conf, args } = c.setup(port);
+      let before: Buffer | undefined;
+      try {
+        before = statSync(conf).isFile() ? readFileSync(conf) : undefined;
+      } catch {
+        before = undefined;
+      }
+      const r = await run(conf, args);
+      expect(r.status, r.out).toBe(1);
+      if (typeof c.message === "string") expect(r.out).toContain(c.message);
+      else expect(r.out).toMatch(c.message);
+      expect(r.out).not.toMatch(/\n\s+at /); // no stack trace
+      if (before !== undefined) expect(readFileSync(conf).equals(before)).toBe(true);
+      expect(await refused(port)).toBe(true);
+    });
+  }
+
+  it("a port already in use", async () => {
+    const port = await freePort();
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(port, "127.0.0.1", r));
+    try {
+      const conf = join(dir, `busy-${port}.conf`);
+      writeFileSync(conf, `port ${port}\nbind 127.0.0.1\nsentinel monitor m 127.0.0.1 6379 2\n`);
+      const before = readFileSync(conf);
+      const r = await run(conf);
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toContain(`Could not create server TCP listening socket 127.0.0.1:${port}`);
+      expect(readFileSync(conf).equals(before)).toBe(true);
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
+  });
+});
+
+describe("the tokenizer's fast path", () => {
+  it("splits quote-free lines exactly like the byte-exact path", () => {
+    // Appending ` ""` forces the general path and adds one empty argument.
+    const char = fc.constantFrom("a", "Z", "0", " ", "\t", "\r", "\\", "x", "é", "€", "#", "$", "\u00a0");
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 60 }), (chars) => {
+        const line = chars.join("");
+        const fast = tokenize(line);
+        const slow = tokenize(`${line} ""`);
+        expect(fast.ok && slow.ok).toBe(true);
+        if (fast.ok && slow.ok) expect(fast.args).toEqual(slow.args.slice(0, -1));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

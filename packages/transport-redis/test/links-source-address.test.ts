@@ -1,0 +1,116 @@
+// `bind-source-addr` for Vigil's outgoing links: the LinkPool binds every connection to the configured
+// local address (through sourceBoundConnector, since ioredis's own connector passes only
+// host/port/family to net.connect), reports it as the link's local host (the hello's ip), and keeps
+// working without one. A tiny RESP server on 127.0.0.1 records where each connection came from.
+import { createServer, type Server, type Socket } from "node:net";
+import type { EngineInput } from "@vigil/core";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { LinkPool } from "../src/links/link-pool.js";
+import { sourceBoundConnector } from "../src/links/source-bound-connector.js";
+
+let server: Server;
+let port: number;
+const peers: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((sock: Socket) => {
+    peers.push(sock.remoteAddress ?? "?");
+    // Answer PING with +PONG and every other command with +OK (commands are arrays of bulk strings;
+    // the first bulk string of each array is its name).
+    let buf = "";
+    sock.on("data", (d) => {
+      buf += d.toString("latin1");
+      for (;;) {
+        const m = /^\*(\d+)\r\n/.exec(buf);
+        if (!m) return;
+        let at = m[0].length;
+        const args: string[] = [];
+        for (let i = 0; i < Number(m[1]); i++) {
+          const b = /^\$(\d+)\r\n/.exec(buf.slice(at));
+          if (!b || buf.length < at + b[0].length + Number(b[1]) + 2) return;
+          args.push(buf.slice(at + b[0].length, at + b[0].length + Number(b[1])));
+          at += b[0].length + Number(b[1]) + 2;
+        }
+        buf = buf.slice(at);
+        sock.write(args[0]?.toUpperCase() === "PING" ? "+PONG\r\n" : "+OK\r\n");
+      }
+    });
+    sock.on("error", () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  port = (server.address() as { port: number }).port;
+});
+
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+});
+
+async function linkUp(pool: LinkPool, inputs: EngineInput[]): Promise<Extract<EngineInput, { kind: "link-up" }>> {
+  pool.execute({ kind: "connect", addr: { host: "127.0.0.1", port }, link: "cmd", peer: "instance", clientName: "sentinel-test-cmd", renames: {} } as never);
+  for (let i = 0; i < 200; i++) {
+    const up = inputs.find((x) => x.kind === "link-up");
+    if (up) return up as Extract<EngineInput, { kind: "link-up" }>;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no link-up: ${JSON.stringify(inputs)}`);
+}
+
+it("binds the link's local address to sourceAddress and reports it as the link's local host", async () => {
+  const inputs: EngineInput[] = [];
+  const pool = new LinkPool({ deliver: (i) => inputs.push(i), now: Date.now, sourceAddress: "127.0.0.77" });
+  try {
+    const up = await linkUp(pool, inputs);
+    expect(up.localHost).toBe("127.0.0.77");
+    expect(peers.at(-1)).toBe("127.0.0.77");
+  } finally {
+    pool.closeAll();
+  }
+});
+
+it("without sourceAddress the kernel picks the address, as before", async () => {
+  const inputs: EngineInput[] = [];
+  const pool = new LinkPool({ deliver: (i) => inputs.push(i), now: Date.now });
+  try {
+    const up = await linkUp(pool, inputs);
+    expect(up.localHost).toBe("127.0.0.1");
+  } finally {
+    pool.closeAll();
+  }
+});
+
+it("the connector works as a plain ioredis Connector (commands, then a clean disconnect)", async () => {
+  const r = new Redis({ host: "127.0.0.1", port, lazyConnect: true, enableReadyCheck: false, retryStrategy: () => null, Connector: sourceBoundConnector("127.0.0.78") });
+  r.on("error", () => {});
+  try {
+    await r.connect();
+    expect(await r.ping()).toBe("PONG");
+    expect(r.stream.localAddress).toBe("127.0.0.78");
+    expect(peers.at(-1)).toBe("127.0.0.78");
+  } finally {
+    r.disconnect();
+  }
+});
+
+it("a refused connection fails like it does with ioredis's own connector", async () => {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+  const deadPort = (probe.address() as { port: number }).port;
+  await new Promise((r) => probe.close(r));
+  const attempt = async (extra: Record<string, unknown>) => {
+    const r = new Redis({ host: "127.0.0.1", port: deadPort, lazyConnect: true, retryStrategy: () => null, ...extra });
+    const errors: string[] = [];
+    r.on("error", (e: Error) => errors.push(e.message));
+    const outcome = await r.connect().then(
+      () => "connected",
+      (e: Error) => e.message,
+    );
+    r.disconnect();
+    return { outcome, errors };
+  };
+  const ours = await attempt({ Connector: sourceBoundConnector("127.0.0.79") });
+  const theirs = await attempt({});
+  expect(ours.outcome).toBe(theirs.outcome);
+  expect(ours.errors.some((m) => m.includes("ECONNREFUSED"))).toBe(true);
+  expect(ours.errors.map((m) => m.replace(/:\d+$/, ""))).toEqual(theirs.errors.map((m) => m.replace(/:\d+$/, "")));
+});
