@@ -4,7 +4,8 @@
 // peak RSS (VmHWM from /proc/<pid>/status), +sdown events during the window (there must be none);
 // for Vigil also the event-loop lag p99 from prom-client's `nodejs_eventloop_lag_p99_seconds`
 // (sentinel 1 only runs with `vigil-http`, scraped every 10 s; prom-client resets the histogram at
-// each scrape, so each sample is the p99 of the last 10 s).
+// each scrape, so each sample is the p99 of the last 10 s). For every sentinel of both kinds, the
+// round-trip time of a PING sent every 100 ms on a persistent connection is a loop-lag proxy.
 // The same redis-server processes serve every daemon kind; each kind gets fresh sentinel configs.
 import { freemem } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -104,6 +105,23 @@ async function watchSentinels(kind, masters) {
       return { p99: p99 ? Number(p99[1]) * 1000 : Number.NaN, max: max ? Number(max[1]) * 1000 : Number.NaN };
     };
     if (kind === "vigil") await scrape(); // resets the histogram: the first sample starts now
+    // Loop-lag proxy for both kinds: PING round trips on a persistent connection, one every 100 ms.
+    const rtts = sentinels.map(() => []);
+    let sampling = true;
+    const pingers = sentinels.map(async (s, i) => {
+      const conn = await openConnection(s.port, { commandTimeout: 10000 });
+      while (sampling) {
+        const t = performance.now();
+        try {
+          await conn.ping();
+          rtts[i].push(performance.now() - t);
+        } catch {
+          rtts[i].push(Number.POSITIVE_INFINITY);
+        }
+        await sleep(Math.max(0, 100 - (performance.now() - t)));
+      }
+      conn.disconnect();
+    });
     const cpu0 = sentinels.map((s) => cpuSeconds(s.pid));
     const split0 = sentinels.map((s) => cpuSplit(s.pid));
     say(`window starts ${fmt((performance.now() - t0) / 1000, 1)} s after the sentinels were spawned (for profile-summary --skip)`);
@@ -119,6 +137,9 @@ async function watchSentinels(kind, masters) {
       }
     }
     inWindow = false;
+    sampling = false;
+    await Promise.all(pingers);
+    const ping = rtts.map((r) => ({ p50: percentile(r, 50), p99: percentile(r, 99), max: Math.max(...r) }));
     const minutes = (performance.now() - w0) / 60000;
     const cpu = sentinels.map((s, i) => (cpuSeconds(s.pid) - cpu0[i]) / minutes);
     const sysShare = sentinels.map((s, i) => {
@@ -130,7 +151,7 @@ async function watchSentinels(kind, masters) {
     const hwm = sentinels.map((s) => vmMB(s.pid, "VmHWM"));
     const rss = sentinels.map((s) => vmMB(s.pid, "VmRSS"));
     const alive = sentinels.map((s) => s.alive());
-    return { kind, cpu, sysShare, hwm, rss, counts, lagP99, lagMax, discoveredS, alive, load: load() };
+    return { kind, cpu, sysShare, ping, hwm, rss, counts, lagP99, lagMax, discoveredS, alive, load: load() };
   } finally {
     for (const s of subs) s.disconnect();
     await Promise.all(sentinels.map((s) => (s.kind === "vigil" && profiling() ? s.stop() : s.kill())));
@@ -173,12 +194,13 @@ async function main() {
         c.windowSdown,
         c.sdown,
         c.odown + c.switchMaster + c.tilt,
+        `${fmt(r.ping[i].p50, 1)} / ${fmt(r.ping[i].p99, 1)} / ${fmt(r.ping[i].max)}`,
         r.kind === "vigil" && i === 0 ? `${fmt(median(r.lagP99), 1)} / ${fmt(Math.max(...r.lagP99), 1)}` : "",
         r.alive[i] ? "" : "DIED",
       ]);
     }
   }
-  say(table(["daemon", "sentinel", "CPU s/min", "of which sys", "peak RSS MB", "RSS MB", "+sdown in window", "+sdown total", "+odown/switch/tilt", "loop lag p99 ms (median/max of 10 s)", ""], rows));
+  say(table(["daemon", "sentinel", "CPU s/min", "of which sys", "peak RSS MB", "RSS MB", "+sdown in window", "+sdown total", "+odown/switch/tilt", "PING RTT ms p50/p99/max", "loop lag p99 ms (median/max of 10 s)", ""], rows));
   const v = results.find((r) => r.kind === "vigil");
   const s = results.find((r) => r.kind === "redis");
   if (v) say(`\nVigil event-loop lag p99 per 10 s: ${v.lagP99.map((x) => fmt(x, 1)).join(" ")} ms; max lag per 10 s: ${v.lagMax.map((x) => fmt(x, 1)).join(" ")} ms`);

@@ -9,6 +9,8 @@
 // the median simulated failover time (virtual ms from the crash to all sentinels agreeing).
 // Scenario "randomized seeds": `runSeed` with every checker attached (what `npm run sim` does),
 // with crash-master faults only.
+// Also: the engines' steady-state cost per master count (no faults), an upper bound of one engine's
+// CPU per minute without any real I/O — to tell the engine's share of bench/scale's CPU.
 //
 // The simulator is single-threaded; the script re-executes itself under `taskset -c <cpu>` (if
 // available) so the figure is one core's, whatever else runs.
@@ -19,18 +21,20 @@ import { FailoverStats, runSeed, SimCluster } from "@vigil/transport-memory";
 import { benchEnv } from "./lib/procs.mjs";
 import { fmt, heading, machineLine, median, parseFlags, say, table } from "./lib/report.mjs";
 
-const USAGE = `usage: node bench/sim.mjs [--seconds S] [--seeds N] [--writers] [--cpu C] [--quick]
+const USAGE = `usage: node bench/sim.mjs [--seconds S] [--seeds N] [--writers] [--cpu C] [--scale-masters L] [--quick]
   --seconds S   wall-clock budget of the crash loop (default 20)
   --seeds N     randomized seeds to run (default 20)
   --writers     keep the simulated application writers running in the crash loop (default off)
   --cpu C       core to pin to with taskset (default 1; -1 = do not pin)
+  --scale-masters L  engine steady-state cost at these master counts (default 10,50; "" = skip)
   --quick       5 s and 5 seeds
 `;
 
-const opts = parseFlags(process.argv.slice(2), { seconds: 20, seeds: 20, writers: false, cpu: 1, quick: false }, USAGE);
+const opts = parseFlags(process.argv.slice(2), { seconds: 20, seeds: 20, writers: false, cpu: 1, quick: false, scaleMasters: "10,50" }, USAGE);
 if (opts.quick) {
   opts.seconds = Math.min(opts.seconds, 5);
   opts.seeds = Math.min(opts.seeds, 5);
+  opts.scaleMasters = "10";
 }
 
 if (opts.cpu >= 0 && !benchEnv("BENCH_SIM_PINNED") && existsSync("/usr/bin/taskset")) {
@@ -106,6 +110,22 @@ function seeds() {
   return { wall: (performance.now() - start) / 1000, failovers, virtual, events, violations };
 }
 
+/**
+ * Steady-state cost of the engines alone: `masters` groups with one replica each, 3 sentinels, no
+ * faults and no writers, 60 s of virtual time after a 20 s warm-up. Wall time / 3 is an upper bound
+ * of one engine's CPU per minute (it includes the simulated network and Redis servers).
+ */
+function engineCost(masters, timing) {
+  const cluster = new SimCluster({ seed: 1, sentinels: 3, masters, replicasPerMaster: 1, timing, downAfterMs: 5000, writersPerMaster: 0, tickMs: timing === "fast" ? 20 : 100 });
+  cluster.start({ writers: false });
+  cluster.run(20000);
+  const t = performance.now();
+  const e0 = cluster.scheduler.eventsRun;
+  cluster.run(60000);
+  const wall = (performance.now() - t) / 1000;
+  return { masters, timing, wall, perSentinelMinute: wall / 3, events: cluster.scheduler.eventsRun - e0 };
+}
+
 heading("bench/sim");
 say(machineLine());
 say(`pinned to CPU ${benchEnv("BENCH_SIM_PINNED") ?? "(not pinned)"} · single thread`);
@@ -134,5 +154,18 @@ say(
     ],
   ),
 );
+const costs = [];
+for (const n of String(opts.scaleMasters).split(",").map(Number).filter((x) => x > 0)) {
+  for (const timing of ["fast", "sentinel"]) costs.push(engineCost(n, timing));
+}
+if (costs.length) {
+  heading("engine cost in the simulator (3 sentinels, N masters × 1 replica, 60 s virtual, one core)");
+  say(
+    table(
+      ["masters", "timing", "wall s", "≤ CPU s per sentinel-minute", "events"],
+      costs.map((c) => [c.masters, c.timing, fmt(c.wall, 2), fmt(c.perSentinelMinute, 2), c.events]),
+    ),
+  );
+}
 if (loop.stuck) say(`\n! the crash loop got stuck after ${loop.failovers} failovers`);
 if (sd.violations) say(`\n! ${sd.violations} invariant violation(s) in the randomized seeds (see npm run sim)`);

@@ -73,7 +73,9 @@ const resp = createRespServer({ handlers: api, extraSentinelSubcommands: VIGIL_S
 
 // 5. The application: one Redis client, re-pointed on +switch-master.
 let current = engine.getMasterAddrByName(name);
-let redis = new Redis({ host: current.host, port: current.port, maxRetriesPerRequest: 1 });
+// Short timeouts: while the old master is gone, requests fail fast instead of queueing.
+const connect = (addr) => new Redis({ host: addr.host, port: addr.port, maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 1000 });
+let redis = connect(current);
 let switches = 0;
 engine.emitter.on("event", (e) => {
   if (e.type !== "+switch-master") return;
@@ -83,7 +85,7 @@ engine.emitter.on("event", (e) => {
   switches++;
   current = { host: ip, port: Number(port) };
   const old = redis;
-  redis = new Redis({ host: current.host, port: current.port, maxRetriesPerRequest: 1 });
+  redis = connect(current);
   old.disconnect();
   console.log(`[app] master of ${name} is now ${ip}:${port}; Redis client re-pointed`);
 });

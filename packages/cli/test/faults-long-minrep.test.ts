@@ -6,7 +6,7 @@
  * skipped test.
  */
 import { afterAll, it } from "vitest";
-import { call, cleanupAll, currentMaster, defineFaultSuite, FAST_SCENARIOS, type FaultCluster, LONG, waitFor } from "./support/faults.js";
+import { cleanupAll, defineFaultSuite, FAST_SCENARIOS, LONG, waitFenced } from "./support/faults.js";
 
 afterAll(cleanupAll);
 
@@ -14,24 +14,12 @@ if (!LONG) it.skip("long fault variants (set VIGIL_LONG_TESTS=1)", () => {});
 else {
   const minrep = ["min-replicas-to-write 1", "min-replicas-max-lag 2"];
   await defineFaultSuite({ scenarios: FAST_SCENARIOS, dataExtra: minrep });
-  const fenced = async (c: FaultCluster) => {
-    await waitFor(
-      async () => {
-        const m = await currentMaster(c);
-        return ((await call(m.host, m.port, ["CONFIG", "GET", "min-replicas-to-write"])) as string[])[1] === "1";
-      },
-      20000,
-      100,
-      "Vigil's write fence on the master",
-    );
-  };
   await defineFaultSuite({
     scenarios: FAST_SCENARIOS,
     label: "Vigil fenced vs redis-sentinel with min-replicas 1/2",
     sentinelExtra: { vigil: ["sentinel vigil-fence-writes %NAME% yes"] },
-    dataExtra: undefined,
     variantFor: { vigil: "fenced", redis: "min-replicas 1/2" },
-    beforeFault: { vigil: fenced },
+    beforeFault: { vigil: waitFenced },
     dataExtraFor: { redis: minrep },
   });
 }

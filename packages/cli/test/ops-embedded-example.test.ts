@@ -36,7 +36,7 @@ describe("examples/embedded-service (real processes)", () => {
     child.stdout!.on("data", (d) => (log += d));
     child.stderr!.on("data", (d) => (log += d));
     await waitFor(() => log.includes("[app] listening"), 30000);
-    const ask = async () => (await (await fetch(`http://127.0.0.1:${httpPort}/`)).json()) as { master: string; switches: number; hits?: number };
+    const ask = async () => (await (await fetch(`http://127.0.0.1:${httpPort}/`, { signal: AbortSignal.timeout(3000) })).json()) as { master: string; switches: number; hits?: number };
     expect(await ask()).toMatchObject({ master: `127.0.0.1:${master.port}`, switches: 0, hits: 1 });
     // It is a Sentinel too: redis-cli style clients can ask it.
     await waitFor(async () => ((await cmd(sentinelPort, "SENTINEL", "REPLICAS", "mymaster")) as unknown[]).length === 1);
@@ -45,7 +45,9 @@ describe("examples/embedded-service (real processes)", () => {
     const after = await waitFor(async () => {
       const r = await ask().catch(() => undefined);
       return r && r.switches === 1 && typeof r.hits === "number" ? r : undefined;
-    }, 60000, 200);
+    }, 60000, 200).catch((e: unknown) => {
+      throw new Error(`${String(e)}\n--- service log ---\n${log}`);
+    });
     expect(after.master).toBe(`127.0.0.1:${replica.port}`);
     expect(log).toContain(`[vigil] +switch-master mymaster 127.0.0.1 ${master.port} 127.0.0.1 ${replica.port}`);
     expect(log).toContain(`[app] master of mymaster is now 127.0.0.1:${replica.port}; Redis client re-pointed`);

@@ -60,6 +60,9 @@ describe("vigil explain / vigil failover --dry-run against running daemons", () 
     const unknown = await vigil("explain", "nope", "-p", String(p1));
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("(error) ERR No such master with that name");
+    const noFailover = await vigil("failover", "nope", "-p", String(p1));
+    expect(noFailover.code).toBe(1);
+    expect(noFailover.stderr).toContain("(error) ERR No such master with that name");
     const nobody = await vigil("explain", "mymaster", "-p", String(await freePort()));
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toContain("Could not ask the Sentinel at 127.0.0.1:");

@@ -291,7 +291,9 @@ describe("SENTINEL GET-MASTER-ADDR-BY-NAME", () => {
   it("reports the promoted replica from RECONF_SLAVES on while MASTER still shows the old address", () => {
     const f = healthyFixture();
     expect(text(f.sentinel("failover", "mymaster"))).toBe("OK");
-    // The replica is promoted: it now reports role:master.
+    for (let i = 0; i < 50 && f.engine.masterRecord("mymaster")!.failover.value !== "wait_promotion"; i++) f.advance(100);
+    expect(f.engine.masterRecord("mymaster")!.failover.value).toBe("wait_promotion");
+    // SLAVEOF NO ONE was sent: the replica now reports role:master.
     f.nodes.set("127.0.0.1:6380", { ...f.nodes.get("127.0.0.1:6380")!, role: "master", replicas: [] });
     for (let i = 0; i < 400 && f.engine.masterRecord("mymaster")!.failover.value !== "reconf_slaves"; i++) f.advance(100);
     expect(f.engine.masterRecord("mymaster")!.failover.value).toBe("reconf_slaves");

@@ -12,6 +12,7 @@ import { strerror } from "../config/strerror.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { Operability } from "../ops/operability.js";
 import { ScriptRunner } from "../scripts/script-runner.js";
+import { userDeclarationError } from "./startup-errors.js";
 import { configureTls } from "./tls-setup.js";
 
 /** What `vigil <config> [--directive value ...]` was asked to do. */
@@ -203,26 +204,31 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
       loglevel = level;
     },
   });
-  server = createRespServer({
-    handlers: api,
-    auth: { requirePass: g.requirepass, users: g.users.map(userSpecFromRule) },
-    maxClients: g.maxclients,
-    version: "7.0.15",
-    // Vigil's extensions and Valkey's PRIMARY aliases are not in the captured 7.0.15 table.
-    extraSentinelSubcommands: [
-      ...VIGIL_SENTINEL_SUBCOMMANDS,
-      ...api.subcommands
-        .filter((s) => s.aliasOf !== undefined)
-        .map((s) => ({ name: s.name, arity: s.arity, summary: `Alias of SENTINEL ${s.aliasOf?.toUpperCase()} (Valkey compatibility).` })),
-    ],
-    onShutdown: async () => {
-      await stop();
-      process.exit(0);
-    },
-    // Client limits and protocol attacks are logged as what they are (like Redis), not as internal errors.
-    onError: (error, where) =>
-      logger.log("warning", where.endsWith("-limit") || where === "security" ? (error as Error).message : `internal error in ${where}: ${String(error)}`),
-  });
+  try {
+    server = createRespServer({
+      handlers: api,
+      auth: { requirePass: g.requirepass, users: g.users.map(userSpecFromRule) },
+      maxClients: g.maxclients,
+      version: "7.0.15",
+      // Vigil's extensions and Valkey's PRIMARY aliases are not in the captured 7.0.15 table.
+      extraSentinelSubcommands: [
+        ...VIGIL_SENTINEL_SUBCOMMANDS,
+        ...api.subcommands
+          .filter((s) => s.aliasOf !== undefined)
+          .map((s) => ({ name: s.name, arity: s.arity, summary: `Alias of SENTINEL ${s.aliasOf?.toUpperCase()} (Valkey compatibility).` })),
+      ],
+      onShutdown: async () => {
+        await stop();
+        process.exit(0);
+      },
+      // Client limits and protocol attacks are logged as what they are (like Redis), not as internal errors.
+      onError: (error, where) =>
+        logger.log("warning", where.endsWith("-limit") || where === "security" ? (error as Error).message : `internal error in ${where}: ${String(error)}`),
+    });
+  } catch (e) {
+    // Startup users are checked here: an ACL rule the server refuses is a config error, not a crash.
+    return { message: userDeclarationError(e, config), exitCode: 1 };
+  }
   const hosts = g.bind === undefined || g.bind.length === 0 ? ["127.0.0.1"] : g.bind.map((h) => h.replace(/^-/, ""));
   let port: number;
   try {

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { ConnectionOptions } from "node:tls";
+import { type ConnectionOptions, createSecureContext } from "node:tls";
 import type { TlsListenOptions } from "@vigil/transport-redis";
 import type { GenericSettings } from "../config/generic-settings.js";
 
@@ -54,6 +54,13 @@ export function configureTls(g: GenericSettings): TlsSetup | { readonly error: s
   const ca = g.tlsCaCertFile === undefined ? undefined : read("CA certificate(s) file", g.tlsCaCertFile);
   if (typeof ca === "string") return { error: ca };
 
+  // What OpenSSL would say when the context is built (key/certificate mismatch, bad PEM).
+  try {
+    createSecureContext({ cert, key, ...(ca === undefined ? {} : { ca }) });
+  } catch (e) {
+    return { error: `Failed to load certificate: ${g.tlsCertFile}: ${(e as Error).message}\n${FAILED}` };
+  }
+
   let client: ConnectionOptions | undefined;
   if (g.tlsReplication) {
     const clientCertFile = raw("tls-client-cert-file");
@@ -62,6 +69,11 @@ export function configureTls(g: GenericSettings): TlsSetup | { readonly error: s
     if (typeof clientCert === "string") return { error: clientCert };
     const clientKey = clientKeyFile === undefined ? key : read("client private key", clientKeyFile);
     if (typeof clientKey === "string") return { error: clientKey };
+    try {
+      createSecureContext({ cert: clientCert, key: clientKey });
+    } catch (e) {
+      return { error: `Failed to load client certificate: ${clientCertFile ?? g.tlsCertFile}: ${(e as Error).message}\n${FAILED}` };
+    }
     client = { ca, cert: clientCert, key: clientKey, rejectUnauthorized: true, checkServerIdentity: () => undefined };
   }
   const server: TlsListenOptions | undefined =

@@ -155,6 +155,7 @@ export class Operability {
     if (this.stateTimer) clearTimeout(this.stateTimer);
     this.webhook?.stop();
     this.inspector?.stop();
+    this.stream.close();
     await Promise.all([this.server?.close(), this.relay?.close()]);
   }
 

@@ -641,6 +641,35 @@ export function clusterLogs(cluster: FaultCluster, lines = 60): string {
     .join("\n");
 }
 
+/** Wait until Vigil applied its write fence (`min-replicas-to-write 1`) on the current master. */
+export async function waitFenced(c: FaultCluster): Promise<void> {
+  await waitFor(
+    async () => {
+      const m = await currentMaster(c);
+      return ((await call(m.host, m.port, ["CONFIG", "GET", "min-replicas-to-write"])) as string[])[1] === "1";
+    },
+    20000,
+    100,
+    "Vigil's write fence on the master",
+  );
+}
+
+/**
+ * Fenced Vigil against plain redis-sentinel in the same scenario. The issue's target for the Jepsen
+ * case: at most 10% of Sentinel's lost writes, compared as loss windows (rate-independent) and, with
+ * the writer's rate factored out, as counts per acknowledged write. Elsewhere: never more than Sentinel.
+ */
+export async function fencedAgainstSentinel(f: ScenarioResult, s: ScenarioResult): Promise<void> {
+  const { expect } = await import("vitest");
+  console.log(
+    `${f.scenario}: fenced Vigil lost ${f.lost.lost} of ${f.lost.acked} acknowledged (window ${f.lost.lossWindowMs} ms); redis-sentinel lost ${s.lost.lost} of ${s.lost.acked} (window ${s.lost.lossWindowMs} ms)`,
+  );
+  if (f.scenario === "jepsen") {
+    expect(s.failoverEpochs.length, "Sentinel failed over (otherwise there is nothing to compare)").toBeGreaterThan(0);
+    expect.soft(f.lost.lossWindowMs, "jepsen: fenced Vigil's loss window ≤ 10% of Sentinel's").toBeLessThanOrEqual(0.1 * s.lost.lossWindowMs);
+  } else expect.soft(f.lost.lossWindowMs, `${f.scenario}: fenced Vigil vs Sentinel`).toBeLessThanOrEqual(s.lost.lossWindowMs + 500);
+}
+
 /** Options of {@link defineFaultSuite}. */
 export interface FaultSuiteOptions {
   /** Scenario names, run in this order on one cluster per daemon kind. */
@@ -658,6 +687,12 @@ export interface FaultSuiteOptions {
   /** Per daemon kind: called on the healed cluster before each scenario's writer starts. */
   readonly beforeFault?: Partial<Record<Kind, (cluster: FaultCluster) => Promise<void>>>;
   readonly followSwitch?: boolean;
+  /**
+   * Scenarios run once more on the Vigil cluster with write fencing switched on at run time
+   * (`SENTINEL SET <master> vigil-fence-writes yes`), then compared with redis-sentinel's plain run
+   * of the same scenario by {@link fencedAgainstSentinel}.
+   */
+  readonly fenced?: readonly string[];
   /**
    * The cross-daemon assertion for one scenario (default {@link notMoreThanSentinel}). Called with
    * the worst Vigil run and the worst redis-sentinel run of the scenario.
@@ -714,6 +749,7 @@ export async function defineFaultSuite(opts: FaultSuiteOptions): Promise<void> {
   const only = process.env.VIGIL_FAULT_ONLY?.split(",").filter(Boolean);
   const scenarios = opts.scenarios.filter((n) => !only || only.includes(n)).flatMap((n) => Array.from({ length: Number(process.env.VIGIL_FAULT_REPEAT ?? 1) }, () => n));
   const daemons = (process.env.VIGIL_FAULT_DAEMONS?.split(",") ?? ["vigil", "redis"]).filter((d): d is Kind => d === "vigil" || d === "redis");
+  const fenced = (opts.fenced ?? []).filter((n) => scenarios.includes(n));
   const label = opts.label ?? (opts.dataExtra?.length ? "min-replicas-to-write 1" : "no min-replicas");
 
   for (const kind of daemons) {
@@ -745,6 +781,31 @@ export async function defineFaultSuite(opts: FaultSuiteOptions): Promise<void> {
           expect(r.lost).toBeDefined();
         }, 240000);
       }
+      if (kind !== "vigil") return;
+      for (const name of fenced) {
+        const scenario = SCENARIOS[name]!;
+        it(`${name}, Vigil with write fencing: ${scenario.title}`, async ({ onTestFailed }) => {
+          onTestFailed(() => console.error(c ? clusterLogs(c) : "no cluster"));
+          const setFence = (on: string) => Promise.all(c!.sentinels.map((x) => call(x.host, x.port, ["SENTINEL", "SET", c!.name, "vigil-fence-writes", on])));
+          try {
+            const r = await runScenario(c!, scenario, {
+              variant: "fenced",
+              followSwitch: opts.followSwitch,
+              beforeFault: async (cl) => {
+                await setFence("yes");
+                await waitFenced(cl);
+              },
+            });
+            results.push(r);
+            console.log(formatResults([r]));
+            if (process.env.VIGIL_FAULT_REPORT) appendFileSync(process.env.VIGIL_FAULT_REPORT, `${JSON.stringify({ ...r, label })}\n`);
+            expect(r.problems).toEqual([]);
+            expect(r.lost).toBeDefined();
+          } finally {
+            await setFence("no").catch(() => {});
+          }
+        }, 240000);
+      }
     });
   }
 
@@ -755,11 +816,16 @@ export async function defineFaultSuite(opts: FaultSuiteOptions): Promise<void> {
       for (const name of new Set(scenarios)) {
         // With repeats, compare the worst run of each.
         const worst = (kind: Kind) =>
-          results.filter((r) => r.kind === kind && r.scenario === name).sort((a, b) => b.lost.lossWindowMs - a.lost.lossWindowMs)[0];
+          results.filter((r) => r.kind === kind && r.scenario === name && r.variant !== "fenced").sort((a, b) => b.lost.lossWindowMs - a.lost.lossWindowMs)[0];
         const v = worst("vigil");
         const s = worst("redis");
         if (!v || !s) throw new Error(`scenario ${name} did not complete for both daemons`);
         await (opts.compare ?? notMoreThanSentinel)(v, s);
+        const f = results.find((r) => r.kind === "vigil" && r.scenario === name && r.variant === "fenced");
+        if (fenced.includes(name)) {
+          if (!f) throw new Error(`fenced run of ${name} did not complete`);
+          await fencedAgainstSentinel(f, s);
+        }
       }
     });
   });

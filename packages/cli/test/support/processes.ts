@@ -192,13 +192,13 @@ export function sentinelConf(dir: string, port: number, masterPort: number, opts
   return path;
 }
 
-/** Start a sentinel daemon of either kind on the given config; waits for PONG. */
-export async function startSentinel(kind: "vigil" | "redis", confPath: string, port: number, args: string[] = []): Promise<Proc> {
+/** Start a sentinel daemon of either kind on the given config; waits for PONG (with AUTH `password` if given). */
+export async function startSentinel(kind: "vigil" | "redis", confPath: string, port: number, args: string[] = [], password?: string): Promise<Proc> {
   let child: ChildProcess;
   if (kind === "redis") child = spawn(requireBinary("redis-sentinel"), [confPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   else child = spawn(process.execPath, [VIGIL_BIN, confPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   const p = track(port, child, confPath, undefined, `${kind === "vigil" ? "vigil" : "redis-sentinel"} :${port}`);
-  await waitFor(async () => (await cmd(port, "PING")) === "PONG", 30000);
+  await waitFor(async () => (await authCmd(port, password, "PING")) === "PONG", 30000);
   return p;
 }
 

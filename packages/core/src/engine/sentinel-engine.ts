@@ -264,6 +264,7 @@ export class SentinelEngine {
       if (!m) return;
       const down = !this.inTilt() && m.health.value === "sdown" ? 1 : 0;
       if (runId === "*") {
+        if (down === 1) m.lastPeerProbe = now;
         reply = [down, "*", 0];
         return;
       }
@@ -1066,9 +1067,13 @@ export class SentinelEngine {
       m.startAt = null;
       return false;
     }
-    if (this.timing.startJitter > 0) {
+    // A peer that just asked us whether the master is down is about to campaign too: with
+    // `peerProbeYield` we give it a head start so we vote for it instead of splitting the vote.
+    const yieldToPeer = this.timing.peerProbeYield > 0 && m.lastPeerProbe > 0 && this.now - m.lastPeerProbe < 2000;
+    if (this.timing.startJitter > 0 || yieldToPeer) {
       if (m.startAt === null) {
-        m.startAt = this.now + this.prng.int(this.timing.startJitter + 1);
+        const delay = yieldToPeer ? 200 + this.prng.int(this.timing.peerProbeYield + 1) : this.prng.int(this.timing.startJitter + 1);
+        m.startAt = this.now + delay;
         if (m.startAt > this.now) this.cmd({ kind: "wake", at: m.startAt });
       }
       if (this.now < m.startAt) return false;

@@ -26,6 +26,13 @@ export const TimingSchema = z.object({
    * on its randomised 10–19 Hz timer instead).
    */
   startJitter: z.number().int().min(0),
+  /**
+   * After answering a peer's `is-master-down-by-addr ... *` probe with "down", wait 200 ms plus a
+   * random 0..peerProbeYield ms before starting our own failover, so the asking sentinel (often a
+   * real Sentinel in a mixed fleet) gets our vote instead of a split. 0 = off (the fast profile,
+   * where the start jitter already separates Vigil peers).
+   */
+  peerProbeYield: z.number().int().min(0),
   /** INFO period for replicas of a master that is ODOWN or failing over (Sentinel: 1000). */
   fastInfoPeriod: z.number().int().positive(),
   /**
@@ -56,6 +63,7 @@ export const SENTINEL_TIMING: Timing = Object.freeze({
   scriptRetryDelay: 30000,
   maxDesync: 1000,
   startJitter: 0,
+  peerProbeYield: 800,
   fastInfoPeriod: 1000,
   eager: false,
 });
@@ -70,6 +78,7 @@ export const FAST_TIMING: Timing = Object.freeze({
   askPeriod: 100,
   maxDesync: 100,
   startJitter: 50,
+  peerProbeYield: 0,
   fastInfoPeriod: 100,
   eager: true,
 });

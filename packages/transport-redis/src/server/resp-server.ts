@@ -79,13 +79,15 @@ class Server implements ServerCore, RespServer {
   }
 
   async listen({ hosts = ["127.0.0.1"], port, backlog = 511, tls: tlsOptions, tcp = true }: ListenOptions): Promise<number> {
+    // Built first: bad key material throws here, before anything is bound.
+    const tlsListeners = tlsOptions === undefined ? [] : hosts.map(() => this.createTlsListener(tlsOptions));
     let bound = port;
     for (const host of tcp ? hosts : []) {
       bound = await this.bindListener(net.createServer((socket) => this.accept(socket)), host, bound, backlog);
     }
     if (tlsOptions !== undefined) {
       let tlsBound = tlsOptions.port;
-      for (const host of hosts) tlsBound = await this.bindListener(this.createTlsListener(tlsOptions), host, tlsBound, backlog);
+      for (const [i, host] of hosts.entries()) tlsBound = await this.bindListener(tlsListeners[i]!, host, tlsBound, backlog);
       this.boundTlsPort = tlsBound;
     }
     return bound;
