@@ -17,9 +17,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { FailoverStats, runSeed, SimCluster } from "@vigil/transport-memory";
-import { benchEnv } from "./lib/procs.mjs";
+import { benchEnv, ROOT, runMain } from "./lib/procs.mjs";
 import { fmt, heading, machineLine, median, parseFlags, say, table } from "./lib/report.mjs";
+import { importPackage } from "./lib/snapshot.mjs";
 
 const USAGE = `usage: node bench/sim.mjs [--seconds S] [--seeds N] [--writers] [--cpu C] [--scale-masters L] [--quick]
   --seconds S   wall-clock budget of the crash loop (default 20)
@@ -126,46 +126,54 @@ function engineCost(masters, timing) {
   return { masters, timing, wall, perSentinelMinute: wall / 3, events: cluster.scheduler.eventsRun - e0 };
 }
 
-heading("bench/sim");
-say(machineLine());
-say(`pinned to CPU ${benchEnv("BENCH_SIM_PINNED") ?? "(not pinned)"} · single thread`);
-// Warm up the JIT with a short loop, then measure.
-const budget = opts.seconds;
-opts.seconds = Math.min(2, budget);
-crashLoop();
-opts.seconds = budget;
-const loop = crashLoop();
-const sd = seeds();
-heading("simulator throughput (one core)");
-say(
-  table(
-    ["scenario", "wall s", "failovers", "failovers/s", "virtual s / wall s", "events/s", "median simulated failover ms"],
-    [
-      [
-        `crash loop (3 sentinels, 1+2 nodes${opts.writers ? ", writers" : ""})`,
-        fmt(loop.wall, 1),
-        loop.failovers,
-        fmt(loop.failovers / loop.wall, 1),
-        fmt(loop.virtual / loop.wall, 1),
-        fmt(loop.events / loop.wall),
-        fmt(median(loop.detect)),
-      ],
-      [`runSeed × ${opts.seeds} (crash-master faults, all checkers)`, fmt(sd.wall, 1), sd.failovers, fmt(sd.failovers / sd.wall, 1), fmt(sd.virtual / sd.wall, 1), fmt(sd.events / sd.wall), ""],
-    ],
-  ),
-);
-const costs = [];
-for (const n of String(opts.scaleMasters).split(",").map(Number).filter((x) => x > 0)) {
-  for (const timing of ["fast", "sentinel"]) costs.push(engineCost(n, timing));
-}
-if (costs.length) {
-  heading("engine cost in the simulator (3 sentinels, N masters × 1 replica, 60 s virtual, one core)");
+// The simulator from this run's copy of the build (see lib/snapshot.mjs).
+const { FailoverStats, runSeed, SimCluster } = await importPackage(ROOT, benchEnv, "transport-memory");
+
+async function main() {
+  heading("bench/sim");
+  say(machineLine());
+  say(`pinned to CPU ${benchEnv("BENCH_SIM_PINNED") ?? "(not pinned)"} · single thread`);
+  // Warm up the JIT with a short loop, then measure.
+  const budget = opts.seconds;
+  opts.seconds = Math.min(2, budget);
+  crashLoop();
+  opts.seconds = budget;
+  const loop = crashLoop();
+  const sd = seeds();
+  heading("simulator throughput (one core)");
   say(
     table(
-      ["masters", "timing", "wall s", "≤ CPU s per sentinel-minute", "events"],
-      costs.map((c) => [c.masters, c.timing, fmt(c.wall, 2), fmt(c.perSentinelMinute, 2), c.events]),
+      ["scenario", "wall s", "failovers", "failovers/s", "virtual s / wall s", "events/s", "median simulated failover ms"],
+      [
+        [
+          `crash loop (3 sentinels, 1+2 nodes${opts.writers ? ", writers" : ""})`,
+          fmt(loop.wall, 1),
+          loop.failovers,
+          fmt(loop.failovers / loop.wall, 1),
+          fmt(loop.virtual / loop.wall, 1),
+          fmt(loop.events / loop.wall),
+          fmt(median(loop.detect)),
+        ],
+        [`runSeed × ${opts.seeds} (crash-master faults, all checkers)`, fmt(sd.wall, 1), sd.failovers, fmt(sd.failovers / sd.wall, 1), fmt(sd.virtual / sd.wall, 1), fmt(sd.events / sd.wall), ""],
+      ],
     ),
   );
+  const costs = [];
+  for (const n of String(opts.scaleMasters).split(",").map(Number).filter((x) => x > 0)) {
+    for (const timing of ["fast", "sentinel"]) costs.push(engineCost(n, timing));
+  }
+  if (costs.length) {
+    heading("engine cost in the simulator (3 sentinels, N masters × 1 replica, 60 s virtual, one core)");
+    say(
+      table(
+        ["masters", "timing", "wall s", "≤ CPU s per sentinel-minute", "events"],
+        costs.map((c) => [c.masters, c.timing, fmt(c.wall, 2), fmt(c.perSentinelMinute, 2), c.events]),
+      ),
+    );
+  }
+  if (loop.stuck) say(`\n! the crash loop got stuck after ${loop.failovers} failovers`);
+  if (sd.violations) say(`\n! ${sd.violations} invariant violation(s) in the randomized seeds (see npm run sim)`);
+  return 0;
 }
-if (loop.stuck) say(`\n! the crash loop got stuck after ${loop.failovers} failovers`);
-if (sd.violations) say(`\n! ${sd.violations} invariant violation(s) in the randomized seeds (see npm run sim)`);
+
+await runMain(main);

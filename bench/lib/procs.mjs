@@ -8,13 +8,21 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Redis } from "ioredis";
+import { buildRoot, removeBuildRoot } from "./snapshot.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const VIGIL_BIN = join(ROOT, "packages/cli/dist/bin.js");
 
-/** Fail loudly when the workspace is not built (the benchmarks import and run `dist/`). */
+/**
+ * The vigil daemon's entry point, in this run's private copy of the build (see snapshot.mjs);
+ * fails loudly when the workspace is not built.
+ */
+export function vigilBin() {
+  return join(buildRoot(ROOT, benchEnv).pkg("cli"), "dist", "bin.js");
+}
+
+/** Copy the build for this run (throws when the workspace is not built). */
 export function requireBuilt() {
-  if (!existsSync(VIGIL_BIN)) throw new Error(`${VIGIL_BIN} is missing: run \`npx tsc -b\` first`);
+  vigilBin();
 }
 
 /** Absolute path of a binary, or an error naming the Debian package. */
@@ -159,6 +167,7 @@ export function installCleanup() {
       }
     }
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    removeBuildRoot();
   });
   const onSignal = (sig) => {
     process.stderr.write(`\n${sig}: stopping every process this benchmark started\n`);
@@ -188,6 +197,7 @@ export async function runMain(main) {
     code = 1;
   }
   await killAll();
+  removeBuildRoot();
   process.exit(code);
 }
 
@@ -299,7 +309,7 @@ export async function startSentinel(kind, confPath, port, args = [], opts = {}) 
   if (kind === "redis") child = spawn(requireBinary("redis-sentinel"), [confPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   else {
     const nodeArgs = (benchEnv("BENCH_VIGIL_NODE_ARGS") ?? "").split(/\s+/).filter(Boolean);
-    child = spawn(process.execPath, [...nodeArgs, ...(opts.nodeArgs ?? []), VIGIL_BIN, confPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, [...nodeArgs, ...(opts.nodeArgs ?? []), vigilBin(), confPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   }
   const p = track(child, { kind, port, conf: confPath });
   try {

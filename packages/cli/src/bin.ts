@@ -65,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
   // `--http host:port` is `vigil-http host:port` given on the command line (validated like it).
   for (const g of groups) if (g[0]?.toLowerCase() === "http") g[0] = "vigil-http";
   if (daemonizeIfAsked(first, groups)) return 0;
+  // Scripts must not inherit what our parent left open (docs/reliability.md, "Security").
+  (await import("./daemon/inherited-fds.js")).closeInheritedDescriptors();
   const { startDaemon } = await import("./daemon/daemon.js");
   const d = await startDaemon({ configPath: first, overrides: groups, logFormat, inspectPort: inspect.inspectPort });
   if ("exitCode" in d) {

@@ -225,8 +225,7 @@ it("SET changes a master's settings and persists them; CKQUORUM follows quorum a
   text = readText(c.confs[0]!);
   expect(text).toContain(`\nsentinel monitor mymaster ${masterAddr.replace(":", " ")} 2\n`);
   expect(text).toContain("\nsentinel down-after-milliseconds mymaster 1000\n");
-  c.sentinels[1] = await startSentinel("vigil", c.confs[1]!, one.port);
-  c.sentinels[2] = await startSentinel("vigil", c.confs[2]!, two.port);
+  [c.sentinels[1], c.sentinels[2]] = await Promise.all([startSentinel("vigil", c.confs[1]!, one.port), startSentinel("vigil", c.confs[2]!, two.port)]);
   await waitDiscovered(c);
   expect(await cmd(s0, "SENTINEL", "CKQUORUM", "mymaster")).toBe("OK 3 usable Sentinels. Quorum and failover authorization can be reached");
 });
@@ -261,16 +260,16 @@ it("FLUSHCONFIG rewrites the file from the running state, keeping the operator's
 it("a config error stops the start with exit code 1, the file, line and reason, and leaves the file untouched", async () => {
   const dir = tempDir("vigil-badconf-");
   const lines = [`port ${await freePort()}`, "bind 127.0.0.1", "sentinel monitor mymaster 127.0.0.1 6379 2", "sentinel down-after-milliseconds mymaster abc", ""];
-  const results: Record<string, { code: number | null; output: string }> = {};
-  for (const bin of ["vigil", "redis-sentinel"] as const) {
-    const conf = join(dir, `${bin}.conf`);
-    writeFileSync(conf, lines.join("\n"));
-    const before = statSync(conf);
-    results[bin] = await runToExit(bin, conf);
-    expect(readFileSync(conf, "utf8")).toBe(lines.join("\n"));
-    expect(statSync(conf).mtimeMs).toBe(before.mtimeMs);
+  const bins = ["vigil", "redis-sentinel"] as const;
+  const confs = bins.map((bin) => join(dir, `${bin}.conf`));
+  for (const conf of confs) writeFileSync(conf, lines.join("\n"));
+  const before = confs.map((conf) => statSync(conf).mtimeMs);
+  const results = await Promise.all(bins.map((bin, i) => runToExit(bin, confs[i]!)));
+  for (let i = 0; i < confs.length; i++) {
+    expect(readFileSync(confs[i]!, "utf8")).toBe(lines.join("\n"));
+    expect(statSync(confs[i]!).mtimeMs).toBe(before[i]);
   }
-  for (const r of Object.values(results)) {
+  for (const r of results) {
     expect(r.code).toBe(1);
     expect(r.output).toContain("*** FATAL CONFIG FILE ERROR");
     expect(r.output).toContain("Reading the configuration file, at line 4\n");
@@ -284,16 +283,17 @@ it("an unwritable config file is refused at start, like Sentinel", async () => {
   chmodSync(dir, 0o755);
   // root may write anything: run the daemons as nobody when the tests run as root.
   const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  const results: Record<string, { code: number | null; output: string }> = {};
-  for (const bin of ["vigil", "redis-sentinel"] as const) {
-    const conf = join(dir, `${bin}.conf`);
-    const text = `port ${await freePort()}\nbind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 6379 2\n`;
-    writeFileSync(conf, text);
+  const bins = ["vigil", "redis-sentinel"] as const;
+  const texts = await Promise.all(bins.map(async () => `port ${await freePort()}\nbind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 6379 2\n`));
+  const confs = bins.map((bin) => join(dir, `${bin}.conf`));
+  for (const [i, conf] of confs.entries()) {
+    writeFileSync(conf, texts[i]!);
     chmodSync(conf, 0o444);
-    results[bin] = await runToExit(bin, conf, asUser);
-    expect(readFileSync(conf, "utf8")).toBe(text);
   }
-  for (const [bin, r] of Object.entries(results)) {
+  const results = await Promise.all(bins.map((bin, i) => runToExit(bin, confs[i]!, asUser)));
+  for (const [i, conf] of confs.entries()) expect(readFileSync(conf, "utf8")).toBe(texts[i]);
+  for (const [i, r] of results.entries()) {
+    const bin = bins[i]!;
     expect(r.code, bin).toBe(1);
     expect(r.output, bin).toContain(`Sentinel config file ${join(dir, `${bin}.conf`)} is not writable: Permission denied. Exiting...`);
   }

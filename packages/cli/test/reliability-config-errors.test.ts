@@ -16,8 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandLineOverrides } from "../src/config/overrides.js";
 import { tokenize } from "../src/config/tokenize.js";
 import { startDaemon } from "../src/daemon/daemon.js";
-import { makeCerts, type TestCerts } from "./support/tls-certs.js";
 import { freePort, killAll, tempDir, VIGIL_BIN } from "./support/processes.js";
+import { makeCerts, type TestCerts } from "./support/tls-certs.js";
 
 afterAll(killAll);
 

@@ -111,8 +111,10 @@ describe("the sentinel port with requirepass and ACL users, like redis-sentinel"
     expect(r).toContain("-NOPERM this user has no permissions to run the 'ping' command\r\n");
     expect(r).toContain("-NOPERM this user has no permissions to run the 'sentinel|set' command\r\n");
     // HELLO 3 AUTH switches protocol and authenticates in one step (the map differs: version, id).
-    const hello = (await rawExchange(vigil, Buffer.concat([respCommand("HELLO", "3", "AUTH", "admin", "adminpw"), respCommand("ACL", "WHOAMI")]), { replies: 2 })).bytes.toString();
-    expect(hello.startsWith("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n")).toBe(true);
+    const helloAuth = Buffer.concat([respCommand("HELLO", "3", "AUTH", "admin", "adminpw"), respCommand("ACL", "WHOAMI")]);
+    const hello = (await rawExchange(vigil, helloAuth, { replies: 2 })).bytes.toString();
+    const theirs = (await rawExchange(oracle, helloAuth, { replies: 2 })).bytes.toString();
+    expect(hello.split("\r\n").slice(0, 3)).toEqual(theirs.split("\r\n").slice(0, 3));
     expect(hello.endsWith("$5\r\nadmin\r\n")).toBe(true);
   });
 });

@@ -6,9 +6,6 @@ import net from "node:net";
 /** How to answer one request: raw bytes to write, or nothing (never answer). */
 export type FakeAnswer = Buffer | string | undefined;
 
-/** Per-command behaviour; `args[0]` is upper-cased. The default answers like an empty master. */
-export type FakeHandler = (args: readonly string[], count: number) => FakeAnswer;
-
 export interface FakeRedis {
   readonly port: number;
   /** Requests received, by upper-cased command name. */
@@ -90,7 +87,7 @@ export async function startFakeRedis(handler: (args: readonly string[], count: n
     sockets.add(socket);
     socket.on("error", () => undefined);
     socket.on("close", () => sockets.delete(socket));
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     socket.on("data", (d: Buffer) => {
       buf = Buffer.concat([buf, d]);
       const { commands, rest } = parseRequests(buf);
