@@ -13,13 +13,14 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureLoadable } from "../src/config/loadable-config.js";
 import { commandLineOverrides } from "../src/config/overrides.js";
 import { tokenize } from "../src/config/tokenize.js";
 import { startDaemon } from "../src/daemon/daemon.js";
-import { freePort, killAll, tempDir, VIGIL_BIN } from "./support/processes.js";
+import { cleanup, freePort, tempDir, VIGIL_BIN } from "./support/processes.js";
 import { makeCerts, type TestCerts } from "./support/tls-certs.js";
 
-afterAll(killAll);
+afterAll(cleanup);
 
 let dir: string;
 let certs: TestCerts;
@@ -239,5 +240,29 @@ describe("the tokenizer's fast path", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("the persist guard (ensureLoadable)", () => {
+  const base = "port 26379\nsentinel monitor m 127.0.0.1 6379 2\n";
+  it("passes a loadable file through unchanged", () => {
+    expect(ensureLoadable(base, "/x.conf", [])).toEqual({ ok: true, text: base, dropped: [] });
+  });
+
+  it("drops discovered-instance lines the loader refuses, and only those", () => {
+    const text = `${base}sentinel known-replica m localhost 6380\nsentinel known-replica m 127.0.0.1 6381\nsentinel known-sentinel m not-an-ip 26379 ${"a".repeat(40)}\n`;
+    const r = ensureLoadable(text, "/x.conf", []);
+    expect(r.ok && r.dropped).toEqual(["sentinel known-replica m localhost 6380", `sentinel known-sentinel m not-an-ip 26379 ${"a".repeat(40)}`]);
+    expect(r.ok && r.text).toBe(`${base}sentinel known-replica m 127.0.0.1 6381\n`);
+  });
+
+  it("refuses anything else, with the loader's report", () => {
+    const r = ensureLoadable("port 26379\nsentinel monitor m evil.example 6379 2\n", "/x.conf", []);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.message).toContain("Can't resolve instance hostname.");
+  });
+
+  it("checks with the command-line overrides the daemon started with", () => {
+    expect(ensureLoadable(base, "/x.conf", [["maxclients", "many"]]).ok).toBe(false);
   });
 });

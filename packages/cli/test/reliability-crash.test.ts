@@ -14,13 +14,13 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { loadConfig } from "../src/config/load-config.js";
-import { freePorts, killAll, sleep, tempDir, VIGIL_BIN } from "./support/processes.js";
+import { cleanup, freePorts, sleep, tempDir, VIGIL_BIN } from "./support/processes.js";
 import { RespConnection } from "./support/resp-client.js";
 
 const KILLS = Number(process.env.VIGIL_CRASH_ITERATIONS ?? 200);
 const CHAINS = 2;
 
-afterAll(killAll);
+afterAll(cleanup);
 
 interface Chain {
   readonly conf: string;
@@ -194,4 +194,4 @@ it(`survives ${KILLS} kill -9 during config rewrites: the file always loads, hol
   expect(kills).toBeGreaterThanOrEqual(KILLS);
   // The kills do land inside writes, or the test would prove nothing.
   expect(torn).toBeGreaterThan(0);
-}, 900_000);
+}, 1_200_000);

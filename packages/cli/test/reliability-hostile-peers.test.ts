@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/load-config.js";
 import { bulk, type FakeRedis, startFakeRedis } from "./support/fake-redis.js";
 import { MB, rawExchange, respCommand, rssBytes } from "./support/hostile.js";
-import { authCmd, cmd, freePorts, killAll, type Proc, pairs, requireBinary, sentinelConf, sleep, startRedis, startSentinel, tempDir, waitFor } from "./support/processes.js";
+import { authCmd, cleanup, cmd, freePorts, type Proc, pairs, requireBinary, sentinelConf, sleep, startRedis, startSentinel, tempDir, waitFor } from "./support/processes.js";
 
-afterAll(killAll);
+afterAll(cleanup);
 
 const RUNID = "f".repeat(40);
 

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closedWithin, connectRaw, MB, rawExchange, rssBytes, sampleRss } from "./support/hostile.js";
-import { cmd, freePorts, killAll, type Proc, pairs, requireBinary, sentinelConf, sleep, startRedis, startSentinel, tempDir, waitFor } from "./support/processes.js";
+import { cleanup, cmd, freePorts, type Proc, pairs, requireBinary, sentinelConf, sleep, startRedis, startSentinel, tempDir, waitFor } from "./support/processes.js";
 import { RespConnection } from "./support/resp-client.js";
 
 let redis: Proc;
@@ -35,7 +35,7 @@ beforeAll(async () => {
   oracle = await startSentinel("redis", sentinelConf(oracleDir, oraclePort!, masterPort!, { quorum: 1, downAfter: 5000 }), oraclePort!);
 }, 60_000);
 
-afterAll(killAll);
+afterAll(cleanup);
 
 const pid = () => vigil.child.pid!;
 

@@ -15,8 +15,8 @@ import { rawExchange, respCommand } from "./support/hostile.js";
 import {
   authCmd,
   type Cluster,
+  cleanup,
   freePorts,
-  killAll,
   masterAddr,
   type Proc,
   pairs,
@@ -31,7 +31,7 @@ import {
   writeReplicated,
 } from "./support/processes.js";
 
-afterAll(killAll);
+afterAll(cleanup);
 
 describe("the sentinel port with requirepass and ACL users, like redis-sentinel", () => {
   let vigil: number;

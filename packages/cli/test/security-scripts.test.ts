@@ -10,9 +10,9 @@ import { spawn } from "node:child_process";
 import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cmd, freePorts, killAll, requireBinary, sentinelConf, startSentinel, tempDir, VIGIL_BIN, waitFor } from "./support/processes.js";
+import { cleanup, cmd, freePorts, requireBinary, sentinelConf, startSentinel, tempDir, VIGIL_BIN, waitFor } from "./support/processes.js";
 
-afterAll(killAll);
+afterAll(cleanup);
 
 let dir: string;
 let script: string;

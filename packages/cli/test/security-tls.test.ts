@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawExchange } from "./support/hostile.js";
-import { cmd, freePorts, killAll, pairs, requireBinary, sentinelConf, startSentinel, tempDir, waitFor } from "./support/processes.js";
+import { cleanup, cmd, freePorts, pairs, requireBinary, sentinelConf, startSentinel, tempDir, waitFor } from "./support/processes.js";
 import { makeCerts, type TestCerts } from "./support/tls-certs.js";
 
 let certs: TestCerts;
@@ -29,7 +29,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   for (const c of redisChildren) c.kill("SIGKILL");
-  await killAll();
+  await cleanup();
 });
 
 /** redis-cli over TLS; returns trimmed stdout, or the error text when it fails. */

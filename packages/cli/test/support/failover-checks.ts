@@ -32,7 +32,12 @@ export async function expectFailedOver(
   expect(await authCmd(promoted.port, promoted.password, "GET", keyBefore)).toBe(valueBefore);
   await writeReplicated(promoted, `${keyBefore}:after`, "written-after-failover", others.length);
   for (const r of others) expect(await authCmd(r.port, r.password, "GET", `${keyBefore}:after`)).toBe("written-after-failover");
-  const views = await Promise.all(c.sentinels.map(async (s) => pairs(await cmd(s.port, "SENTINEL", "MASTER", c.name))));
+  // GET-MASTER-ADDR-BY-NAME names the promoted replica from RECONF_SLAVES on, while the leader's
+  // SENTINEL MASTER keeps the old address until the failover ends (Sentinel does the same).
+  const views = await waitFor(async () => {
+    const vs = await Promise.all(c.sentinels.map(async (s) => pairs(await cmd(s.port, "SENTINEL", "MASTER", c.name))));
+    return vs.every((v) => `${v.ip}:${v.port}` === addr && v.flags === "master" && v["config-epoch"] === vs[0]!["config-epoch"]) ? vs : null;
+  }, 15000).catch(async () => Promise.all(c.sentinels.map(async (s) => pairs(await cmd(s.port, "SENTINEL", "MASTER", c.name)))));
   for (const v of views) {
     expect(`${v.ip}:${v.port}`).toBe(addr);
     expect(v.flags).toBe("master");

