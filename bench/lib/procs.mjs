@@ -227,7 +227,7 @@ export async function openConnection(port, opts = {}) {
   const r = connection(port, opts);
   if (r.status !== "ready") {
     await new Promise((ok, fail) => {
-      const t = setTimeout(() => fail(new Error(`no connection to :${port} within 30 s`)), 30000);
+      const t = setTimeout(() => fail(new Error(`no connection to :${port} within ${(opts.readyTimeoutMs ?? 30000) / 1000} s`)), opts.readyTimeoutMs ?? 30000);
       r.once("ready", () => {
         clearTimeout(t);
         ok();
