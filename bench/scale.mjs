@@ -69,11 +69,11 @@ async function watchSentinels(variant, masters) {
   const sentinels = await Promise.all(ports.map((p, i) => startSentinel(kind, confs[i], p, [], { readyTimeoutMs: opts.discoveryTimeout * 1000 })));
   say(`${label}: 3 sentinels answer PING after ${fmt((performance.now() - t0) / 1000, 1)} s`);
   // Subscribe before discovery: every +sdown counts, the window's separately.
-  const counts = sentinels.map(() => ({ sdown: 0, odown: 0, switchMaster: 0, tilt: 0, windowSdown: 0 }));
+  const counts = sentinels.map(() => ({ sdown: 0, odown: 0, switchMaster: 0, tilt: 0, windowSdown: 0, windowOther: 0 }));
   let inWindow = false;
   const subs = [];
   for (const [i, s] of sentinels.entries()) {
-    const sub = await openConnection(s.port, { readyTimeoutMs: opts.discoveryTimeout * 1000 });
+    const sub = await openConnection(s.port, { readyTimeoutMs: opts.discoveryTimeout * 1000, commandTimeout: 60000 });
     sub.on("pmessage", (_p, ch) => {
       if (ch === "+sdown") {
         counts[i].sdown++;
@@ -81,6 +81,7 @@ async function watchSentinels(variant, masters) {
       } else if (ch === "+odown") counts[i].odown++;
       else if (ch === "+switch-master") counts[i].switchMaster++;
       else if (ch === "+tilt") counts[i].tilt++;
+      if (inWindow && ch !== "+sdown") counts[i].windowOther++;
     });
     await sub.psubscribe("+sdown", "+odown", "+switch-master", "+tilt");
     subs.push(sub);
@@ -212,14 +213,14 @@ async function main() {
         fmt(r.rss[i], 1),
         c.windowSdown,
         c.sdown,
-        c.odown + c.switchMaster + c.tilt,
+        `${c.odown}/${c.switchMaster}/${c.tilt} (${c.windowOther} in window)`,
         `${fmt(r.ping[i].p50, 1)} / ${fmt(r.ping[i].p99, 1)} / ${fmt(r.ping[i].max)}`,
         r.kind === "vigil" && i === 0 && opts.http ? `${fmt(median(r.lagP99), 1)} / ${fmt(Math.max(...r.lagP99), 1)}` : "",
         r.alive[i] ? "" : "DIED",
       ]);
     }
   }
-  say(table(["daemon", "sentinel", "CPU s/min", "of which sys", "peak RSS MB", "RSS MB", "+sdown in window", "+sdown total", "+odown/switch/tilt", "PING RTT ms p50/p99/max", "loop lag p99 ms (median/max of 10 s)", ""], rows));
+  say(table(["daemon", "sentinel", "CPU s/min", "of which sys", "peak RSS MB", "RSS MB", "+sdown in window", "+sdown total", "+odown/+switch-master/+tilt total", "PING RTT ms p50/p99/max", "loop lag p99 ms (median/max of 10 s)", ""], rows));
   const s = results.find((r) => r.kind === "redis");
   for (const v of results.filter((r) => r.kind === "vigil")) {
     say(`\n${v.label}: event-loop lag p99 per 10 s (s1, prom-client): ${v.lagP99.map((x) => fmt(x, 1)).join(" ")} ms; max lag per 10 s: ${v.lagMax.map((x) => fmt(x, 1)).join(" ")} ms`);
