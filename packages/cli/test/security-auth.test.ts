@@ -177,7 +177,7 @@ describe("auth-user / auth-pass towards Redis, rotated at run time", () => {
   it("fails over through the ACL user (SLAVEOF, CONFIG REWRITE, CLIENT KILL allowed, nothing else needed)", async () => {
     await writeReplicated(master, "k", "v", 1);
     master.kill("SIGKILL");
-    await waitFor(async () => (await masterAddr(vigilPort)) === `127.0.0.1:${replica.port}`, 30000);
+    await waitFor(async () => (await masterAddr(vigilPort)) === `127.0.0.1:${replica.port}`, 45000);
     await waitFor(async () => (await roleOf(replica)) === "master", 10000);
   });
 });
@@ -238,7 +238,7 @@ describe("sentinel-pass between peers whose ports require a password", () => {
     const agreed = await waitFor(async () => {
       const addrs = await Promise.all(ports.map((p) => authCmd(p, PW2, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster").then((r) => (r as string[]).join(":"))));
       return addrs.every((a) => a === addrs[0]) && portOf(addrs[0]!) !== old.port ? addrs[0] : null;
-    }, 30000, 100);
+    }, 45000, 100);
     const promoted = c.redis.find((r) => r.port === portOf(agreed!))!;
     await waitFor(async () => (await roleOf(promoted)) === "master", 10000);
     const r = new Redis({ port: promoted.port, host: "127.0.0.1", lazyConnect: true });
