@@ -8,7 +8,7 @@
  * promotions; lost writes compared (Vigil never more than Sentinel). The Jepsen case and the flapping
  * link run once more with Vigil's write fencing switched on (`SENTINEL SET mymaster vigil-fence-writes
  * yes`): the Jepsen target is at most 10% of Sentinel's lost writes. Needs root, iptables, redis-server and redis-sentinel (a
- * missing one fails the file). `VIGIL_LONG_TESTS=1` adds the variants of faults-long.test.ts.
+ * missing one fails the file). `npm run test:long` adds the faults-long-* files.
  */
 import { afterAll } from "vitest";
 import { cleanupAll, defineFaultSuite } from "./support/faults.js";
