@@ -31,6 +31,7 @@ export {
   SentinelEngine,
   type SentinelEngineOptions,
 } from "./engine/sentinel-engine.js";
+export { isStaleFence, type MinReplicasConfig, operatorValuesOf, staleFenceFor } from "./engine/stale-master-fence.js";
 export { explainAgreement } from "./explain/explain-agreement.js";
 export { describeSdownCause, explainDown } from "./explain/explain-down.js";
 export { explainElection } from "./explain/explain-election.js";

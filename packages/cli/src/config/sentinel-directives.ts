@@ -65,6 +65,7 @@ interface MasterDraft {
   clientReconfigScript?: string;
   masterRebootDownAfterMs?: number;
   fenceWrites?: boolean;
+  fenceStaleMaster?: boolean;
   fenceMaxLagS?: number;
   /** Lower-cased command → new name; Redis's table is case-insensitive. */
   readonly renamedCommands: Map<string, string>;
@@ -183,6 +184,15 @@ function applyLine(draft: Draft, entry: SentinelLine, isExecutable: (path: strin
     const on = parseYesNo(args[2]!);
     if (on === undefined) return "Please specify yes or no for the vigil-fence-writes option.";
     m.fenceWrites = on;
+    return undefined;
+  }
+  if (sub === "vigil-fence-stale-master" && argc === 3) {
+    // Vigil extension: fence an instance still claiming master after a failover (on by default).
+    const m = master();
+    if (!m) return NO_SUCH_MASTER;
+    const on = parseYesNo(args[2]!);
+    if (on === undefined) return "Please specify yes or no for the vigil-fence-stale-master option.";
+    m.fenceStaleMaster = on;
     return undefined;
   }
   if (sub === "vigil-fence-max-lag" && argc === 3) {
@@ -348,6 +358,7 @@ export function applySentinelLines(
       clientReconfigScript: m.clientReconfigScript,
       masterRebootDownAfterMs: m.masterRebootDownAfterMs,
       fenceWrites: m.fenceWrites,
+      fenceStaleMaster: m.fenceStaleMaster,
       fenceMaxLagS: m.fenceMaxLagS,
       renamedCommands: Object.fromEntries(m.renamedCommands),
     });

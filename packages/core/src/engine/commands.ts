@@ -60,6 +60,18 @@ export type EngineCommand =
   | { readonly kind: "fence-writes"; readonly addr: Address; readonly minReplicas: number; readonly maxLagS: number }
   /** Restore the operator's `min-replicas-*` values on `addr` (fencing turned off). */
   | { readonly kind: "unfence-writes"; readonly addr: Address }
+  /**
+   * Stale-master fence (Vigil extension, see `stale-master-fence.ts`): `CONFIG GET min-replicas-*`,
+   * then, unless already fenced, `CONFIG SET` the values `staleFenceFor` encodes, so `addr`
+   * refuses writes until it is converted to a replica.
+   */
+  | { readonly kind: "fence-stale-master"; readonly addr: Address }
+  /**
+   * Lift a stale-master fence from `addr` if it carries one (`operatorValuesOf`): `CONFIG SET`
+   * the operator's values and `CONFIG REWRITE`, so a fence persisted by someone else's conversion never
+   * outlives it. The `reconfigure` transaction does the same before its own `CONFIG REWRITE`.
+   */
+  | { readonly kind: "unfence-stale-master"; readonly addr: Address }
   /** `SCRIPT KILL` (reply ignored), sent once per SDOWN episode to a `-BUSY` instance. */
   | { readonly kind: "script-kill"; readonly addr: Address }
   /**

@@ -94,6 +94,8 @@ export interface MasterRecord extends InstanceBase {
   rebootSince: number;
   /** Write fencing last applied: to which address, with what `min-replicas-to-write` (null = none). */
   fence: { key: string; minReplicas: number } | null;
+  /** Addresses this sentinel put a stale-master fence on, until it sees them in their configured role. */
+  staleFenced: Set<string>;
   /** When a peer last probed us (`*`) about this master while we saw it SDOWN (0 = never). */
   lastPeerProbe: number;
   /** Eager mode: when the jittered failover start is due (null = not scheduled). */
@@ -166,6 +168,7 @@ export function newMaster(settings: MasterSettings, link: Link, now: number): Ma
     startAt: null,
     lastPeerProbe: 0,
     fence: null,
+    staleFenced: new Set(),
   };
 }
 

@@ -369,6 +369,9 @@ export class SentinelEngine {
           m.fence = null;
           break;
         }
+        case "vigil-fence-stale-master":
+          s.fenceStaleMaster = String(value).toLowerCase() === "yes";
+          break;
         case "vigil-fence-max-lag":
           s.fenceMaxLagS = Number(value);
           m.fence = null;
@@ -800,10 +803,12 @@ export class SentinelEngine {
         if (info.replicaAnnounced !== undefined) inst.replicaAnnounced = info.replicaAnnounced;
       }
     }
+    const firstInfo = inst.infoRefresh === 0;
     inst.infoRefresh = this.now;
 
     // 1. Role bookkeeping, even in TILT.
     const role = info.role ?? "slave";
+    this.releaseStaleFence(inst, m, role, firstInfo);
     if (role !== inst.roleReported) {
       inst.roleReported = role;
       inst.roleReportedTime = this.now;
@@ -822,6 +827,7 @@ export class SentinelEngine {
         return;
       }
       const quiet = 4 * this.timing.publishPeriod;
+      if (!r.promoted && this.masterLooksSane(m)) this.fenceStaleMaster(r, m, firstInfo);
       if (!r.promoted && this.masterLooksSane(m) && this.now - r.health.context.sdownSince > quiet && this.now - r.roleReportedTime > quiet) {
         this.sendReconfigure(r.link, m.addr);
         this.emit("+convert-to-slave", "notice", this.details(r, m), m);
@@ -852,6 +858,41 @@ export class SentinelEngine {
       this.emit("+slave-reconf-done", "notice", this.details(r, m), m);
     }
     this.actNow(m);
+  }
+
+  /**
+   * A replica of ours claims master while our master is sane: fence it (stale-master-fence.ts). At
+   * once when it is returning (first INFO of its record, or down recently): a partitioned or restarted
+   * old master. Otherwise only after a publish period of stable claims, in which the hello of a newer
+   * failover that legitimately promoted it would have reached us. Re-sent with every such INFO: the
+   * transport's fence is idempotent and a flapping link may have lost the last one.
+   */
+  private fenceStaleMaster(r: ReplicaRecord, m: MasterRecord, firstInfo: boolean): void {
+    if (!m.settings.fenceStaleMaster) return;
+    const since = r.health.context.sdownSince;
+    const returning = firstInfo || r.health.value === "sdown" || (since !== 0 && this.now - since <= 4 * this.timing.publishPeriod + m.settings.downAfterMs);
+    if (!returning && this.now - r.roleReportedTime < this.timing.publishPeriod) return;
+    const key = addressKey(r.addr);
+    if (!m.staleFenced.has(key)) {
+      m.staleFenced.add(key);
+      this.emit("+fence-stale-master", "notice", this.details(r, m), m);
+    }
+    this.cmd({ kind: "fence-stale-master", addr: r.addr });
+  }
+
+  /**
+   * Lift our stale-master fence once the instance reports the role our config gives it, and check the
+   * current master on its first INFO for a fence left by a sentinel that restarted or changed its mind.
+   */
+  private releaseStaleFence(inst: MasterRecord | ReplicaRecord, m: MasterRecord, role: "master" | "slave", firstInfo: boolean): void {
+    const key = addressKey(inst.addr);
+    const inRole = (role === "master") === (inst.kind === "master");
+    if (inRole && m.staleFenced.delete(key)) {
+      this.emit("-fence-stale-master", "notice", this.details(inst, m), m);
+      this.cmd({ kind: "unfence-stale-master", addr: inst.addr });
+    } else if (firstInfo && inst.kind === "master" && role === "master") {
+      this.cmd({ kind: "unfence-stale-master", addr: inst.addr });
+    }
   }
 
   /** §6: entry is a master, reports master, not down, INFO younger than 2 × info period. */

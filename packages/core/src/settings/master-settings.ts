@@ -31,6 +31,12 @@ export const MasterSettingsSchema = z.object({
    * the sentinels stops acknowledging writes soon after its replicas are moved away.
    */
   fenceWrites: z.boolean().default(false),
+  /**
+   * Vigil extension (`sentinel vigil-fence-stale-master <name> no` turns it off): make an instance that
+   * still claims to be master after the master moved elsewhere refuse writes at once, instead of
+   * acknowledging writes that will be lost until Sentinel's 8 s conversion (stale-master-fence.ts).
+   */
+  fenceStaleMaster: z.boolean().default(true),
   /** `min-replicas-max-lag` (seconds) applied with fencing (`sentinel vigil-fence-max-lag <name> <s>`). */
   fenceMaxLagS: z.number().int().positive().default(1),
   /** rename-command table; keys are lower-cased original command names. */

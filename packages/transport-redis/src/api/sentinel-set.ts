@@ -87,7 +87,7 @@ export function setCommand(s: ApiScope, argv: readonly string[]): Reply {
       continue;
     }
 
-    if (key === "vigil-fence-writes") {
+    if (key === "vigil-fence-writes" || key === "vigil-fence-stale-master") {
       // Vigil extension: yes|no (docs/operations.md).
       if (remaining < 1) return stop(unknown);
       const text = argv[++j]!;

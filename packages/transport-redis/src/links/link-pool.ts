@@ -1,4 +1,4 @@
-import { type Address, addressKey, type EngineCommand, type EngineInput, type LinkKind } from "@vigil/core";
+import { type Address, addressKey, type EngineCommand, type EngineInput, type LinkKind, type MinReplicasConfig, operatorValuesOf, staleFenceFor } from "@vigil/core";
 import { Redis, type RedisOptions } from "ioredis";
 import { sourceBoundConnector } from "./source-bound-connector.js";
 
@@ -74,6 +74,10 @@ export class LinkPool {
         return this.fence(c.addr, c.minReplicas, c.maxLagS);
       case "unfence-writes":
         return this.unfence(c.addr);
+      case "fence-stale-master":
+        return this.fenceStale(c.addr);
+      case "unfence-stale-master":
+        return this.unfenceStale(c.addr);
       default:
         return;
     }
@@ -181,20 +185,52 @@ export class LinkPool {
   /** Operator's `min-replicas-*` values per address, read before the first fence (for unfence). */
   private readonly unfenced = new Map<string, [string, string]>();
 
-  /** Write fencing: remember the operator's values once, then set ours. */
+  /** `CONFIG GET min-replicas-*` on `addr`, parsed (null when the reply is not a config list). */
+  private readMinReplicas(addr: Address, done: (config: MinReplicasConfig | null) => void): void {
+    this.send(addr, ["CONFIG", "GET", "min-replicas-*"], (reply) => {
+      if (!Array.isArray(reply)) return done(null);
+      const get = (name: string) => {
+        const i = reply.indexOf(name);
+        const n = i >= 0 ? Number(String(reply[i + 1])) : Number.NaN;
+        return Number.isSafeInteger(n) ? n : null;
+      };
+      const toWrite = get("min-replicas-to-write");
+      const maxLag = get("min-replicas-max-lag");
+      done(toWrite === null || maxLag === null ? null : { toWrite, maxLag });
+    });
+  }
+
+  /** Write fencing: remember the operator's values once (never a stale-master fence's), then set ours. */
   private fence(addr: Address, minReplicas: number, maxLagS: number): void {
     const key = addressKey(addr);
     const set = () => this.send(addr, ["CONFIG", "SET", "min-replicas-to-write", String(minReplicas), "min-replicas-max-lag", String(maxLagS)], () => {});
     if (this.unfenced.has(key)) return set();
-    this.send(addr, ["CONFIG", "GET", "min-replicas-*"], (reply) => {
-      if (Array.isArray(reply)) {
-        const get = (name: string) => {
-          const i = reply.indexOf(name);
-          return i >= 0 ? String(reply[i + 1]) : "0";
-        };
-        this.unfenced.set(key, [get("min-replicas-to-write"), get("min-replicas-max-lag")]);
+    this.readMinReplicas(addr, (config) => {
+      if (config) {
+        const operator = operatorValuesOf(config) ?? config;
+        this.unfenced.set(key, [String(operator.toWrite), String(operator.maxLag)]);
       }
       set();
+    });
+  }
+
+  /** Stale-master fence: encode the operator's values into a `min-replicas-to-write` no master meets. */
+  private fenceStale(addr: Address): void {
+    this.readMinReplicas(addr, (config) => {
+      const fenced = config && staleFenceFor(config);
+      if (!fenced) return;
+      this.send(addr, ["CONFIG", "SET", "min-replicas-to-write", String(fenced.toWrite), "min-replicas-max-lag", String(fenced.maxLag)], () => {});
+    });
+  }
+
+  /** Lift a stale-master fence if `addr` carries one, and persist the operator's values again. */
+  private unfenceStale(addr: Address): void {
+    this.readMinReplicas(addr, (config) => {
+      const operator = config && operatorValuesOf(config);
+      if (!operator) return;
+      this.send(addr, ["CONFIG", "SET", "min-replicas-to-write", String(operator.toWrite), "min-replicas-max-lag", String(operator.maxLag)], (_r, err) => {
+        if (err === undefined) this.send(addr, ["CONFIG", "REWRITE"], () => {});
+      });
     });
   }
 
@@ -211,10 +247,22 @@ export class LinkPool {
     const l = this.links.get(this.key(addr, "cmd"));
     if (!l) return;
     const n = (cmd: string) => l.renames[cmd.toLowerCase()] ?? cmd;
+    // A stale-master fence must never reach the instance's config file: lift it inside the
+    // transaction, before its CONFIG REWRITE. The read rides the same connection just ahead of the
+    // transaction (a promotion pays one extra loopback round trip only when a fence is found).
+    this.readMinReplicas(addr, (config) => {
+      const operator = config && operatorValuesOf(config);
+      this.sendReconfigure(l, n, addr, target, operator);
+    });
+  }
+
+  private sendReconfigure(l: OpenLink, n: (cmd: string) => string, addr: Address, target: Address | null, operator: MinReplicasConfig | null): void {
+    if (this.links.get(this.key(addr, "cmd")) !== l) return;
     const p = l.client.pipeline();
     p.call(n("MULTI"));
     if (target) p.call(n("SLAVEOF"), target.host, String(target.port));
     else p.call(n("SLAVEOF"), "NO", "ONE");
+    if (operator) p.call(n("CONFIG"), "SET", "min-replicas-to-write", String(operator.toWrite), "min-replicas-max-lag", String(operator.maxLag));
     p.call(n("CONFIG"), "REWRITE");
     p.call(n("CLIENT"), "KILL", "TYPE", "normal");
     p.call(n("CLIENT"), "KILL", "TYPE", "pubsub");
