@@ -739,6 +739,21 @@ export const LOSS_BOUND_MS: Record<string, number> = {
 };
 
 /**
+ * Vigil's own bound with its stale-master fence (on by default): a live old master stops acknowledging
+ * writes as soon as one sentinel reaches it after the failover, so the loss window is the time the
+ * old master is unreachable plus one reconnection (a SYN retransmitted after 1 s at worst), an INFO
+ * and the two-command fence: fault + 3 s. Sentinel's conversion wait (8 s) and INFO phase (≤ 10 s) are
+ * gone from it (docs/reliability.md).
+ */
+export const VIGIL_LOSS_BOUND_MS: Record<string, number> = {
+  jepsen: 6000 + 3000,
+  flapping: 10000 + 3000,
+  "flapping-sentinels": 10000 + 3000,
+  "old-master-returns": 3000,
+  "jepsen-30s": 30000 + 3000,
+};
+
+/**
  * Scenarios whose outcome (whether anyone fails over, and when) is decided by TCP retransmission
  * timing against the fault's rhythm, not by the algorithm: compared against {@link LOSS_BOUND_MS},
  * with the difference printed (docs/reliability.md explains why Vigil loses more there without fencing).
@@ -754,6 +769,10 @@ export const TIMING_DEPENDENT = new Set(["flapping", "flapping-sentinels"]);
  */
 export async function notMoreThanSentinel(v: ScenarioResult, s: ScenarioResult): Promise<void> {
   const { expect } = await import("vitest");
+  const own = VIGIL_LOSS_BOUND_MS[v.scenario];
+  if (own !== undefined && v.variant === "-") {
+    expect.soft(v.lost.lossWindowMs, `${v.scenario}: Vigil's loss window within its stale-master-fence bound`).toBeLessThanOrEqual(own);
+  }
   if (v.failoverEpochs.length === s.failoverEpochs.length && !TIMING_DEPENDENT.has(v.scenario)) {
     expect.soft(v.lost.lossWindowMs, `${v.scenario}: Vigil's loss window vs Sentinel's`).toBeLessThanOrEqual(s.lost.lossWindowMs + 1000);
     return;
