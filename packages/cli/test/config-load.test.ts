@@ -73,6 +73,7 @@ describe("loadConfig: sentinel directives", () => {
       authUser: "admin",
       masterRebootDownAfterMs: 1000,
       fenceWrites: false,
+      fenceStaleMaster: true,
       fenceMaxLagS: 1,
       renamedCommands: { config: "xconfig" },
     });

@@ -75,6 +75,6 @@ export {
 } from "./ranking/replica-ranking.js";
 export { type GlobalSettings, type GlobalSettingsInput, GlobalSettingsSchema } from "./settings/global-settings.js";
 export { MASTER_DEFAULTS, type MasterSettings, type MasterSettingsInput, MasterSettingsSchema } from "./settings/master-settings.js";
-export { DEBUG_KEYS, FAST_TIMING, SENTINEL_TIMING, type Timing, type TimingProfile, TimingSchema, timingFor } from "./settings/timing.js";
+export { ADAPTIVE_PING_MAX, DEBUG_KEYS, engineTiming, FAST_TIMING, pingInterval, SENTINEL_TIMING, type Timing, type TimingProfile, TimingSchema, timingFor } from "./settings/timing.js";
 export { type Address, addressKey, sameAddress } from "./util/address.js";
 export { createPrng, type Prng } from "./util/prng.js";

@@ -54,11 +54,15 @@ describe("each exclusion rule of §12 moves the promotion to the other replica",
   });
 
   it("3. no acceptable PING reply within 5 × ping-period (link up, not yet SDOWN)", () => {
-    const c = cluster();
+    // down-after 30 s: the fast profile pings every min(down-after / 5, 1000) = 1000 ms, so the rule
+    // reads 5 × 1000 ms (with down-after 5 s it would coincide with SDOWN).
+    const c = cluster(30000);
+    const link = () => c.engine().masterRecord("mymaster")!.replicas.get("127.0.0.1:6380")!.link;
     c.node(6380).pingHangs = true;
-    c.run(400, 10);
+    const lastReply = link().lastAvailTime;
+    c.run(lastReply + 5000 - c.now, 10); // exactly 5 × ping-period since the last reply
     expect(reason(c, 6380)).toBeNull();
-    c.run(300, 10);
+    c.run(100, 10);
     expect(reason(c, 6380)).toBe("no-recent-ping-reply");
     expect(c.saw(0, "+sdown")).toBe(false);
     expect(manualFailover(c)).toBe(slave(6381));

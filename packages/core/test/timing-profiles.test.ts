@@ -1,7 +1,7 @@
 // Timing profiles: `sentinel` reproduces Sentinel's periods (§2); `fast` (the default) fails over within
 // a few hundred milliseconds after down-after-milliseconds.
 import { describe, expect, it } from "vitest";
-import { DEBUG_KEYS, FAST_TIMING, SENTINEL_TIMING, timingFor } from "../src/index.js";
+import { DEBUG_KEYS, FAST_TIMING, pingInterval, SENTINEL_TIMING, timingFor } from "../src/index.js";
 import { MiniCluster, type Stamped } from "./support/mini-cluster.js";
 
 const TICK = 10;
@@ -108,12 +108,71 @@ describe("the fast profile (default)", () => {
     expect(c.firstAt(0, "+switch-master") - sent).toBeLessThanOrEqual(100);
   });
 
-  it("PINGs every 100 ms", () => {
+  // Adaptive cadence: clamp(down-after / 5, 100, 1000) ms, never above down-after (pingInterval).
+  for (const [downAfterMs, period] of [
+    [30000, 1000],
+    [5000, 1000],
+    [2500, 500],
+    [1000, 200],
+    [400, 100],
+  ] as const) {
+    it(`PINGs every ${period} ms with down-after ${downAfterMs} ms`, () => {
+      expect(pingInterval(FAST_TIMING, downAfterMs)).toBe(period);
+      const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 2, downAfterMs });
+      c.run(3000, TICK);
+      const from = c.now;
+      c.run(6000, TICK);
+      for (const port of [6379, 6380]) {
+        const g = gaps(at(c.commandsOf(0, "ping"), port, from));
+        expect(g.length).toBeGreaterThanOrEqual(4);
+        // "Last reply older than the period": the first tick after it (replies are immediate here).
+        for (const x of g) expect(x).toBe(period + TICK);
+      }
+    });
+  }
+
+  it("never pings less often than down-after", () => {
+    expect(pingInterval(FAST_TIMING, 50)).toBe(50);
+    expect(pingInterval(FAST_TIMING, 100)).toBe(100);
+  });
+
+  it("keeps Sentinel's min(down-after, ping-period) in the sentinel profile", () => {
+    for (const [downAfterMs, period] of [
+      [30000, 1000],
+      [1000, 1000],
+      [400, 400],
+    ] as const) {
+      expect(pingInterval(SENTINEL_TIMING, downAfterMs)).toBe(period);
+    }
+  });
+
+  it("uses an explicitly set PING-PERIOD (SENTINEL DEBUG) as Sentinel would: min(down-after, it)", () => {
     const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 2, downAfterMs: 30000 });
-    c.run(2000, TICK);
+    c.run(3000, TICK);
+    expect(c.engine().timing.adaptivePing).toBe(true);
+    c.engine().timing.pingPeriod = 100; // the profile's own value, but set explicitly: it wins
+    expect(c.engine().timing.adaptivePing).toBe(false);
+    expect(pingInterval(c.engine().timing, 30000)).toBe(100);
+    c.run(500, TICK);
     const from = c.now;
-    c.run(5000, TICK);
+    c.run(3000, TICK);
     for (const g of gaps(at(c.commandsOf(0, "ping"), 6379, from))) expect(g).toBe(100 + TICK);
+    c.engine().timing.pingPeriod = 300;
+    expect(pingInterval(c.engine().timing, 30000)).toBe(300);
+    expect(pingInterval(c.engine().timing, 200)).toBe(200);
+  });
+
+  it("detects a hung master within down-after plus one ping period", () => {
+    for (const downAfterMs of [1000, 5000]) {
+      const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 1, downAfterMs });
+      c.run(12000, TICK);
+      const t0 = c.now;
+      c.node(6379).pingHangs = true;
+      c.runUntil(() => c.saw(0, "+sdown"), downAfterMs * 2, TICK);
+      const took = c.firstAt(0, "+sdown") - t0;
+      expect(took).toBeGreaterThan(downAfterMs - pingInterval(FAST_TIMING, downAfterMs));
+      expect(took).toBeLessThanOrEqual(downAfterMs + pingInterval(FAST_TIMING, downAfterMs) + 2 * TICK);
+    }
   });
 
   for (const seed of [1, 2, 3, 4, 5, 6]) {
@@ -135,4 +194,52 @@ describe("the fast profile (default)", () => {
       expect(c.sentinels.flatMap((_s, i) => c.eventTypes(i)).filter((t) => t.startsWith("-failover-abort"))).toEqual([]);
     });
   }
+});
+
+describe("the fast profile's wake-ups (the daemon ticks every 100 ms)", () => {
+  it("schedules no wake in the steady state", () => {
+    const c = new MiniCluster({ sentinels: 3, master: 6379, replicas: [6380], quorum: 2, downAfterMs: 5000 });
+    c.run(12000);
+    const from = c.now;
+    c.run(20000);
+    for (const i of [0, 1, 2]) expect(c.commandsOf(i, "wake").filter((x) => x.at >= from)).toEqual([]);
+  });
+
+  it("declares SDOWN at down-after from the last reply of a killed master, not a tick later", () => {
+    for (const downAfterMs of [1000, 1050, 5000]) {
+      const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 1, downAfterMs });
+      c.run(12000);
+      c.run(37); // off the 100 ms tick grid
+      const lastReply = c.engine().masterRecord("mymaster")!.link.lastAvailTime;
+      c.kill(6379);
+      c.runUntil(() => c.saw(0, "+sdown"), 2 * downAfterMs);
+      expect(c.firstAt(0, "+sdown")).toBe(lastReply + downAfterMs + 1);
+    }
+  });
+
+  it("steps every 20 ms while the master is in trouble, and stops once it is over", () => {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 1, downAfterMs: 1000 });
+    c.run(12000);
+    c.kill(6379);
+    c.runUntil(() => c.saw(0, "+switch-master"), 5000);
+    const sdown = c.firstAt(0, "+sdown");
+    const wakes = c.commandsOf(0, "wake").filter((x) => x.at >= sdown && x.at <= c.firstAt(0, "+switch-master"));
+    expect(wakes.length).toBeGreaterThan(0);
+    for (const w of wakes) expect(w.value.at - w.at).toBeLessThanOrEqual(50);
+    const end = c.now;
+    c.run(5000);
+    // No more 20 ms steps; at most the one no-reply deadline of the old master, now a dead replica.
+    expect(c.commandsOf(0, "wake").filter((x) => x.at > end + 200).length).toBeLessThanOrEqual(1);
+    expect(c.eventsOf(0, "+sdown").map((e) => e.value.payload.split(" ")[0])).toEqual(["master", "slave"]);
+  });
+});
+
+describe("the sentinel profile", () => {
+  it("never asks for a wake outside of the failover start", () => {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 1, downAfterMs: 1000, timing: "sentinel" });
+    c.run(12000);
+    c.kill(6379);
+    c.runUntil(() => c.saw(0, "+switch-master"), 20000);
+    expect(c.commandsOf(0, "wake")).toEqual([]);
+  });
 });

@@ -11,6 +11,11 @@ import { EngineObserver } from "./engine-observer.js";
 import { EventTimeline } from "./event-timeline.js";
 import { type TopologySnapshot, topologySnapshot } from "./topology-snapshot.js";
 
+
+/** Longest a context-only machine change waits before the observer sees it (ms). */
+const OBSERVE_SWEEP_MS = 250;
+/** After a step with events, diff every step for this long (a failover moves through silent states). */
+const OBSERVE_HOT_MS = 3000;
 /** What the daemon hands to {@link Operability}. */
 export interface OperabilityOptions {
   readonly engine: SentinelEngine;
@@ -93,7 +98,16 @@ export class Operability {
     try {
       this.metrics?.onStep(output, cause);
       if (!this.observer) return;
-      const { changes, removals } = this.observer.observe(this.o.now(), cause?.kind);
+      // Diffing every machine costs O(instances); doing it on every reply made a sentinel watching
+      // 200 masters spend its time here (docs/performance.md). Machines move on steps that emit
+      // events (+sdown, +odown, +failover-state-*, +tilt, +slave ...) and shortly after them (a
+      // failover passes through states without events), so diff every step while events are recent,
+      // and otherwise sweep every OBSERVE_SWEEP_MS for context-only changes.
+      const now = this.o.now();
+      if (output.events.length > 0) this.hotUntil = now + OBSERVE_HOT_MS;
+      if (cause !== undefined && now > this.hotUntil && now - this.lastSweepAt < OBSERVE_SWEEP_MS) return;
+      this.lastSweepAt = now;
+      const { changes, removals } = this.observer.observe(now, cause?.kind);
       if (changes.length === 0 && removals.length === 0) return;
       this.inspector?.publish(changes, removals);
       this.scheduleState();
@@ -104,6 +118,8 @@ export class Operability {
     }
   };
   private observerFailed = false;
+  private lastSweepAt = Number.NEGATIVE_INFINITY;
+  private hotUntil = Number.NEGATIVE_INFINITY;
 
   /**
    * Open the listeners, once the Sentinel port (`respPort`) is listening. Returns an error message

@@ -12,9 +12,10 @@ import { tiltMachine } from "../machines/tilt.machine.js";
 import { type RankingContext, type RankingReplica, rankReplicas, selectReplica } from "../ranking/replica-ranking.js";
 import { type GlobalSettings, type GlobalSettingsInput, GlobalSettingsSchema } from "../settings/global-settings.js";
 import { type MasterSettingsInput, MasterSettingsSchema } from "../settings/master-settings.js";
-import { type Timing, type TimingProfile, timingFor } from "../settings/timing.js";
+import { engineTiming, pingInterval, type Timing, type TimingProfile, timingFor } from "../settings/timing.js";
 import { type Address, addressKey, sameAddress } from "../util/address.js";
 import { createEmitter } from "../util/emitter.js";
+import { isIpLiteral } from "../util/ip-literal.js";
 import type { Prng } from "../util/prng.js";
 import type { EngineCommand, LinkAuth } from "./commands.js";
 import type { EventLevel, SentinelEvent } from "./events.js";
@@ -112,23 +113,39 @@ export class SentinelEngine {
   private epoch: number;
   private readonly masters = new Map<string, MasterRecord>();
   private readonly links = new Map<string, Link>();
+  /**
+   * Link → every (record, master) bound to it, in the order of a scan of `masters` (master, its
+   * replicas, its sentinels). Built lazily; dropped (null) whenever a record is added, removed or
+   * rebound to another link (`recordsChanged`). Arrays handed out are never mutated afterwards.
+   */
+  private linkIndex: Map<Link, readonly (readonly [InstanceRecord, MasterRecord])[]> | null = null;
   private tilt;
+  /**
+   * Time of the last tick. The TILT machine's `previousTime` is only brought up to date when the
+   * machine is transitioned, which `tick()` skips while nothing can change (see there).
+   */
+  private lastTickTime: number;
   private readonly prng: Prng;
   private readonly faults: NonNullable<SentinelEngineOptions["faults"]>;
   private out: EngineOutput = emptyOutput();
   private now: number;
   /** Index in the current output's commands where the first state change happened, or null. */
   private persistAt: number | null = null;
+  /** Fast profile: earliest time this step wants another tick at (Infinity = none). */
+  private wantTickAt = Number.POSITIVE_INFINITY;
+  /** Time of the last `wake` emitted and not yet reached (Infinity = none pending). */
+  private wakePending = Number.POSITIVE_INFINITY;
 
   constructor(options: SentinelEngineOptions) {
     this.myId = options.myId;
     this.now = options.now;
     this.prng = options.prng;
     this.faults = options.faults ?? {};
-    this.timing = typeof options.timing === "object" ? { ...options.timing } : { ...timingFor(options.timing ?? "fast") };
+    this.timing = engineTiming(typeof options.timing === "object" ? options.timing : timingFor(options.timing ?? "fast"));
     this.global = GlobalSettingsSchema.parse(options.global ?? {});
     this.epoch = options.currentEpoch ?? 0;
     this.tilt = initialTransition(tiltMachine, { now: options.now })[0];
+    this.lastTickTime = options.now;
     for (const seed of options.masters ?? []) this.addMaster(seed, options.now);
   }
 
@@ -245,7 +262,9 @@ export class SentinelEngine {
     }));
     const ctx: RankingContext = {
       now,
-      pingPeriod: this.timing.pingPeriod,
+      // Sentinel's 5 × ping-period rules, with the period the replicas are actually pinged at when the
+      // adaptive cadence is slower than the profile's (never below the profile's: Sentinel's exact rule).
+      pingPeriod: Math.max(this.timing.pingPeriod, pingInterval(this.timing, m.settings.downAfterMs)),
       infoPeriod: this.timing.infoPeriod,
       masterDownAfterMs: m.settings.downAfterMs,
       masterSdownSince: m.health.value === "sdown" ? m.health.context.sdownSince : null,
@@ -323,6 +342,7 @@ export class SentinelEngine {
       for (const s of m.sentinels.values()) this.release(s.link);
       this.release(m.link);
       this.masters.delete(name);
+      this.recordsChanged();
       this.markDirty();
     });
   }
@@ -432,6 +452,7 @@ export class SentinelEngine {
       this.out.commands.splice(this.persistAt, 0, { kind: "persist", state: this.persistedState() });
       this.persistAt = null;
     }
+    this.requestWake();
     const out = this.out;
     for (const e of out.events) this.emitter.emit("event", e);
     return out;
@@ -462,7 +483,37 @@ export class SentinelEngine {
 
   /** §3: TILT check, then every master's subtree, then the pending switch. */
   private tick(): void {
-    const [tilt, actions] = transition(tiltMachine, this.tilt, {
+    this.tickTilt();
+    // No copies of the maps: neither the monitoring nor the acting half adds or removes records (that
+    // happens on replies, hellos, API calls and in finishSwitch, which runs after the walk).
+    let switching: MasterRecord[] | null = null;
+    const tilt = this.inTilt();
+    for (const m of this.masters.values()) {
+      this.monitor1(m, m);
+      for (const r of m.replicas.values()) this.monitor1(r, m);
+      for (const s of m.sentinels.values()) this.monitor1(s, m);
+      if (tilt) continue;
+      this.act(m);
+      if (m.failover.value === "update_config") (switching ??= []).push(m);
+    }
+    if (switching !== null) for (const m of switching) this.finishSwitch(m);
+  }
+
+  /**
+   * §14. `transition()` is costly and, on nearly every tick, would only remember the time: the machine
+   * changes state only when the clock jumped (delta outside [0, tiltTrigger]: the `clockJumped` guard)
+   * or, in TILT, when the TILT period expired (`tiltExpired`). Only then is it transitioned, from its
+   * snapshot with `previousTime` set to the last tick, exactly as if it had seen every tick.
+   */
+  private tickTilt(): void {
+    const previous = this.lastTickTime;
+    this.lastTickTime = this.now;
+    const delta = this.now - previous;
+    const jumped = delta < 0 || delta > this.timing.tiltTrigger;
+    const expired = this.inTilt() && this.now - this.tilt.context.tiltSince > this.timing.tiltPeriod;
+    if (!jumped && !expired) return;
+    const from = tiltMachine.resolveState({ value: this.tilt.value, context: { ...this.tilt.context, previousTime: previous } });
+    const [tilt, actions] = transition(tiltMachine, from, {
       type: "TICK",
       now: this.now,
       tiltTrigger: this.timing.tiltTrigger,
@@ -475,16 +526,28 @@ export class SentinelEngine {
         this.emit(type, "warning", type === "+tilt" ? "#tilt mode entered" : "#tilt mode exited");
       }
     }
-    const switching: MasterRecord[] = [];
-    for (const m of [...this.masters.values()]) {
-      this.monitor1(m, m);
-      for (const r of [...m.replicas.values()]) this.monitor1(r, m);
-      for (const s of [...m.sentinels.values()]) this.monitor1(s, m);
-      if (this.inTilt()) continue;
-      this.act(m);
-      if (m.failover.value === "update_config") switching.push(m);
-    }
-    for (const m of switching) this.finishSwitch(m);
+  }
+
+  /**
+   * Fast profile: ask for a tick at `at`. The runtime's periodic tick can then be slow (100 ms) in the
+   * steady state while the deadlines that matter for failover latency are met on time: the moment an
+   * instance's no-reply time exceeds down-after (checkSdown), and short steps while a master is in
+   * trouble (act).
+   */
+  private wakeBy(at: number): void {
+    if (at < this.wantTickAt) this.wantTickAt = at;
+  }
+
+  /** Emit one `wake` for the earliest wanted tick unless an earlier one is already pending. */
+  private requestWake(): void {
+    const at = this.wantTickAt;
+    if (at === Number.POSITIVE_INFINITY) return;
+    this.wantTickAt = Number.POSITIVE_INFINITY;
+    // Reached (timers may fire a millisecond early against the wall clock): no longer pending.
+    if (this.wakePending <= this.now + WAKE_SLACK_MS) this.wakePending = Number.POSITIVE_INFINITY;
+    if (at >= this.wakePending) return;
+    this.wakePending = at;
+    this.cmd({ kind: "wake", at });
   }
 
   /** Acting half for one master subtree (§3): SDOWN everywhere, ODOWN, failover, asking peers. */
@@ -497,6 +560,11 @@ export class SentinelEngine {
     this.driveFailover(m);
     this.askPeers(m, false);
     this.applyFence(m);
+    // Fast profile: while a master is in trouble, step every EAGER_STEP_MS as the daemon's old 20 ms
+    // tick did (asking peers, fast INFO, the election and failover progress all ride on ticks too).
+    if (this.timing.eager && (m.health.value === "sdown" || m.odown.value === "odown" || m.failover.value !== "none" || m.startAt !== null)) {
+      this.wakeBy(this.now + EAGER_STEP_MS);
+    }
   }
 
   /** Write fencing (Vigil extension): keep the current master's `min-replicas-to-write` in step. */
@@ -611,7 +679,7 @@ export class SentinelEngine {
       const period = fast ? this.timing.fastInfoPeriod : this.timing.infoPeriod;
       if (inst.infoRefresh === 0 || this.now - inst.infoRefresh > period) this.sendInfo(l);
     }
-    const interval = Math.min(m.settings.downAfterMs, this.timing.pingPeriod);
+    const interval = pingInterval(this.timing, m.settings.downAfterMs);
     if (this.now - l.lastPongTime > interval && this.now - l.lastPingTime > interval / 2) this.sendPing(l);
     if (this.now - inst.lastPubTime > this.timing.publishPeriod) this.sendHello(inst, m);
   }
@@ -727,15 +795,33 @@ export class SentinelEngine {
     }
   }
 
-  /** Every (record, master) pair bound to a link. */
-  private recordsAt(l: Link): [InstanceRecord, MasterRecord][] {
-    const found: [InstanceRecord, MasterRecord][] = [];
-    for (const m of this.masters.values()) {
-      if (m.link === l) found.push([m, m]);
-      for (const r of m.replicas.values()) if (r.link === l) found.push([r, m]);
-      for (const s of m.sentinels.values()) if (s.link === l) found.push([s, m]);
+  /**
+   * Every (record, master) pair bound to a link, in `masters` order. From the link index: this runs
+   * for every PING, INFO and PUBLISH reply, and a scan of all records here made the engine quadratic.
+   */
+  private recordsAt(l: Link): readonly (readonly [InstanceRecord, MasterRecord])[] {
+    let index = this.linkIndex;
+    if (index === null) {
+      const built = new Map<Link, (readonly [InstanceRecord, MasterRecord])[]>();
+      const add = (inst: InstanceRecord, m: MasterRecord) => {
+        const list = built.get(inst.link);
+        if (list) list.push([inst, m]);
+        else built.set(inst.link, [[inst, m]]);
+      };
+      for (const m of this.masters.values()) {
+        add(m, m);
+        for (const r of m.replicas.values()) add(r, m);
+        for (const s of m.sentinels.values()) add(s, m);
+      }
+      index = built;
+      this.linkIndex = index;
     }
-    return found;
+    return index.get(l) ?? NO_RECORDS;
+  }
+
+  /** A record was added, removed or bound to another link: rebuild the link index on next use. */
+  private recordsChanged(): void {
+    this.linkIndex = null;
   }
 
   private mastersAt(l: Link): MasterRecord[] {
@@ -913,6 +999,17 @@ export class SentinelEngine {
       this.emit("-hello-rejected", "debug", `#${hello.reason}`);
       return;
     }
+    // Sentinel stores only addresses it could resolve without DNS unless resolve-hostnames is on; a
+    // name here (a hostile PUBLISH, a peer announcing hostnames) would be persisted and break the
+    // next start, whose config loader refuses it.
+    if (!this.global.resolveHostnames) {
+      const bad = !isIpLiteral(hello.sentinelIp) ? ["sentinel", hello.sentinelIp] : !isIpLiteral(hello.masterIp) ? ["master", hello.masterIp] : null;
+      if (bad) {
+        const shown = JSON.stringify(bad[1]!.length > 32 ? `${bad[1]!.slice(0, 32)}…` : bad[1]);
+        this.emit("-hello-rejected", "debug", `#${bad[0]} address ${shown} is not an IP address`);
+        return;
+      }
+    }
     if (hello.sentinelRunId === this.myId) return;
     const m = this.masters.get(hello.masterName);
     if (!m) return;
@@ -973,11 +1070,13 @@ export class SentinelEngine {
     const s = newSentinel(addr, runId, this.linkFor(addr, "sentinel"), this.now);
     s.health = freshHealth();
     m.sentinels.set(runId, s);
+    this.recordsChanged();
     return s;
   }
 
   private removeSentinel(m: MasterRecord, s: SentinelRecord): void {
     m.sentinels.delete(s.runId);
+    this.recordsChanged();
     this.release(s.link);
   }
 
@@ -985,7 +1084,20 @@ export class SentinelEngine {
 
   private checkSdown(inst: InstanceRecord, m: MasterRecord): void {
     const l = inst.link;
-    const elapsed = l.actPingTime !== 0 ? this.now - l.actPingTime : linkDisconnected(l) ? this.now - l.lastAvailTime : 0;
+    const counting = l.actPingTime !== 0 || linkDisconnected(l);
+    const since = l.actPingTime !== 0 ? l.actPingTime : l.lastAvailTime;
+    const elapsed = counting ? this.now - since : 0;
+    // Fast path for the common case, without building the facts: up, and none of §8's rules can hold
+    // (no-reply needs elapsed > down-after; the other two only apply to a master entry reporting
+    // role:slave or rebooted) — exactly what sdownCause would conclude.
+    if (inst.health.value !== "sdown" && elapsed <= m.settings.downAfterMs && (inst.kind !== "master" || (inst.roleReported !== "slave" && !inst.reboot))) {
+      // Fast profile: be awake when the no-reply rule starts to hold, not up to a tick later. Only
+      // deadlines within WAKE_HORIZON_MS: a later tick will see a farther one come near (and most
+      // outstanding PINGs are answered long before), so the steady state schedules no wakes.
+      const deadline = since + m.settings.downAfterMs + 1;
+      if (counting && this.timing.eager && deadline - this.now <= WAKE_HORIZON_MS) this.wakeBy(deadline);
+      return;
+    }
     const facts: HealthFacts = {
       now: this.now,
       elapsed,
@@ -1008,6 +1120,8 @@ export class SentinelEngine {
   }
 
   private checkOdown(m: MasterRecord): void {
+    // ODOWN needs SDOWN (isObjectivelyDown): with neither there is nothing to decide.
+    if (m.health.value !== "sdown" && m.odown.value !== "odown") return;
     let agreeing = 1;
     for (const s of m.sentinels.values()) if (s.masterDown) agreeing++;
     const facts = { now: this.now, sdown: m.health.value === "sdown", agreeing, quorum: m.settings.quorum };
@@ -1320,6 +1434,7 @@ export class SentinelEngine {
   // ---------------------------------------------------------------- resets (§13)
 
   private resetMaster(m: MasterRecord, keepSentinels: boolean): void {
+    this.recordsChanged();
     for (const r of m.replicas.values()) this.release(r.link);
     m.replicas.clear();
     if (!keepSentinels) {
@@ -1352,6 +1467,7 @@ export class SentinelEngine {
     this.resetMaster(m, true);
     this.release(m.link);
     m.link = newLinkRec;
+    this.recordsChanged();
     m.addr = to;
     m.settings.host = to.host;
     m.settings.port = to.port;
@@ -1367,6 +1483,7 @@ export class SentinelEngine {
   private addReplica(m: MasterRecord, addr: Address): ReplicaRecord {
     const r = newReplica(addr, this.linkFor(addr, "instance"), this.now);
     m.replicas.set(r.name, r);
+    this.recordsChanged();
     return r;
   }
 
@@ -1377,6 +1494,7 @@ export class SentinelEngine {
     m.leaderEpoch = seed.leaderEpoch ?? 0;
     if (m.configEpoch > this.epoch) this.epoch = m.configEpoch;
     this.masters.set(m.name, m);
+    this.recordsChanged();
     for (const r of seed.knownReplicas ?? []) if (!sameAddress(r, m.addr)) this.addReplica(m, r);
     for (const s of seed.knownSentinels ?? []) if (s.runId !== this.myId) this.addSentinel(m, { host: s.host, port: s.port }, s.runId);
     return m;
@@ -1424,6 +1542,17 @@ export class SentinelEngine {
 export function createSentinelEngine(options: SentinelEngineOptions): SentinelEngine {
   return new SentinelEngine(options);
 }
+
+/** Tick spacing the fast profile asks for (`wake`) while a master is in trouble (ms). */
+const EAGER_STEP_MS = 20;
+
+/** How far ahead a no-reply deadline gets its own `wake` (ms): > the daemon's 100 ms tick. */
+const WAKE_HORIZON_MS = 200;
+
+/** A pending `wake` within this many ms of `now` counts as reached (ms). */
+const WAKE_SLACK_MS = 2;
+
+const NO_RECORDS: readonly (readonly [InstanceRecord, MasterRecord])[] = Object.freeze([]);
 
 /** Delay between consecutive ranks of the fast profile's staggered failover start (ms). */
 const STAGGER_MS = 100;

@@ -41,6 +41,13 @@ export const TimingSchema = z.object({
    * Safety rules are unchanged; only latency.
    */
   eager: z.boolean(),
+  /**
+   * Adaptive PING cadence (see {@link pingInterval}): ping each master's instances every
+   * `clamp(down-after / 5, pingPeriod, 1000)` ms instead of `min(down-after, pingPeriod)`. Assigning
+   * `pingPeriod` on an engine's timing (`SENTINEL DEBUG PING-PERIOD`) turns it off: an explicit
+   * period wins.
+   */
+  adaptivePing: z.boolean(),
 });
 
 /** Validated timing profile. */
@@ -66,6 +73,7 @@ export const SENTINEL_TIMING: Timing = Object.freeze({
   peerProbeYield: 800,
   fastInfoPeriod: 1000,
   eager: false,
+  adaptivePing: false,
 });
 
 /**
@@ -81,7 +89,49 @@ export const FAST_TIMING: Timing = Object.freeze({
   peerProbeYield: 0,
   fastInfoPeriod: 100,
   eager: true,
+  adaptivePing: true,
 });
+
+/** Upper bound of the adaptive PING interval: Sentinel's own ping period (ms). */
+export const ADAPTIVE_PING_MAX = 1000;
+
+/**
+ * How often the instances of a master with `down-after-milliseconds = downAfterMs` are pinged.
+ *
+ * Sentinel's rule (the `sentinel` profile, and any profile once `SENTINEL DEBUG PING-PERIOD` was set):
+ * `min(down-after, ping-period)`.
+ *
+ * Adaptive rule (the `fast` profile): `clamp(down-after / 5, ping-period (100), 1000)`, never above
+ * down-after. Why a slower ping costs no failover speed where it matters: a crashed process (`kill -9`,
+ * a host reboot with RST) is detected through the closed connection, and SDOWN then counts from the
+ * last reply, not from the next PING. The ping period only delays the detection of *silent* failures
+ * (a hung process, a partition), by half a period on average, i.e. down-after / 10 with this rule —
+ * while a fixed 100 ms period costs 10× Sentinel's PING traffic and CPU at any down-after of 5 s or more.
+ */
+export function pingInterval(t: Timing, downAfterMs: number): number {
+  if (!t.adaptivePing) return Math.min(downAfterMs, t.pingPeriod);
+  const adaptive = Math.min(ADAPTIVE_PING_MAX, Math.max(t.pingPeriod, Math.floor(downAfterMs / 5)));
+  return Math.min(downAfterMs, adaptive);
+}
+
+/**
+ * The engine's own, mutable copy of a profile. `pingPeriod` is an accessor: assigning it (the API's
+ * `SENTINEL DEBUG PING-PERIOD`) also clears `adaptivePing`, so an explicitly set period is used as is.
+ */
+export function engineTiming(t: Timing): Timing {
+  const copy: Timing = { ...t };
+  let ping = copy.pingPeriod;
+  Object.defineProperty(copy, "pingPeriod", {
+    enumerable: true,
+    configurable: true,
+    get: () => ping,
+    set: (v: number) => {
+      ping = v;
+      copy.adaptivePing = false;
+    },
+  });
+  return copy;
+}
 
 /** Named timing profiles. */
 export type TimingProfile = "fast" | "sentinel";

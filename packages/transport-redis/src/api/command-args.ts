@@ -6,7 +6,8 @@ export function argText(arg: CommandArg): string {
   return typeof arg === "string" ? arg : arg.toString("utf8");
 }
 
-/** Every argument as text. */
-export function argvText(argv: readonly CommandArg[]): string[] {
-  return argv.map(argText);
+/** Every argument as text; `argv` itself when it is all text already (what the server hands over). */
+export function argvText(argv: readonly CommandArg[]): readonly string[] {
+  for (let i = 0; i < argv.length; i++) if (typeof argv[i] !== "string") return argv.map(argText);
+  return argv as readonly string[];
 }

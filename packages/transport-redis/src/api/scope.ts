@@ -17,5 +17,24 @@ export type SubcommandHandler = (scope: ApiScope, argv: readonly string[]) => Re
 
 /** Build the scope of one command. */
 export function scopeOf(ctx: SentinelApiContext): ApiScope {
-  return { ctx, runtime: ctx.runtime, engine: ctx.runtime.engine, now: ctx.runtime.time(), dialect: ctx.dialect ?? "7.0" };
+  return new Scope(ctx);
+}
+
+/** `now` is read on first use: most commands (GET-MASTER-ADDR-BY-NAME...) never need the clock. */
+class Scope implements ApiScope {
+  readonly runtime: ApiRuntime;
+  readonly engine: SentinelEngine;
+  readonly dialect: SentinelDialect;
+  private clock: number | undefined;
+
+  constructor(readonly ctx: SentinelApiContext) {
+    this.runtime = ctx.runtime;
+    this.engine = ctx.runtime.engine;
+    this.dialect = ctx.dialect ?? "7.0";
+  }
+
+  get now(): number {
+    this.clock ??= this.runtime.time();
+    return this.clock;
+  }
 }

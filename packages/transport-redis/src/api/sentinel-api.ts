@@ -32,8 +32,10 @@ export function createSentinelApi(ctx: SentinelApiContext): SentinelApi {
   const aliases = ctx.primaryAliases ?? true;
   const extensions = ctx.vigilExtensions ?? false;
   const dispatch = createSentinelDispatcher(dialect, aliases, extensions);
+  // One function for every command: the dispatcher builds the scope only once the command checked out.
+  const scope = () => scopeOf(ctx);
   return {
-    sentinel: (argv) => dispatch(() => scopeOf(ctx), argvText(argv)),
+    sentinel: (argv) => dispatch(scope, argvText(argv)),
     info: (argv) => infoCommand(ctx, argvText(argv)),
     role: (argv) => roleCommand(ctx, argvText(argv)),
     publish: (argv) => publishCommand(ctx, argvText(argv)),

@@ -99,10 +99,12 @@ export function createSentinelDispatcher(
   extensions = false,
 ): (scope: () => ApiScope, argv: readonly string[]) => Reply {
   const byName = new Map(table(dialect, primaryAliases, extensions).map((e) => [e.name, e]));
+  // Clients spell subcommands in lower or upper case: both are found without lower-casing first.
+  const byUpper = new Map([...byName].map(([name, e]) => [name.toUpperCase(), e]));
   return (scope, argv) => {
     if (!arityOk(SENTINEL_ARITY, argv.length)) return wrongArity("sentinel");
     const sub = argv[1]!;
-    const entry = byName.get(sub.toLowerCase());
+    const entry = byName.get(sub) ?? byUpper.get(sub) ?? byName.get(sub.toLowerCase());
     if (entry === undefined) return unknownSubcommand(sub, "sentinel");
     if (!arityOk(entry.arity, argv.length)) return wrongArity(`sentinel|${entry.name}`);
     return entry.handler(scope(), argv);

@@ -6,29 +6,114 @@ export type Protocol = 2 | 3;
 const CRLF = "\r\n";
 const CR_OR_LF = /[\r\n]/g;
 
+/** A sink's buffer starts this big; a flush drops it when it grew past {@link KEEP_CAPACITY} (idle clients stay small). */
+const INITIAL_CAPACITY = 1024;
+const KEEP_CAPACITY = 16 * 1024;
+const NO_BYTES = Buffer.alloc(0);
+
 /**
- * Collects the pieces of one encoded reply. Adjacent strings are merged before conversion so a
- * reply made of many small headers becomes one allocation, not one per header.
+ * Collects encoded replies as bytes in one growing buffer. ASCII text (nearly every reply) is
+ * stored by a plain loop: no intermediate strings, no per-piece Buffers, and nothing left for the
+ * socket to flatten and transcode. A connection keeps one for its whole output batch.
  */
-class ByteSink {
-  private readonly parts: Buffer[] = [];
-  private text = "";
+export class ReplySink {
+  private buf: Buffer = NO_BYTES;
+  private len = 0;
 
+  /** Appends text, written as UTF-8. */
   str(s: string): void {
-    this.text += s;
-  }
-
-  bytes(b: Buffer): void {
-    if (this.text.length > 0) {
-      this.parts.push(Buffer.from(this.text, "utf8"));
-      this.text = "";
+    const n = s.length;
+    if (this.len + n > this.buf.length) this.grow(n);
+    const buf = this.buf;
+    let at = this.len;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.len = at;
+        this.utf8(i === 0 ? s : s.slice(i));
+        return;
+      }
+      buf[at++] = c;
     }
-    this.parts.push(b);
+    this.len = at;
   }
 
-  done(): Buffer {
-    if (this.text.length > 0) this.parts.push(Buffer.from(this.text, "utf8"));
-    return this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+  /**
+   * Appends a bulk-string header and body: `<prefix><utf8 length>\r\n<s>\r\n`. One call per bulk
+   * string (the bulk of every reply), the ASCII body copied in the same pass that checks it.
+   */
+  blob(prefix: number, s: string): void {
+    const n = s.length;
+    // Header (≤ 1 + 16 digits + 2) + body + CRLF, assuming ASCII; non-ASCII takes the slow path.
+    if (this.len + n + 21 > this.buf.length) this.grow(n + 21);
+    const buf = this.buf;
+    const start = this.len;
+    let digits = 1;
+    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
+    let at = start + 1 + digits + 2;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.len = start;
+        this.str(`${String.fromCharCode(prefix)}${Buffer.byteLength(s, "utf8")}${CRLF}`);
+        this.str(s);
+        this.str(CRLF);
+        return;
+      }
+      buf[at++] = c;
+    }
+    buf[at++] = 0x0d;
+    buf[at++] = 0x0a;
+    buf[start] = prefix;
+    let d = start + digits;
+    let v = n;
+    do {
+      buf[d--] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    } while (v > 0);
+    buf[start + 1 + digits] = 0x0d;
+    buf[start + 2 + digits] = 0x0a;
+    this.len = at;
+  }
+
+  /** Appends raw bytes. */
+  bytes(b: Buffer): void {
+    if (this.len + b.length > this.buf.length) this.grow(b.length);
+    b.copy(this.buf, this.len);
+    this.len += b.length;
+  }
+
+  /** True when nothing was appended since the last {@link ReplySink.take}. */
+  get empty(): boolean {
+    return this.len === 0;
+  }
+
+  /** Size in bytes of what is held. */
+  byteLength(): number {
+    return this.len;
+  }
+
+  /** Everything appended, as a Buffer of its own, and empties the sink. */
+  take(): Buffer {
+    // A copy (small ones come from Node's pool): the socket may queue what it is given, while
+    // this buffer is reused for the next batch.
+    const out = Buffer.allocUnsafe(this.len);
+    this.buf.copy(out, 0, 0, this.len);
+    this.len = 0;
+    if (this.buf.length > KEEP_CAPACITY) this.buf = NO_BYTES;
+    return out;
+  }
+
+  /** Non-ASCII text: the rest of it through Node's UTF-8 encoder (at most 3 bytes per UTF-16 unit). */
+  private utf8(s: string): void {
+    if (this.len + s.length * 3 > this.buf.length) this.grow(s.length * 3);
+    this.len += this.buf.write(s, this.len, "utf8");
+  }
+
+  private grow(extra: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(this.len + extra, this.buf.length * 2, INITIAL_CAPACITY));
+    this.buf.copy(bigger, 0, 0, this.len);
+    this.buf = bigger;
   }
 }
 
@@ -38,12 +123,17 @@ class ByteSink {
  * to RESP2 clients (flat arrays, bulk strings, `:1`/`:0`, `$-1`/`*-1`).
  */
 export function encodeReply(reply: Reply, protocol: Protocol): Buffer {
-  const sink = new ByteSink();
+  const sink = new ReplySink();
   write(sink, reply, protocol);
-  return sink.done();
+  return sink.take();
 }
 
-function write(sink: ByteSink, r: Reply, proto: Protocol): void {
+/** {@link encodeReply} appending to `sink` instead of returning a Buffer. */
+export function encodeReplyInto(sink: ReplySink, reply: Reply, protocol: Protocol): void {
+  write(sink, reply, protocol);
+}
+
+function write(sink: ReplySink, r: Reply, proto: Protocol): void {
   switch (r.kind) {
     case "simple":
       line(sink, "+", r.value);
@@ -74,9 +164,11 @@ function write(sink: ByteSink, r: Reply, proto: Protocol): void {
       return;
     case "map":
       sink.str(proto === 3 ? `%${r.entries.length}${CRLF}` : `*${r.entries.length * 2}${CRLF}`);
-      for (const [k, v] of r.entries) {
-        write(sink, k, proto);
-        write(sink, v, proto);
+      // Indexed loops, not `for...of` with destructuring: this runs for every field of every map.
+      for (let i = 0; i < r.entries.length; i++) {
+        const pair = r.entries[i]!;
+        write(sink, pair[0], proto);
+        write(sink, pair[1], proto);
       }
       return;
     case "verbatim":
@@ -99,9 +191,10 @@ function write(sink: ByteSink, r: Reply, proto: Protocol): void {
 }
 
 /** Status and error lines cannot carry CR/LF; Redis maps them to spaces, and so do we. */
-function line(sink: ByteSink, prefix: string, value: ReplyText): void {
+function line(sink: ReplySink, prefix: string, value: ReplyText): void {
   if (typeof value === "string") {
-    sink.str(`${prefix}${value.replace(CR_OR_LF, " ")}${CRLF}`);
+    const safe = value.includes("\r") || value.includes("\n") ? value.replace(CR_OR_LF, " ") : value;
+    sink.str(`${prefix}${safe}${CRLF}`);
     return;
   }
   const copy = Buffer.from(value);
@@ -111,9 +204,9 @@ function line(sink: ByteSink, prefix: string, value: ReplyText): void {
   sink.str(CRLF);
 }
 
-function blob(sink: ByteSink, prefix: string, value: ReplyText): void {
+function blob(sink: ReplySink, prefix: string, value: ReplyText): void {
   if (typeof value === "string") {
-    sink.str(`${prefix}${Buffer.byteLength(value, "utf8")}${CRLF}${value}${CRLF}`);
+    sink.blob(prefix.charCodeAt(0), value);
     return;
   }
   sink.str(`${prefix}${value.length}${CRLF}`);
@@ -121,10 +214,11 @@ function blob(sink: ByteSink, prefix: string, value: ReplyText): void {
   sink.str(CRLF);
 }
 
-function aggregate(sink: ByteSink, prefix: string, items: readonly Reply[], proto: Protocol): void {
+function aggregate(sink: ReplySink, prefix: string, items: readonly Reply[], proto: Protocol): void {
   sink.str(`${prefix}${items.length}${CRLF}`);
-  for (const item of items) write(sink, item, proto);
+  for (let i = 0; i < items.length; i++) write(sink, items[i]!, proto);
 }
+
 
 function toBytes(value: ReplyText): Buffer {
   return typeof value === "string" ? Buffer.from(value, "utf8") : value;

@@ -1,6 +1,6 @@
 import { type ErrorReply, error } from "./reply.js";
 import { splitInlineArgs } from "./split-args.js";
-import { parseRedisIntegerBytes } from "./string-to-integer.js";
+import { parseRedisIntegerBytesAsNumber } from "./string-to-integer.js";
 
 /** Limits of the request parser; the defaults are Redis's. */
 export interface RequestParserOptions {
@@ -25,14 +25,12 @@ export const UNAUTHENTICATED_MAX_ARGS = 10;
 /** ...and bulk arguments longer than this. */
 export const UNAUTHENTICATED_MAX_BULK = 16384;
 
-const INT_MAX = 2147483647n;
+const INT_MAX = 2147483647;
 const STAR = 0x2a;
 const DOLLAR = 0x24;
 const CR = 0x0d;
 const LF = 0x0a;
 const NUL = 0x00;
-/** Never keep more than this much idle capacity once the buffer is drained. */
-const IDLE_CAPACITY = 16 * 1024;
 /**
  * What one parsed argument costs in memory beyond its payload (a Buffer object and its array slot,
  * about 200 bytes measured on Node 20). Counted by {@link RequestParser.retainedBytes}, so that
@@ -59,7 +57,10 @@ export type ParseResult =
  * must write the error and close the connection, as Redis does.
  */
 export interface RequestParser {
-  /** Appends bytes from the socket. */
+  /**
+   * Appends bytes from the socket. The parser may keep `chunk` itself rather than a copy, and the
+   * arguments it returns may be views of it: a chunk must not be modified once fed.
+   */
   feed(chunk: Buffer): void;
   /**
    * Returns the next complete command, `incomplete` if more bytes are needed, or a protocol
@@ -89,6 +90,11 @@ const INCOMPLETE: ParseResult = { kind: "incomplete" };
 
 class Parser implements RequestParser {
   private data: Buffer = Buffer.alloc(0);
+  /**
+   * `data` is a fed chunk parsed in place (nothing was pending when it arrived): arguments are
+   * views of it instead of copies, so it must never be written to; {@link Parser.grow} copies out.
+   */
+  private borrowed = false;
   private start = 0;
   private end = 0;
   private mode: "none" | "inline" | "multibulk" = "none";
@@ -118,10 +124,15 @@ class Parser implements RequestParser {
   feed(chunk: Buffer): void {
     if (chunk.length === 0 || this.failure) return;
     if (this.start === this.end) {
-      this.start = this.end = this.scanFrom = 0;
-      if (this.data.length > IDLE_CAPACITY && chunk.length <= IDLE_CAPACITY) this.data = Buffer.allocUnsafe(IDLE_CAPACITY);
+      // The usual case (every earlier request was complete): no copy at all. This also drops any
+      // large buffer an earlier big request needed.
+      this.data = chunk;
+      this.borrowed = true;
+      this.start = this.scanFrom = 0;
+      this.end = chunk.length;
+      return;
     }
-    if (this.end + chunk.length > this.data.length) this.grow(chunk.length);
+    if (this.borrowed || this.end + chunk.length > this.data.length) this.grow(chunk.length);
     chunk.copy(this.data, this.end);
     this.end += chunk.length;
   }
@@ -131,13 +142,15 @@ class Parser implements RequestParser {
     const live = this.end - this.start;
     const needed = live + extra;
     // Compact only when the consumed prefix is at least as large as what we copy, so every byte
-    // is moved a bounded number of times.
-    if (needed <= this.data.length && this.start >= live) {
+    // is moved a bounded number of times. A borrowed chunk is never written to (arguments may be
+    // views of it), so its pending tail moves to a buffer of our own.
+    if (!this.borrowed && needed <= this.data.length && this.start >= live) {
       this.data.copyWithin(0, this.start, this.end);
     } else {
-      const bigger = Buffer.allocUnsafe(Math.max(needed, this.data.length * 2, 1024));
+      const bigger = Buffer.allocUnsafe(Math.max(needed, this.borrowed ? 2 * needed : this.data.length * 2, 1024));
       this.data.copy(bigger, 0, this.start, this.end);
       this.data = bigger;
+      this.borrowed = false;
     }
     this.scanFrom = Math.max(0, this.scanFrom - this.start);
     this.start = 0;
@@ -175,20 +188,21 @@ class Parser implements RequestParser {
    */
   private find(byte: number): number {
     if (this.blockedByNul) return -1;
-    const from = Math.max(this.scanFrom, this.start);
-    const view = this.data.subarray(from, this.end);
-    const hit = view.indexOf(byte);
-    const nul = view.indexOf(NUL);
-    if (nul >= 0 && (hit < 0 || nul < hit)) {
-      this.blockedByNul = true;
-      return -1;
+    // A plain loop: headers are a few bytes long, and two `indexOf` calls on a fresh view (one of
+    // them running to the end of the buffer) cost more than the scan itself.
+    const data = this.data;
+    const end = this.end;
+    for (let i = Math.max(this.scanFrom, this.start); i < end; i++) {
+      const c = data[i]!;
+      if (c === byte) return i;
+      if (c === NUL) {
+        this.blockedByNul = true;
+        return -1;
+      }
     }
-    if (hit < 0) {
-      // Nothing to rescan next time: resume after what was already searched.
-      this.scanFrom = this.end;
-      return -1;
-    }
-    return from + hit;
+    // Nothing to rescan next time: resume after what was already searched.
+    this.scanFrom = end;
+    return -1;
   }
 
   private inline(): Step {
@@ -214,15 +228,15 @@ class Parser implements RequestParser {
       }
       // Redis only checks that one more byte follows the CR; it never looks at it.
       if (cr + 2 > this.end) return "incomplete";
-      const count = parseRedisIntegerBytes(this.data, this.start + 1, cr);
+      const count = parseRedisIntegerBytesAsNumber(this.data, this.start + 1, cr);
       if (count === undefined || count > INT_MAX) return fail("Protocol error: invalid multibulk length", "invalid mbulk count");
       if (count > UNAUTHENTICATED_MAX_ARGS && authRequired) {
         return fail("Protocol error: unauthenticated multibulk length", "unauth mbulk count");
       }
       this.start = cr + 2;
       this.scanFrom = this.start;
-      if (count <= 0n) return [];
-      this.remainingArgs = Number(count);
+      if (count <= 0) return [];
+      this.remainingArgs = count;
     }
     while (this.remainingArgs > 0) {
       if (this.bulkLength < 0) {
@@ -236,20 +250,19 @@ class Parser implements RequestParser {
         if (first !== DOLLAR) {
           return fail(`Protocol error: expected '$', got '${String.fromCharCode(first)}'`, "expected $ but got something else");
         }
-        const length = parseRedisIntegerBytes(this.data, this.start + 1, cr);
-        if (length === undefined || length < 0n || length > BigInt(this.maxBulk)) {
+        const length = parseRedisIntegerBytesAsNumber(this.data, this.start + 1, cr);
+        if (length === undefined || length < 0 || length > this.maxBulk) {
           return fail("Protocol error: invalid bulk length", "invalid bulk length");
         }
         if (length > UNAUTHENTICATED_MAX_BULK && authRequired) {
           return fail("Protocol error: unauthenticated bulk length", "unauth bulk length");
         }
         this.start = cr + 2;
-        this.bulkLength = Number(length);
+        this.bulkLength = length;
       }
       // Like Redis, the two bytes after the payload are skipped without checking they are CRLF.
       if (this.end - this.start < this.bulkLength + 2) return "incomplete";
-      const arg = Buffer.allocUnsafe(this.bulkLength);
-      this.data.copy(arg, 0, this.start, this.start + this.bulkLength);
+      const arg = this.argument(this.start, this.start + this.bulkLength);
       this.args.push(arg);
       this.argBytes += arg.length;
       this.start += this.bulkLength + 2;
@@ -258,6 +271,14 @@ class Parser implements RequestParser {
       this.remainingArgs--;
     }
     return this.args;
+  }
+
+  /** Bytes `from..to` of the buffer as an argument: a view of a borrowed chunk, else a copy. */
+  private argument(from: number, to: number): Buffer {
+    if (this.borrowed) return this.data.subarray(from, to);
+    const arg = Buffer.allocUnsafe(to - from);
+    this.data.copy(arg, 0, from, to);
+    return arg;
   }
 }
 

@@ -174,8 +174,14 @@ export function bulkArray(values: readonly ReplyText[]): ArrayReply {
  * instance maps are this shape (values are bulk even when numeric), so a record keeps call sites short.
  */
 export function bulkMap(fields: Readonly<Record<string, ReplyText>> | readonly (readonly [ReplyText, ReplyText])[]): MapReply {
-  const pairs = Array.isArray(fields) ? fields : Object.entries(fields);
-  return map(pairs.map(([k, v]) => [bulk(k), bulk(v)] as const));
+  const pairs: readonly (readonly [ReplyText, ReplyText])[] = Array.isArray(fields) ? fields : Object.entries(fields);
+  // An indexed loop: instance maps (SENTINEL MASTER & co.) are built per request, 20+ pairs each.
+  const entries = new Array<readonly [Reply, Reply]>(pairs.length);
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!;
+    entries[i] = [bulk(pair[0]), bulk(pair[1])];
+  }
+  return map(entries);
 }
 
 /** True for error replies; lets callers count errors without a switch. */

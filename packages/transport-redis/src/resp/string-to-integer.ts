@@ -3,6 +3,11 @@ const MAX_INTEGER_TEXT = 21;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const CANONICAL = /^(?:0|-?[1-9][0-9]*)$/;
+/** Up to this many digits a decimal is exact as a JS number (< 2^53), so no BigInt is needed. */
+const SAFE_DIGITS = 15;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
 
 /**
  * Parses a signed 64-bit integer exactly like Redis's `string2ll`: canonical decimal only — no
@@ -20,4 +25,30 @@ export function parseRedisInteger(text: string): bigint | undefined {
 export function parseRedisIntegerBytes(bytes: Buffer, start: number, end: number): bigint | undefined {
   if (end - start >= MAX_INTEGER_TEXT) return undefined;
   return parseRedisInteger(bytes.toString("latin1", start, end));
+}
+
+/**
+ * {@link parseRedisIntegerBytes} as a JS number, for the `*N` / `$N` headers of every request.
+ * Short values (the only ones real requests carry) are parsed by a digit loop without allocating;
+ * longer ones go through the exact BigInt path and are returned as the nearest number, which keeps
+ * their sign and their order relative to any limit below 2^53 (all the parser compares them with).
+ */
+export function parseRedisIntegerBytesAsNumber(bytes: Buffer, start: number, end: number): number | undefined {
+  const negative = end > start && bytes[start] === MINUS;
+  const first = negative ? start + 1 : start;
+  const digits = end - first;
+  if (digits === 0 || digits > SAFE_DIGITS) {
+    const big = parseRedisIntegerBytes(bytes, start, end);
+    return big === undefined ? undefined : Number(big);
+  }
+  const lead = bytes[first]!;
+  // string2ll: "0" alone is fine; a leading zero, or "-0", is not canonical.
+  if (lead === ZERO) return digits === 1 && !negative ? 0 : undefined;
+  let value = 0;
+  for (let i = first; i < end; i++) {
+    const c = bytes[i]!;
+    if (c < ZERO || c > NINE) return undefined;
+    value = value * 10 + (c - ZERO);
+  }
+  return negative ? -value : value;
 }

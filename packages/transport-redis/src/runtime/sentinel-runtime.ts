@@ -1,6 +1,5 @@
 import type { EngineCommand, EngineInput, EngineOutput, PersistedState, SentinelEngine, SentinelEvent } from "@vigil/core";
 import { LinkPool, type LinkPoolOptions } from "../links/link-pool.js";
-import { helloAddressProblem } from "./hello-guard.js";
 
 /** Options for {@link SentinelRuntime}. */
 export interface SentinelRuntimeOptions {
@@ -69,13 +68,6 @@ export class SentinelRuntime {
   /** Feed one input to the engine and carry out its output. */
   input(input: EngineInput): void {
     if (this.stopped) return;
-    if (input.kind === "hello") {
-      const problem = helloAddressProblem(input.payload, this.engine.global.resolveHostnames);
-      if (problem !== undefined) {
-        this.options.onEvent({ type: "-hello-rejected", level: "debug", payload: `#${problem}` });
-        return;
-      }
-    }
     this.apply(this.engine.step(input), input);
   }
 
@@ -91,29 +83,37 @@ export class SentinelRuntime {
    */
   apply(out: EngineOutput, cause?: EngineInput): boolean {
     let ok = true;
-    for (const c of out.commands) {
-      switch (c.kind) {
-        case "persist":
-          ok = this.options.persist(c.state) && ok;
-          this.lastPersistOk = ok;
-          break;
-        case "run-script":
-          this.options.onScript?.(c);
-          break;
-        case "crash":
-          this.options.onCrash?.(c.reason);
-          break;
-        case "wake": {
-          const t = setTimeout(() => {
-            this.wakes.delete(t);
-            this.input({ kind: "tick", now: this.now() });
-          }, Math.max(0, c.at - this.now()));
-          this.wakes.add(t);
-          break;
+    // One write per connection for the whole output (the link pool corks until flush). Delaying the
+    // writes to the end never weakens the persist-before-send obligation.
+    this.links.batch();
+    try {
+      for (const c of out.commands) {
+        switch (c.kind) {
+          case "persist":
+            ok = this.options.persist(c.state) && ok;
+            this.lastPersistOk = ok;
+            break;
+          case "run-script":
+            this.options.onScript?.(c);
+            break;
+          case "crash":
+            this.links.flush(); // what was sent before the crash point leaves, as it did uncorked
+            this.options.onCrash?.(c.reason);
+            break;
+          case "wake": {
+            const t = setTimeout(() => {
+              this.wakes.delete(t);
+              this.input({ kind: "tick", now: this.now() });
+            }, Math.max(0, c.at - this.now()));
+            this.wakes.add(t);
+            break;
+          }
+          default:
+            this.links.execute(c);
         }
-        default:
-          this.links.execute(c);
       }
+    } finally {
+      this.links.flush();
     }
     for (const e of out.events) this.options.onEvent(e);
     this.options.onStep?.(out, cause);

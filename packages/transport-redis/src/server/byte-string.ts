@@ -21,12 +21,24 @@ export function utf8ToBinary(s: string | Buffer): string {
 
 /** A byte string decoded as UTF-8 (for handing to embedders). */
 export function binaryToUtf8(s: string): string {
-  return Buffer.from(s, "latin1").toString("utf8");
+  // ASCII reads the same either way; names (`default`) nearly always are, and this runs per command.
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.from(s, "latin1").toString("utf8");
+  return s;
 }
 
-/** ASCII-only lower-casing, like C's `tolower` in the "C" locale (what `strcasecmp` compares). */
+/**
+ * ASCII-only lower-casing, like C's `tolower` in the "C" locale (what `strcasecmp` compares).
+ * Called for every command name, so it scans once: unchanged strings are returned as they are,
+ * pure-ASCII ones go through the (native) `toLowerCase`, which is only wrong for non-ASCII chars.
+ */
 export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  let upper = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    if (c >= 0x41 && c <= 0x5a) upper = true;
+  }
+  return upper ? s.toLowerCase() : s;
 }
 
 /** ASCII-only upper-casing (`sdstoupper`). */

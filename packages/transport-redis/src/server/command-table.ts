@@ -1,6 +1,7 @@
 import type { Reply } from "../resp/reply.js";
-import { asciiLower, bytesToBinary } from "./byte-string.js";
+import { asciiLower } from "./byte-string.js";
 import { CLIENT_HELP, COMMAND_DOCS, COMMAND_INFO } from "./command-table-data.js";
+import { NameIndex } from "./name-index.js";
 import { fromTypedJson, type TypedJson } from "./typed-json.js";
 
 /** One command or subcommand of the Sentinel command table. */
@@ -19,6 +20,10 @@ export interface CommandSpec {
   readonly docs: Reply;
   /** Subcommands keyed by lower-case name (`setname`); empty for plain commands. */
   readonly subcommands: ReadonlyMap<string, CommandSpec>;
+  /** The top-level command name (`client` for `client|setname`), precomputed for dispatch. */
+  readonly top: string;
+  /** `flags` has `no_auth`, precomputed for dispatch. */
+  readonly noAuth: boolean;
 }
 
 /** The command table with Redis's lookup rules. */
@@ -136,7 +141,16 @@ export function withExtraSubcommands(table: CommandTable, container: string, ext
   return tableOf(commands);
 }
 
+/** A top-level command in the byte-level index, with its own index of subcommands. */
+interface Indexed {
+  readonly spec: CommandSpec;
+  readonly subcommands: NameIndex<CommandSpec> | undefined;
+}
+
 function tableOf(commands: ReadonlyMap<string, CommandSpec>): CommandTable {
+  const index = new NameIndex<Indexed>(
+    [...commands].map(([name, spec]) => [name, { spec, subcommands: spec.subcommands.size === 0 ? undefined : new NameIndex(spec.subcommands) }] as const),
+  );
   const lookupFullName = (name: string): CommandSpec | undefined => {
     const [base, sub, extra] = asciiLower(name).split("|");
     if (extra !== undefined || base === undefined) return undefined;
@@ -146,9 +160,10 @@ function tableOf(commands: ReadonlyMap<string, CommandSpec>): CommandTable {
   return {
     commands,
     lookup(argv) {
-      const base = argv[0] && commands.get(asciiLower(bytesToBinary(argv[0])));
-      if (!base || argv.length === 1 || base.subcommands.size === 0) return base || undefined;
-      return base.subcommands.get(asciiLower(bytesToBinary(argv[1]!)));
+      const base = argv[0] && index.get(argv[0]);
+      if (!base) return undefined;
+      if (argv.length === 1 || base.subcommands === undefined) return base.spec;
+      return base.subcommands.get(argv[1]!);
     },
     lookupFullName,
     isContainer(name) {
@@ -188,14 +203,17 @@ function buildSpec(entry: readonly TypedJson[], docs: TypedJson | undefined, doc
       subs.set(spec.fullName.split("|")[1]!, spec);
     }
   }
+  const flags = names(entry[2]);
   return {
     fullName,
     arity: entry[1] as number,
-    flags: names(entry[2]),
+    flags,
     categories: new Set([...names(entry[6])].map((c) => c.replace(/^@/, ""))),
     info: fromTypedJson(entry),
     docs: fromTypedJson(docs ?? { "%": [] }),
     subcommands: subs,
+    top: fullName.split("|")[0]!,
+    noAuth: flags.has("no_auth"),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import { encodeReply, type Protocol } from "../resp/encoder.js";
+import { encodeReplyInto, type Protocol, ReplySink } from "../resp/encoder.js";
 import { createRequestParser, type RequestParser } from "../resp/parser.js";
 import type { Reply } from "../resp/reply.js";
 import type { AclUser } from "./acl-user.js";
@@ -73,13 +73,15 @@ export class Connection implements Subscriber {
   closeAfterReply = false;
 
   private readonly parser: RequestParser;
-  private out: Buffer[] = [];
-  private outBytes = 0;
+  /** Replies not yet handed to the socket (see {@link Connection.write}). */
+  private readonly out = new ReplySink();
   private processing = false;
   private waiting = false;
   private deferred: Buffer[] | undefined;
   private pauseTimer: NodeJS.Timeout | undefined;
   private softLimitSince = 0;
+  private userNameFor: string | undefined;
+  private userNameUtf8 = "";
 
   constructor(
     readonly id: number,
@@ -118,19 +120,19 @@ export class Connection implements Subscriber {
 
   /** Bytes written but not yet accepted by the kernel (`omem`). */
   outputBufferBytes(): number {
-    return this.socket.writableLength + this.outBytes;
+    return this.socket.writableLength + this.out.byteLength();
   }
 
   /** A command reply; suppressed by CLIENT REPLY OFF/SKIP like Redis's normal replies. */
   reply(r: Reply): void {
     if (r.kind === "error") this.core.counters.errorReplies++;
     if (this.replyOff || this.skipCurrent) return;
-    this.write(encodeReply(r, this.protocol));
+    this.write(r);
   }
 
   /** Pub/Sub confirmations and messages: delivered even under CLIENT REPLY OFF, as in Redis. */
   deliver(r: Reply): void {
-    this.write(encodeReply(r, this.protocol));
+    this.write(r);
   }
 
   /** Resets per-command reply flags (Redis's `resetClient`), after every command, rejected or not. */
@@ -149,7 +151,7 @@ export class Connection implements Subscriber {
       addr: this.addr,
       laddr: this.laddr,
       protocol: this.protocol,
-      user: binaryToUtf8(this.user.name),
+      user: this.userName(),
       authenticated: this.authenticated,
       libName: this.libName,
       libVer: this.libVer,
@@ -161,12 +163,20 @@ export class Connection implements Subscriber {
     };
   }
 
+  /** The user's name as UTF-8, converted once per user rather than once per delegated command. */
+  private userName(): string {
+    if (this.userNameFor !== this.user.name) {
+      this.userNameFor = this.user.name;
+      this.userNameUtf8 = binaryToUtf8(this.user.name);
+    }
+    return this.userNameUtf8;
+  }
+
   /** Closes now, dropping unsent output (CLIENT KILL of another client, limits, shutdown). */
   destroy(): void {
     if (this.closed) return;
     this.closed = true;
-    this.out = [];
-    this.outBytes = 0;
+    this.out.take();
     this.socket.destroy();
     this.cleanup();
   }
@@ -262,21 +272,18 @@ export class Connection implements Subscriber {
     this.run();
   }
 
-  private write(data: Buffer): void {
+  private write(r: Reply): void {
     if (this.closed) return;
-    this.out.push(data);
-    this.outBytes += data.length;
+    encodeReplyInto(this.out, r, this.protocol);
     // Replies produced while a batch of pipelined commands runs go out in one write at the end (or
     // every 64 KiB, so a huge pipeline neither piles up in memory nor dodges the output limit);
     // anything produced outside (Pub/Sub, async completions) goes out at once.
-    if (!this.processing || this.outBytes >= FLUSH_THRESHOLD) this.flush();
+    if (!this.processing || this.out.byteLength() >= FLUSH_THRESHOLD) this.flush();
   }
 
   private flush(): void {
-    if (this.closed || this.out.length === 0) return;
-    const data = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out);
-    this.out = [];
-    this.outBytes = 0;
+    if (this.closed || this.out.empty) return;
+    const data = this.out.take();
     this.core.counters.netOutputBytes += data.length;
     this.socket.write(data);
     this.enforceOutputLimit();

@@ -24,25 +24,27 @@ const PAUSED_BY_WRITE = new Set(["publish"]);
  * subcommand), arity, authentication, ACL, the RESP2 Pub/Sub context, CLIENT PAUSE, then the call.
  */
 export function dispatch(conn: Connection, argv: Buffer[]): DispatchOutcome {
-  const name = asciiLower(bytesToBinary(argv[0]!));
-  // Cross-protocol scripting: an HTTP request hitting the port. Redis drops such clients silently.
-  if (name === "host:" || name === "post") {
-    conn.core.report(new Error(`possible SECURITY ATTACK detected from ${conn.addr}`), "security");
-    conn.destroy();
-    return undefined;
-  }
   const core = conn.core;
+  // Looked up before the HOST:/POST check below: neither is a command, so a hit rules them out.
   const spec = core.table.lookup(argv);
-  conn.lastCommand = spec?.fullName ?? "NULL";
   if (!spec) {
+    const name = asciiLower(bytesToBinary(argv[0]!));
+    // Cross-protocol scripting: an HTTP request hitting the port. Redis drops such clients silently.
+    if (name === "host:" || name === "post") {
+      core.report(new Error(`possible SECURITY ATTACK detected from ${conn.addr}`), "security");
+      conn.destroy();
+      return undefined;
+    }
+    conn.lastCommand = "NULL";
     conn.reply(core.table.isContainer(name) && argv.length > 1 ? unknownSubcommandError(argv) : unknownCommandError(argv));
     return done(conn);
   }
+  conn.lastCommand = spec.fullName;
   if ((spec.arity > 0 && spec.arity !== argv.length) || argv.length < -spec.arity) {
     conn.reply(wrongArityError(spec.fullName));
     return done(conn);
   }
-  const noAuth = spec.flags.has("no_auth");
+  const noAuth = spec.noAuth;
   if (conn.authRequired() && !noAuth) {
     conn.reply(NOAUTH);
     return done(conn);
@@ -57,8 +59,10 @@ export function dispatch(conn: Connection, argv: Buffer[]): DispatchOutcome {
   const pause = core.pause();
   if (pause && (pause.mode === "all" || PAUSED_BY_WRITE.has(spec.fullName))) return "paused";
 
-  conn.argvBytes = argv.reduce((n, a) => n + a.length, 0);
-  const top = spec.fullName.split("|")[0]!;
+  let argvBytes = 0;
+  for (let i = 0; i < argv.length; i++) argvBytes += argv[i]!.length;
+  conn.argvBytes = argvBytes;
+  const top = spec.top;
   const builtin = BUILTINS.get(top);
   const running = builtin ? builtin({ conn, argv, spec }) : delegate(conn, top, argv);
   // Counted once the command ran, like Redis's call(): INFO does not count itself.

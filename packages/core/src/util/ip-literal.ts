@@ -1,0 +1,55 @@
+/**
+ * Whether `host` is an IP literal in a form Sentinel accepts without DNS (`anetResolve` with
+ * `ANET_IP_ONLY`: `getaddrinfo(AI_NUMERICHOST)`). IPv4 takes the `inet_aton` forms (`127.1`,
+ * `0x7f000001`, octal parts); IPv6 the RFC 4291 text forms, with an embedded dotted quad, without a
+ * zone id. Pure, so the engine can refuse a hello naming a host it could never store.
+ */
+export function isIpLiteral(host: string): boolean {
+  if (host === "") return false;
+  return host.includes(":") ? isIpv6(host) : isIpv4Aton(host);
+}
+
+/** One `inet_aton` component: decimal, `0`-prefixed octal or `0x` hex. */
+function atonPart(s: string): number | undefined {
+  if (/^0[xX][0-9a-fA-F]*$/.test(s)) return s.length === 2 ? 0 : Number.parseInt(s.slice(2), 16);
+  if (/^0[0-7]*$/.test(s)) return Number.parseInt(s, 8);
+  if (/^[1-9][0-9]*$/.test(s)) return Number(s);
+  return undefined;
+}
+
+function isIpv4Aton(host: string): boolean {
+  const parts = host.split(".");
+  if (parts.length > 4) return false;
+  const values: number[] = [];
+  for (const part of parts) {
+    const n = atonPart(part);
+    if (n === undefined || !Number.isSafeInteger(n)) return false;
+    values.push(n);
+  }
+  // The last component fills the remaining bytes; the others are one byte each.
+  const head = values.slice(0, -1);
+  const last = values[values.length - 1]!;
+  return head.every((n) => n <= 0xff) && last < 2 ** (8 * (4 - head.length));
+}
+
+const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+
+function isIpv6(host: string): boolean {
+  const halves = host.split("::");
+  if (halves.length > 2) return false;
+  const groups = (s: string) => (s === "" ? [] : s.split(":"));
+  const left = groups(halves[0]!);
+  const right = halves.length === 2 ? groups(halves[1]!) : [];
+  const all = [...left, ...right];
+  // An embedded IPv4 address may only end the address, and counts as two groups.
+  let words = all.length;
+  const tail = all[all.length - 1];
+  if (tail !== undefined && tail.includes(".")) {
+    if (!DOTTED_QUAD.test(tail)) return false;
+    all.pop();
+    words++;
+  }
+  if (!all.every((g) => HEX_GROUP.test(g))) return false;
+  return halves.length === 2 ? words <= 7 : words === 8;
+}
