@@ -643,6 +643,10 @@ export class SentinelEngine {
     const id8 = this.myId.slice(0, 8);
     if (l.cmd === "down") {
       l.cmd = "connecting";
+      // Sentinel queues a PING with every reconnection ("send a PING ASAP when reconnecting"), so a
+      // dead instance's silence counts from the first reconnection attempt, not from its last reply:
+      // SDOWN comes down-after after the failure was noticed, never earlier, whatever the PING period.
+      if (l.actPingTime === 0) l.actPingTime = this.now;
       this.cmd({ kind: "connect", link: "cmd", clientName: `sentinel-${id8}-cmd`, ...base });
     }
     if (needPubsub && l.pubsub === "down") {
