@@ -749,6 +749,10 @@ export class SentinelEngine {
       l.pending = 0;
       l.infoInFlight = false;
       l.staleInfoReplies = 0;
+      // Eager mode reacts to the drop itself instead of the next timer: the silence counts from now,
+      // as from the reconnection attempt Sentinel makes on its next tick (see reconnect()). Every
+      // sentinel then sees a crash at the same moment, so their SDOWNs do not spread over a tick.
+      if (this.timing.eager && l.actPingTime === 0) l.actPingTime = this.now;
     } else l.pubsub = "down";
     if (wasConnecting) {
       for (const [inst, m] of this.recordsAt(l)) {
