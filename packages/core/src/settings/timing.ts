@@ -104,7 +104,7 @@ export const ADAPTIVE_PING_MAX = 1000;
  * Adaptive rule (the `fast` profile): `clamp(down-after / 5, ping-period (100), 1000)`, never above
  * down-after. Why a slower ping costs no failover speed where it matters: a crashed process (`kill -9`,
  * a host reboot with RST) is detected through the closed connection, and SDOWN then counts from the
- * first reconnection attempt right after the drop, not from the next PING. The ping period only delays the detection of *silent* failures
+ * drop (eager profile) or the first reconnection attempt, not from the next PING. The ping period only delays the detection of *silent* failures
  * (a hung process, a partition), by half a period on average, i.e. down-after / 10 with this rule —
  * while a fixed 100 ms period costs 10× Sentinel's PING traffic and CPU at any down-after of 5 s or more.
  */
