@@ -54,7 +54,9 @@ describe("/metrics, /healthz, /readyz (real processes)", () => {
     c.master.kill("SIGKILL");
     const after = await waitFor(async () => {
       const m = await scrape(c);
-      return sampleValue(m, "vigil_failovers_total", { master: "mymaster", outcome: "success" }) === 1 ? m : undefined;
+      // Until +switch-master: +failover-end (which counts the success) can come a step earlier.
+      const done = sampleValue(m, "vigil_failovers_total", { master: "mymaster", outcome: "success" }) === 1;
+      return done && sampleValue(m, "vigil_master_address_info", { master: "mymaster", address: replicaAddr }) === 1 ? m : undefined;
     }, 60000);
     expect(sampleValue(after, "vigil_elections_total", { master: "mymaster", outcome: "won" })).toBe(1);
     expect(sampleValue(after, "vigil_odown_total", { master: "mymaster" })).toBe(1);
