@@ -17,19 +17,31 @@ function atonPart(s: string): number | undefined {
   return undefined;
 }
 
-function isIpv4Aton(host: string): boolean {
+/**
+ * The 32-bit value of an IPv4 literal in any `inet_aton` form (`127.1`, `0x7f000001`, octal parts),
+ * or `undefined` when `host` is not one. Shared with the API's canonical-address formatting.
+ */
+export function ipv4AtonValue(host: string): number | undefined {
   const parts = host.split(".");
-  if (parts.length > 4) return false;
+  if (parts.length > 4) return undefined;
   const values: number[] = [];
   for (const part of parts) {
     const n = atonPart(part);
-    if (n === undefined || !Number.isSafeInteger(n)) return false;
+    if (n === undefined || !Number.isSafeInteger(n)) return undefined;
     values.push(n);
   }
   // The last component fills the remaining bytes; the others are one byte each.
   const head = values.slice(0, -1);
   const last = values[values.length - 1]!;
-  return head.every((n) => n <= 0xff) && last < 2 ** (8 * (4 - head.length));
+  if (head.some((n) => n > 0xff)) return undefined;
+  if (last >= 2 ** (8 * (4 - head.length))) return undefined;
+  let addr = 0;
+  for (const n of head) addr = addr * 256 + n;
+  return addr * 2 ** (8 * (4 - head.length)) + last;
+}
+
+function isIpv4Aton(host: string): boolean {
+  return ipv4AtonValue(host) !== undefined;
 }
 
 const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

@@ -1,4 +1,5 @@
 import { isIPv6 } from "node:net";
+import { ipv4AtonValue } from "@vigil/core";
 
 /**
  * The address `redis-sentinel` stores for a host given to `SENTINEL MONITOR` or asked about in
@@ -13,31 +14,9 @@ export function canonicalIp(host: string): string | undefined {
   return ipv4Literal(host);
 }
 
-/** One `inet_aton` component: decimal, `0`-prefixed octal or `0x` hex. */
-function atonPart(s: string): number | undefined {
-  if (/^0[xX][0-9a-fA-F]*$/.test(s)) return s.length === 2 ? 0 : Number.parseInt(s.slice(2), 16);
-  if (/^0[0-7]*$/.test(s)) return Number.parseInt(s, 8);
-  if (/^[1-9][0-9]*$/.test(s)) return Number(s);
-  return undefined;
-}
-
 function ipv4Literal(host: string): string | undefined {
-  const parts = host.split(".");
-  if (parts.length > 4) return undefined;
-  const values: number[] = [];
-  for (const part of parts) {
-    const n = atonPart(part);
-    if (n === undefined || !Number.isSafeInteger(n)) return undefined;
-    values.push(n);
-  }
-  // The last component fills the remaining bytes; the others are one byte each.
-  const head = values.slice(0, -1);
-  const last = values[values.length - 1]!;
-  if (head.some((n) => n > 0xff)) return undefined;
-  if (last >= 2 ** (8 * (4 - head.length))) return undefined;
-  let addr = 0;
-  for (const n of head) addr = addr * 256 + n;
-  addr = addr * 2 ** (8 * (4 - head.length)) + last;
+  const addr = ipv4AtonValue(host);
+  if (addr === undefined) return undefined;
   return [Math.floor(addr / 2 ** 24) & 0xff, (addr >>> 16) & 0xff, (addr >>> 8) & 0xff, addr & 0xff].join(".");
 }
 
