@@ -177,22 +177,14 @@ function applyLine(draft: Draft, entry: SentinelLine, isExecutable: (path: strin
     else m.authUser = args[2]!;
     return undefined;
   }
-  if (sub === "vigil-fence-writes" && argc === 3) {
-    // Vigil extension: write fencing (docs/operations.md). redis-sentinel rejects this line.
+  if ((sub === "vigil-fence-writes" || sub === "vigil-fence-stale-master") && argc === 3) {
+    // Vigil extensions (docs/configuration.md); redis-sentinel rejects these lines.
     const m = master();
     if (!m) return NO_SUCH_MASTER;
     const on = parseYesNo(args[2]!);
-    if (on === undefined) return "Please specify yes or no for the vigil-fence-writes option.";
-    m.fenceWrites = on;
-    return undefined;
-  }
-  if (sub === "vigil-fence-stale-master" && argc === 3) {
-    // Vigil extension: fence an instance still claiming master after a failover (on by default).
-    const m = master();
-    if (!m) return NO_SUCH_MASTER;
-    const on = parseYesNo(args[2]!);
-    if (on === undefined) return "Please specify yes or no for the vigil-fence-stale-master option.";
-    m.fenceStaleMaster = on;
+    if (on === undefined) return `Please specify yes or no for the ${sub} option.`;
+    if (sub === "vigil-fence-writes") m.fenceWrites = on;
+    else m.fenceStaleMaster = on;
     return undefined;
   }
   if (sub === "vigil-fence-max-lag" && argc === 3) {
