@@ -26,11 +26,11 @@ const hello = (c: MiniCluster, currentEpoch: number, configEpoch: number, addr?:
 const lines = (o: { events: { type: string; payload: string }[] }) => o.events.filter((e) => e.type[0] === "+" || e.type[0] === "-").map((e) => `${e.type} ${e.payload}`);
 
 describe("discovery and epochs", () => {
-  it("a hello from an unknown sentinel adds it (+sentinel) and persists", () => {
+  it("a hello from an unknown sentinel adds it (+sentinel) and persists, deferrably (discovery only)", () => {
     const c = lone();
     const out = hello(c, 0, 0);
     expect(lines(out)).toEqual([`+sentinel sentinel ${peer.runId} 127.0.0.1 27000 @ mymaster 127.0.0.1 6379`]);
-    expect(out.commands[0]!.kind).toBe("persist");
+    expect(out.commands[0]).toMatchObject({ kind: "persist", deferrable: true });
     expect(c.sentinels[0]!.persisted!.masters[0]!.knownSentinels).toEqual([{ host: "127.0.0.1", port: 27000, runId: peer.runId }]);
   });
 
@@ -40,11 +40,22 @@ describe("discovery and epochs", () => {
     const out = hello(c, 7, 0);
     expect(lines(out)).toEqual(["+new-epoch 7"]);
     expect(out.commands[0]!.kind).toBe("persist");
+    expect(out.commands[0]).not.toHaveProperty("deferrable"); // an epoch must be on disk at once
     expect(c.engine().currentEpoch()).toBe(7);
     const again = hello(c, 5, 0);
     expect(again.events).toEqual([]);
     expect(again.commands.filter((x) => x.kind === "persist")).toEqual([]);
     expect(c.engine().currentEpoch()).toBe(7);
+  });
+
+  it("an unknown sentinel announcing a higher epoch: one durable persist covers both", () => {
+    const c = lone();
+    const out = hello(c, 3, 0);
+    const persists = out.commands.filter((x) => x.kind === "persist");
+    expect(persists).toHaveLength(1);
+    expect(persists[0]).not.toHaveProperty("deferrable");
+    expect(c.sentinels[0]!.persisted!.currentEpoch).toBe(3);
+    expect(c.sentinels[0]!.persisted!.masters[0]!.knownSentinels).toHaveLength(1);
   });
 
   it("a known runid at a new address: +sentinel-address-switch", () => {

@@ -38,6 +38,7 @@ describe("casting a vote (§10.2)", () => {
     const e = engine();
     const { output } = ask(e, 5, R);
     expect(output.commands[0]!.kind).toBe("persist");
+    expect(output.commands[0]).not.toHaveProperty("deferrable");
     const persisted = output.commands[0]!.kind === "persist" ? output.commands[0]!.state : null;
     expect(persisted!.currentEpoch).toBe(5);
     expect(persisted!.masters[0]!.leaderEpoch).toBe(5);

@@ -78,8 +78,13 @@ export type EngineCommand =
    * Write `state` durably (rewrite sentinel.conf, fsync) BEFORE executing any later command of the
    * same output or sending the reply of the API call that produced it: a vote must be on disk before
    * it is answered (§10.2).
+   *
+   * `deferrable`: only discovered topology changed since the last persist (a new replica or peer
+   * sentinel, a peer's new address). Nothing later depends on it being on disk, and a restarted
+   * sentinel rediscovers it from INFO and hellos, so a transport may coalesce such writes (Sentinel
+   * rewrites the whole file for each one, which makes discovering N masters O(N²) in file writes).
    */
-  | { readonly kind: "persist"; readonly state: PersistedState }
+  | { readonly kind: "persist"; readonly state: PersistedState; readonly deferrable?: boolean }
   /** Deliver a `tick` at (or soon after) `at`: the engine has a deadline sooner than the next periodic tick. */
   | { readonly kind: "wake"; readonly at: number }
   /** `SENTINEL SIMULATE-FAILURE`: the process must exit now with status 99 (after earlier commands). */

@@ -131,6 +131,8 @@ export class SentinelEngine {
   private now: number;
   /** Index in the current output's commands where the first state change happened, or null. */
   private persistAt: number | null = null;
+  /** Discovered topology changed in this step; persisted `deferrable` unless a durable persist covers it. */
+  private discoveryDirty = false;
   /** Fast profile: earliest time this step wants another tick at (Infinity = none). */
   private wantTickAt = Number.POSITIVE_INFINITY;
   /** Time of the last `wake` emitted and not yet reached (Infinity = none pending). */
@@ -446,12 +448,16 @@ export class SentinelEngine {
     this.out = emptyOutput();
     this.now = now;
     this.persistAt = null;
+    this.discoveryDirty = false;
     body();
     if (this.persistAt !== null) {
       // Persist the final state *before* any command that followed the first change (§10.2).
       this.out.commands.splice(this.persistAt, 0, { kind: "persist", state: this.persistedState() });
       this.persistAt = null;
+    } else if (this.discoveryDirty) {
+      this.out.commands.push({ kind: "persist", state: this.persistedState(), deferrable: true });
     }
+    this.discoveryDirty = false;
     this.requestWake();
     const out = this.out;
     for (const e of out.events) this.emitter.emit("event", e);
@@ -876,7 +882,7 @@ export class SentinelEngine {
         if (!m.replicas.has(key) && !sameAddress(line, m.addr)) {
           const r = this.addReplica(m, line);
           this.emit("+slave", "notice", this.details(r, m), m);
-          this.markDirty();
+          this.markDiscovered();
         }
       }
     }
@@ -1038,7 +1044,7 @@ export class SentinelEngine {
         updated++;
       }
       if (updated > 0) this.emit("+sentinel-address-update", "notice", `${this.details(created, m)} ${updated} additional matching instances`, m);
-      this.markDirty();
+      this.markDiscovered();
       peer = created;
     } else if (!peer) {
       for (const other of this.masters.values()) {
@@ -1051,7 +1057,7 @@ export class SentinelEngine {
       }
       peer = this.addSentinel(m, addr, hello.sentinelRunId);
       this.emit("+sentinel", "notice", this.details(peer, m), m);
-      this.markDirty();
+      this.markDiscovered();
     }
     if (hello.currentEpoch > this.epoch) {
       this.epoch = hello.currentEpoch;
@@ -1539,6 +1545,11 @@ export class SentinelEngine {
   /** Durable state changed: a `persist` will be placed before any later command of this output. */
   private markDirty(): void {
     if (this.persistAt === null) this.persistAt = this.out.commands.length;
+  }
+
+  /** Only discovered topology changed: a `deferrable` persist ends this output (see `commands.ts`). */
+  private markDiscovered(): void {
+    this.discoveryDirty = true;
   }
 
   private cmd(c: EngineCommand): void {

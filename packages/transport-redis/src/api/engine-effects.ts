@@ -3,7 +3,7 @@ import type { ApiRuntime } from "./context.js";
 
 /**
  * Carry out the outputs of several engine calls made by one command as if they were one output:
- * one `persist` of the final state, placed where the first one was (so it still precedes every
+ * one `persist` of the final state (deferrable only if all were), placed where the first one was (so it still precedes every
  * command that followed a state change), the other commands and the events in call order.
  * `SENTINEL SET a 1 b 2` therefore writes the config once, like Sentinel's single flush.
  * Returns false if the persist failed.
@@ -15,15 +15,18 @@ export function applyOutputs(runtime: ApiRuntime, outputs: readonly EngineOutput
   const events: SentinelEvent[] = [];
   let persistAt = -1;
   let state: PersistedState | undefined;
+  let deferrable = true;
   for (const out of outputs) {
     for (const c of out.commands) {
       if (c.kind === "persist") {
         if (persistAt === -1) persistAt = commands.length;
         state = c.state;
+        deferrable &&= c.deferrable === true;
       } else commands.push(c);
     }
     events.push(...out.events);
   }
-  if (state !== undefined) commands.splice(persistAt, 0, { kind: "persist", state });
+  // Deferrable only if every part was: one durable change makes the merged write durable.
+  if (state !== undefined) commands.splice(persistAt, 0, deferrable ? { kind: "persist", state, deferrable } : { kind: "persist", state });
   return runtime.apply({ commands, events });
 }

@@ -19,6 +19,11 @@ export interface SentinelRuntimeOptions {
   readonly onScript?: (cmd: Extract<EngineCommand, { kind: "run-script" }>) => void;
   /** `SENTINEL SIMULATE-FAILURE` says: exit now (status 99). */
   readonly onCrash?: (reason: string) => void;
+  /**
+   * How long a `deferrable` persist (discovered replicas and sentinels only) may wait so that a
+   * burst of discoveries is written once (default 500 ms). A durable persist in between covers it.
+   */
+  readonly deferPersistMs?: number;
   /** Passed to the link pool (TLS etc.). */
   readonly links?: Partial<Omit<LinkPoolOptions, "deliver" | "now">>;
   /**
@@ -40,6 +45,8 @@ export class SentinelRuntime {
   private readonly wakes = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
   private stopped = false;
+  /** Set while a `deferrable` persist waits to be written (coalescing a burst of discoveries). */
+  private deferredTimer: NodeJS.Timeout | undefined;
   /** Result of the last persist; the API layer reads it to answer FLUSHCONFIG & co. */
   lastPersistOk = true;
 
@@ -58,6 +65,7 @@ export class SentinelRuntime {
 
   /** Stop timers and close every link. */
   stop(): void {
+    this.flushDeferredPersist();
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     for (const w of this.wakes) clearTimeout(w);
@@ -90,8 +98,12 @@ export class SentinelRuntime {
       for (const c of out.commands) {
         switch (c.kind) {
           case "persist":
-            ok = this.options.persist(c.state) && ok;
-            this.lastPersistOk = ok;
+            if (c.deferrable === true) this.deferPersist();
+            else {
+              this.cancelDeferredPersist(); // the durable write carries the newer whole state
+              ok = this.options.persist(c.state) && ok;
+              this.lastPersistOk = ok;
+            }
             break;
           case "run-script":
             this.options.onScript?.(c);
@@ -118,5 +130,26 @@ export class SentinelRuntime {
     for (const e of out.events) this.options.onEvent(e);
     this.options.onStep?.(out, cause);
     return ok;
+  }
+
+  /**
+   * Write a pending deferrable persist now (also on stop, so a clean shutdown loses nothing). It
+   * writes the engine's current state: every durable change in it was already written by its own
+   * step, so this adds only the discoveries.
+   */
+  flushDeferredPersist(): void {
+    if (this.deferredTimer === undefined) return;
+    this.cancelDeferredPersist();
+    this.lastPersistOk = this.options.persist(this.engine.persistedState());
+  }
+
+  private deferPersist(): void {
+    this.deferredTimer ??= setTimeout(() => this.flushDeferredPersist(), this.options.deferPersistMs ?? 500);
+  }
+
+  private cancelDeferredPersist(): void {
+    if (this.deferredTimer === undefined) return;
+    clearTimeout(this.deferredTimer);
+    this.deferredTimer = undefined;
   }
 }
