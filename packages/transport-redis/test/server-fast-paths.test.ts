@@ -1,13 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { type BulkField, BulkFieldList, BulkFieldMap } from "../src/resp/bulk-fields.js";
 import { encodeReply, encodeReplyInto, ReplySink } from "../src/resp/encoder.js";
 import { createRequestParser } from "../src/resp/parser.js";
-import { array, bulk, bulkMap, integer, type Reply, simple } from "../src/resp/reply.js";
+import { array, bulk, bulkArray, bulkMap, integer, type Reply, simple } from "../src/resp/reply.js";
 import { splitInlineArgs } from "../src/resp/split-args.js";
 import { parseRedisIntegerBytes, parseRedisIntegerBytesAsNumber } from "../src/resp/string-to-integer.js";
 import { argText } from "../src/server/arg-text.js";
 import { asciiLower, binaryToUtf8 } from "../src/server/byte-string.js";
 import { createSentinelCommandTable } from "../src/server/command-table.js";
+import { FlushQueue } from "../src/server/flush-queue.js";
 import { NameIndex } from "../src/server/name-index.js";
 
 // The request path's fast paths must agree with the slow, obviously-correct code they bypass.
@@ -195,5 +197,58 @@ describe("ReplySink", () => {
     sink.str("other");
     sink.take();
     expect(first.toString()).toBe("first");
+  });
+});
+
+describe("flat bulk replies (SENTINEL MASTER & co.)", () => {
+  const anyText = fc.oneof(fc.string({ unit: "grapheme", maxLength: 30 }), fc.string({ unit: "binary", maxLength: 30 }));
+  const anyNumber = fc.oneof(
+    fc.integer(),
+    fc.maxSafeInteger(),
+    fc.double(),
+    fc.constantFrom(0, -0, 2 ** 53, -(2 ** 53), 1e21, 0.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60),
+  );
+  const field: fc.Arbitrary<BulkField> = fc.oneof(anyText, anyNumber);
+  const text = (f: BulkField): string => (typeof f === "number" ? String(f) : f);
+
+  it("encode exactly as bulkMap / bulkArray of the fields' text, in RESP2 and RESP3", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(field, field), { maxLength: 25 }), (pairs) => {
+        const flat = pairs.flat();
+        const generic = bulkMap(pairs.map(([k, v]) => [text(k), text(v)] as const));
+        const list = bulkArray(flat.map(text));
+        for (const proto of [2, 3] as const) {
+          expect(encodeReply(new BulkFieldMap(flat), proto)).toEqual(encodeReply(generic, proto));
+          expect(encodeReply(new BulkFieldList(flat), proto)).toEqual(encodeReply(list, proto));
+        }
+        expect(new BulkFieldMap(flat).entries).toEqual(generic.entries);
+        expect(new BulkFieldList(flat).items).toEqual(list.items);
+      }),
+    );
+  });
+
+  it("write integer replies like the text path did", () => {
+    const old = (v: number) => `:${Number.isFinite(v) ? Math.trunc(v).toString() : "0"}\r\n`;
+    fc.assert(
+      fc.property(anyNumber, (v) => {
+        expect(encodeReply(integer(v), 2).toString("latin1")).toBe(old(v));
+      }),
+    );
+  });
+});
+
+describe("FlushQueue", () => {
+  it("flushes every connection queued in a turn once, in order, after the turn", async () => {
+    const q = new FlushQueue();
+    const seen: string[] = [];
+    q.add({ flushQueued: () => seen.push("a") });
+    q.add({ flushQueued: () => seen.push("b") });
+    await Promise.resolve();
+    expect(seen).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual(["a", "b"]);
+    q.add({ flushQueued: () => seen.push("c") });
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual(["a", "b", "c"]);
   });
 });

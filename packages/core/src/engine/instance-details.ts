@@ -10,22 +10,27 @@ export function instanceDetails(inst: InstanceRecord, master: MasterRecord): str
 
 /** The `flags` field (§1.2), names in Sentinel's fixed order, comma-joined. */
 export function instanceFlags(inst: InstanceRecord, master: MasterRecord): string {
-  const f: string[] = [];
-  if (inst.health.value === "sdown") f.push("s_down");
-  if (inst.kind === "master" && inst.odown.value === "odown") f.push("o_down");
-  f.push(inst.kind === "replica" ? "slave" : inst.kind);
-  if (linkDisconnected(inst.link)) f.push("disconnected");
-  if (inst.kind === "sentinel" && inst.masterDown) f.push("master_down");
-  if (inst.kind === "master" && inst.failover.value !== "none") f.push("failover_in_progress");
+  // Joined as it goes, not via an array: answered per SENTINEL MASTER request, and a healthy
+  // instance (one flag) then costs no allocation at all.
+  let f = inst.health.value === "sdown" ? "s_down" : "";
+  if (inst.kind === "master" && inst.odown.value === "odown") f = join(f, "o_down");
+  f = join(f, inst.kind === "replica" ? "slave" : inst.kind);
+  if (linkDisconnected(inst.link)) f = join(f, "disconnected");
+  if (inst.kind === "sentinel" && inst.masterDown) f = join(f, "master_down");
+  if (inst.kind === "master" && inst.failover.value !== "none") f = join(f, "failover_in_progress");
   if (inst.kind === "replica") {
-    if (inst.promoted) f.push("promoted");
-    if (inst.reconf === "sent") f.push("reconf_sent");
-    if (inst.reconf === "inprog") f.push("reconf_inprog");
-    if (inst.reconf === "done") f.push("reconf_done");
+    if (inst.promoted) f = join(f, "promoted");
+    if (inst.reconf === "sent") f = join(f, "reconf_sent");
+    if (inst.reconf === "inprog") f = join(f, "reconf_inprog");
+    if (inst.reconf === "done") f = join(f, "reconf_done");
   }
-  if (inst.kind === "master" && inst.failover.context.forced && inst.failover.value !== "none") f.push("force_failover");
-  if (inst.scriptKillSent) f.push("script_kill_sent");
-  if (inst.kind === "master" && inst.reboot) f.push("master_reboot");
+  if (inst.kind === "master" && inst.failover.context.forced && inst.failover.value !== "none") f = join(f, "force_failover");
+  if (inst.scriptKillSent) f = join(f, "script_kill_sent");
+  if (inst.kind === "master" && inst.reboot) f = join(f, "master_reboot");
   void master;
-  return f.join(",");
+  return f;
+}
+
+function join(flags: string, flag: string): string {
+  return flags === "" ? flag : `${flags},${flag}`;
 }

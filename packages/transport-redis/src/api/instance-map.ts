@@ -1,73 +1,104 @@
 import { type InstanceRecord, instanceFlags, type MasterRecord } from "@vigil/core";
-import { type ArrayReply, array, bulkMap, type MapReply } from "../resp/reply.js";
+import { type BulkField, BulkFieldMap } from "../resp/bulk-fields.js";
+import { type ArrayReply, array, type MapReply } from "../resp/reply.js";
 
 /**
  * One instance as `SENTINEL MASTER|MASTERS|REPLICAS|SENTINELS` show it (§17.2,
  * `addReplySentinelRedisInstance`): a map (a flat array in RESP2) of bulk strings, fields in
  * Sentinel's order, optional fields only when their condition holds, times as milliseconds since
- * the event, measured at `now`.
+ * the event, measured at `now`. Every value is read here, when the command runs.
  *
  * A healthy master has exactly 20 pairs; `num-other-sentinels` is then at flat index 33.
  */
 export function instanceMap(inst: InstanceRecord, master: MasterRecord, now: number): MapReply {
   const link = inst.link;
-  const f: [string, string][] = [
-    ["name", inst.name],
-    ["ip", inst.addr.host],
-    ["port", String(inst.addr.port)],
-    ["runid", inst.runId ?? ""],
-    ["flags", instanceFlags(inst, master)],
-    ["link-pending-commands", String(link.pending)],
-    ["link-refcount", String(link.refcount)],
+  // One flat array, numbers left as numbers: this runs per request, and the encoder writes it as is.
+  const f: BulkField[] = [
+    "name",
+    inst.name,
+    "ip",
+    inst.addr.host,
+    "port",
+    inst.addr.port,
+    "runid",
+    inst.runId ?? "",
+    "flags",
+    instanceFlags(inst, master),
+    "link-pending-commands",
+    link.pending,
+    "link-refcount",
+    link.refcount,
   ];
-  if (inst.kind === "master" && inst.failover.value !== "none") f.push(["failover-state", String(inst.failover.value)]);
+  if (inst.kind === "master" && inst.failover.value !== "none") f.push("failover-state", String(inst.failover.value));
   f.push(
-    ["last-ping-sent", String(link.actPingTime !== 0 ? now - link.actPingTime : 0)],
-    ["last-ok-ping-reply", String(now - link.lastAvailTime)],
-    ["last-ping-reply", String(now - link.lastPongTime)],
+    "last-ping-sent",
+    link.actPingTime !== 0 ? now - link.actPingTime : 0,
+    "last-ok-ping-reply",
+    now - link.lastAvailTime,
+    "last-ping-reply",
+    now - link.lastPongTime,
   );
-  if (inst.health.value === "sdown") f.push(["s-down-time", String(now - inst.health.context.sdownSince)]);
-  if (inst.kind === "master" && inst.odown.value === "odown") f.push(["o-down-time", String(now - inst.odown.context.odownSince)]);
+  if (inst.health.value === "sdown") f.push("s-down-time", now - inst.health.context.sdownSince);
+  if (inst.kind === "master" && inst.odown.value === "odown") f.push("o-down-time", now - inst.odown.context.odownSince);
   // Replicas and sentinels use their master's down-after-milliseconds (§1.2).
-  f.push(["down-after-milliseconds", String(master.settings.downAfterMs)]);
+  f.push("down-after-milliseconds", master.settings.downAfterMs);
 
   if (inst.kind !== "sentinel") {
     f.push(
-      ["info-refresh", String(inst.infoRefresh !== 0 ? now - inst.infoRefresh : 0)],
-      ["role-reported", inst.roleReported === "master" ? "master" : "slave"],
-      ["role-reported-time", String(now - inst.roleReportedTime)],
+      "info-refresh",
+      inst.infoRefresh !== 0 ? now - inst.infoRefresh : 0,
+      "role-reported",
+      inst.roleReported === "master" ? "master" : "slave",
+      "role-reported-time",
+      now - inst.roleReportedTime,
     );
   }
   if (inst.kind === "master") {
     const s = inst.settings;
     f.push(
-      ["config-epoch", String(inst.configEpoch)],
-      ["num-slaves", String(inst.replicas.size)],
-      ["num-other-sentinels", String(inst.sentinels.size)],
-      ["quorum", String(s.quorum)],
-      ["failover-timeout", String(s.failoverTimeoutMs)],
-      ["parallel-syncs", String(s.parallelSyncs)],
+      "config-epoch",
+      inst.configEpoch,
+      "num-slaves",
+      inst.replicas.size,
+      "num-other-sentinels",
+      inst.sentinels.size,
+      "quorum",
+      s.quorum,
+      "failover-timeout",
+      s.failoverTimeoutMs,
+      "parallel-syncs",
+      s.parallelSyncs,
     );
-    if (s.notificationScript !== undefined) f.push(["notification-script", s.notificationScript]);
-    if (s.clientReconfigScript !== undefined) f.push(["client-reconfig-script", s.clientReconfigScript]);
+    if (s.notificationScript !== undefined) f.push("notification-script", s.notificationScript);
+    if (s.clientReconfigScript !== undefined) f.push("client-reconfig-script", s.clientReconfigScript);
   } else if (inst.kind === "replica") {
     f.push(
-      ["master-link-down-time", String(inst.masterLinkDownTime)],
-      ["master-link-status", inst.masterLinkUp ? "ok" : "err"],
-      ["master-host", inst.slaveMasterHost ?? "?"],
-      ["master-port", String(inst.slaveMasterPort)],
-      ["slave-priority", String(inst.slavePriority)],
-      ["slave-repl-offset", String(inst.replOffset)],
-      ["replica-announced", inst.replicaAnnounced ? "1" : "0"],
+      "master-link-down-time",
+      inst.masterLinkDownTime,
+      "master-link-status",
+      inst.masterLinkUp ? "ok" : "err",
+      "master-host",
+      inst.slaveMasterHost ?? "?",
+      "master-port",
+      inst.slaveMasterPort,
+      "slave-priority",
+      inst.slavePriority,
+      "slave-repl-offset",
+      inst.replOffset,
+      "replica-announced",
+      inst.replicaAnnounced ? "1" : "0",
     );
   } else {
     f.push(
-      ["last-hello-message", String(now - inst.lastHelloTime)],
-      ["voted-leader", inst.leader ?? "?"],
-      ["voted-leader-epoch", String(inst.leaderEpoch)],
+      "last-hello-message",
+      now - inst.lastHelloTime,
+      "voted-leader",
+      inst.leader ?? "?",
+      "voted-leader-epoch",
+      inst.leaderEpoch,
     );
   }
-  return bulkMap(f);
+  return new BulkFieldMap(f);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { MasterRecord } from "@vigil/core";
-import { bulkArray, NULL_ARRAY, type Reply } from "../resp/reply.js";
+import { BulkFieldList } from "../resp/bulk-fields.js";
+import { NULL_ARRAY, type Reply } from "../resp/reply.js";
 import { NO_SUCH_MASTER } from "./errors.js";
 import { instanceList, instanceMap } from "./instance-map.js";
 import type { ApiScope } from "./scope.js";
@@ -44,7 +45,7 @@ export function sentinelsCommand(s: ApiScope, argv: readonly string[]): Reply {
  */
 export function getMasterAddrCommand(s: ApiScope, argv: readonly string[]): Reply {
   const addr = s.engine.getMasterAddrByName(argv[2]!);
-  return addr ? bulkArray([addr.host, String(addr.port)]) : NULL_ARRAY;
+  return addr ? new BulkFieldList([addr.host, addr.port]) : NULL_ARRAY;
 }
 
 /** Look the master named by `argv[2]` up, or reply `No such master with that name`. */

@@ -1,3 +1,4 @@
+import { type BulkField, BulkFieldList, BulkFieldMap } from "./bulk-fields.js";
 import type { Reply, ReplyText } from "./reply.js";
 
 /** The RESP version a connection speaks (HELLO switches it). */
@@ -76,6 +77,64 @@ export class ReplySink {
     this.len = at;
   }
 
+  /**
+   * Appends a status or error line: `<prefix><s>\r\n`, CR and LF in `s` written as spaces (they
+   * would end the line early; Redis maps them the same way).
+   */
+  line(prefix: number, s: string): void {
+    const n = s.length;
+    if (this.len + n + 3 > this.buf.length) this.grow(n + 3);
+    const buf = this.buf;
+    const start = this.len;
+    let at = start;
+    buf[at++] = prefix;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.len = start;
+        this.str(`${String.fromCharCode(prefix)}${s.replace(CR_OR_LF, " ")}${CRLF}`);
+        return;
+      }
+      buf[at++] = c === 0x0d || c === 0x0a ? 0x20 : c;
+    }
+    buf[at++] = 0x0d;
+    buf[at++] = 0x0a;
+    this.len = at;
+  }
+
+  /** Appends `<prefix><n>\r\n`: an aggregate header or an integer reply (`n` a safe integer). */
+  int(prefix: number, n: number): void {
+    if (this.len + 21 > this.buf.length) this.grow(21);
+    const buf = this.buf;
+    buf[this.len] = prefix;
+    let at = decimal(buf, this.len + 1, n);
+    buf[at++] = 0x0d;
+    buf[at++] = 0x0a;
+    this.len = at;
+  }
+
+  /** Appends a bulk string holding the decimal text of `n`, exactly as `blob(prefix, String(n))` would. */
+  blobNumber(prefix: number, n: number): void {
+    if (!Number.isSafeInteger(n)) {
+      this.blob(prefix, String(n));
+      return;
+    }
+    // `$<len>\r\n` (len ≤ 17, two digits at most) + sign and 16 digits + CRLF.
+    if (this.len + 26 > this.buf.length) this.grow(26);
+    const buf = this.buf;
+    let at = this.len;
+    const length = decimalLength(n);
+    buf[at++] = prefix;
+    if (length >= 10) buf[at++] = 0x30 + Math.floor(length / 10);
+    buf[at++] = 0x30 + (length % 10);
+    buf[at++] = 0x0d;
+    buf[at++] = 0x0a;
+    at = decimal(buf, at, n);
+    buf[at++] = 0x0d;
+    buf[at++] = 0x0a;
+    this.len = at;
+  }
+
   /** Appends raw bytes. */
   bytes(b: Buffer): void {
     if (this.len + b.length > this.buf.length) this.grow(b.length);
@@ -117,6 +176,29 @@ export class ReplySink {
   }
 }
 
+/** Characters of the decimal text of a safe integer, sign included. */
+function decimalLength(n: number): number {
+  let digits = n < 0 ? 2 : 1;
+  for (let v = Math.abs(n); v >= 10; v = Math.floor(v / 10)) digits++;
+  return digits;
+}
+
+/** Writes the decimal text of the safe integer `n` at `at`; returns the offset after it. */
+function decimal(buf: Buffer, at: number, n: number): number {
+  let v = n;
+  if (v < 0) {
+    buf[at++] = 0x2d;
+    v = -v;
+  }
+  const end = at + decimalLength(v);
+  let d = end - 1;
+  do {
+    buf[d--] = 0x30 + (v % 10);
+    v = Math.floor(v / 10);
+  } while (v > 0);
+  return end;
+}
+
 /**
  * Encodes `reply` for a connection speaking `protocol`. RESP2 has no maps, sets, pushes, doubles,
  * booleans, verbatim strings or a single null, so those are rendered the way Redis renders them
@@ -142,7 +224,8 @@ function write(sink: ReplySink, r: Reply, proto: Protocol): void {
       line(sink, "-", r.value);
       return;
     case "integer":
-      sink.str(`:${integerText(r.value)}${CRLF}`);
+      if (typeof r.value === "number" && Number.isSafeInteger(r.value)) sink.int(0x3a, r.value);
+      else sink.str(`:${integerText(r.value)}${CRLF}`);
       return;
     case "bulk":
       blob(sink, "$", r.value);
@@ -154,7 +237,8 @@ function write(sink: ReplySink, r: Reply, proto: Protocol): void {
       sink.str(proto === 3 ? `_${CRLF}` : `*-1${CRLF}`);
       return;
     case "array":
-      aggregate(sink, "*", r.items, proto);
+      if (r instanceof BulkFieldList) fields(sink, 0x2a, r.fields.length, r.fields);
+      else aggregate(sink, "*", r.items, proto);
       return;
     case "set":
       aggregate(sink, proto === 3 ? "~" : "*", r.items, proto);
@@ -163,6 +247,11 @@ function write(sink: ReplySink, r: Reply, proto: Protocol): void {
       aggregate(sink, proto === 3 ? ">" : "*", r.items, proto);
       return;
     case "map":
+      if (r instanceof BulkFieldMap) {
+        const f = r.fields;
+        fields(sink, proto === 3 ? 0x25 : 0x2a, proto === 3 ? f.length >> 1 : f.length, f);
+        return;
+      }
       sink.str(proto === 3 ? `%${r.entries.length}${CRLF}` : `*${r.entries.length * 2}${CRLF}`);
       // Indexed loops, not `for...of` with destructuring: this runs for every field of every map.
       for (let i = 0; i < r.entries.length; i++) {
@@ -193,8 +282,7 @@ function write(sink: ReplySink, r: Reply, proto: Protocol): void {
 /** Status and error lines cannot carry CR/LF; Redis maps them to spaces, and so do we. */
 function line(sink: ReplySink, prefix: string, value: ReplyText): void {
   if (typeof value === "string") {
-    const safe = value.includes("\r") || value.includes("\n") ? value.replace(CR_OR_LF, " ") : value;
-    sink.str(`${prefix}${safe}${CRLF}`);
+    sink.line(prefix.charCodeAt(0), value);
     return;
   }
   const copy = Buffer.from(value);
@@ -214,8 +302,18 @@ function blob(sink: ReplySink, prefix: string, value: ReplyText): void {
   sink.str(CRLF);
 }
 
+/** A flat aggregate of bulk strings: `<prefix><count>` then every field as a bulk string. */
+function fields(sink: ReplySink, prefix: number, count: number, values: readonly BulkField[]): void {
+  sink.int(prefix, count);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (typeof v === "number") sink.blobNumber(0x24, v);
+    else sink.blob(0x24, v);
+  }
+}
+
 function aggregate(sink: ReplySink, prefix: string, items: readonly Reply[], proto: Protocol): void {
-  sink.str(`${prefix}${items.length}${CRLF}`);
+  sink.int(prefix.charCodeAt(0), items.length);
   for (let i = 0; i < items.length; i++) write(sink, items[i]!, proto);
 }
 

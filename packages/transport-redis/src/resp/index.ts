@@ -1,4 +1,5 @@
 /** @packageDocumentation RESP codec: reply values, encoder, request parser, reply decoder. */
+export { type BulkField, BulkFieldList, BulkFieldMap } from "./bulk-fields.js";
 export { doubleText, encodeReply, type Protocol } from "./encoder.js";
 export {
   createRequestParser,

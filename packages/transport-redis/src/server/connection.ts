@@ -5,6 +5,7 @@ import type { Reply } from "../resp/reply.js";
 import type { AclUser } from "./acl-user.js";
 import { binaryToUtf8 } from "./byte-string.js";
 import { dispatch } from "./dispatch.js";
+import type { QueuedWriter } from "./flush-queue.js";
 import type { Subscriber } from "./pubsub.js";
 import type { ServerCore } from "./server-core.js";
 import type { ClientInfo } from "./types.js";
@@ -41,7 +42,7 @@ export function formatAddress(ip: string | undefined, port: number | undefined):
  * asynchronous (a delegated handler) or paused (CLIENT PAUSE), reading stops until it is done, so
  * replies come out in request order and memory stays bounded even if the client keeps sending.
  */
-export class Connection implements Subscriber {
+export class Connection implements Subscriber, QueuedWriter {
   readonly addr: string;
   readonly laddr: string;
   readonly createdAt = Date.now();
@@ -76,6 +77,8 @@ export class Connection implements Subscriber {
   /** Replies not yet handed to the socket (see {@link Connection.write}). */
   private readonly out = new ReplySink();
   private processing = false;
+  /** In the server's flush queue: replies of this turn are written at its end. */
+  private queued = false;
   private waiting = false;
   private deferred: Buffer[] | undefined;
   private pauseTimer: NodeJS.Timeout | undefined;
@@ -237,8 +240,18 @@ export class Connection implements Subscriber {
     } finally {
       this.processing = false;
     }
+    if (this.closeAfterReply && !this.waiting && !this.closed) {
+      this.flush();
+      this.endAfterFlush();
+    } else if (!this.queued && !this.out.empty) {
+      this.queued = true;
+      this.core.flushQueue.add(this);
+    }
+  }
+
+  flushQueued(): void {
+    this.queued = false;
     this.flush();
-    if (this.closeAfterReply && !this.waiting && !this.closed) this.endAfterFlush();
   }
 
   private waitFor(work: Promise<void>): void {

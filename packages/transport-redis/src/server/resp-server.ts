@@ -7,6 +7,7 @@ import { type CommandTable, createSentinelCommandTable, withExtraSubcommands } f
 import { ACL_CATEGORIES } from "./command-table-data.js";
 import { clientTypeOf } from "./commands/client.js";
 import { Connection } from "./connection.js";
+import { FlushQueue } from "./flush-queue.js";
 import { PubSubRegistry } from "./pubsub.js";
 import type { CoreSettings, Counters, PauseState, ServerCore } from "./server-core.js";
 import type {
@@ -52,6 +53,7 @@ class Server implements ServerCore, RespServer {
     errorReplies: 0,
   };
   readonly connections = new Map<number, Connection>();
+  readonly flushQueue = new FlushQueue();
   private readonly listeners: net.Server[] = [];
   /** Every accepted socket, including ones no longer tracked as clients (lingering, refused). */
   private readonly sockets = new Set<net.Socket>();

@@ -2,6 +2,7 @@ import type { AclLog } from "./acl-log.js";
 import type { AclStore } from "./acl-store.js";
 import type { CommandTable } from "./command-table.js";
 import type { Connection } from "./connection.js";
+import type { FlushQueue } from "./flush-queue.js";
 import type { PubSubRegistry } from "./pubsub.js";
 import type { ClientKillFilter, DelegatedHandlers, OutputBufferLimit, RespServerOptions } from "./types.js";
 
@@ -47,6 +48,8 @@ export interface ServerCore {
   readonly handlers: DelegatedHandlers;
   readonly counters: Counters;
   readonly options: RespServerOptions;
+  /** Connections whose replies go out at the end of the event-loop turn. */
+  readonly flushQueue: FlushQueue;
   /** Connected clients by id, in connection order. */
   readonly connections: ReadonlyMap<number, Connection>;
   /** Current CLIENT PAUSE, if any (expired pauses are cleared on read). */

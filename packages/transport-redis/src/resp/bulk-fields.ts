@@ -1,0 +1,44 @@
+import { type ArrayReply, bulk, type MapReply, type Reply } from "./reply.js";
+
+/**
+ * One bulk string of a flat reply: text, or a number sent as its decimal text (`String(n)`).
+ * Sentinel sends its numeric fields as bulk strings; keeping them numbers until they are written
+ * saves a string per field.
+ */
+export type BulkField = string | number;
+
+/**
+ * A map of bulk strings held as one flat `[key, value, key, value, ...]` array. SENTINEL MASTER and
+ * its kin answer ~20 pairs per instance on every request: the encoder writes the flat array
+ * straight into the reply buffer instead of walking 20 pairs of 2 reply objects each. Readers that
+ * want the generic shape get it from {@link BulkFieldMap.entries}, built on demand.
+ */
+export class BulkFieldMap implements MapReply {
+  readonly kind = "map";
+
+  /** `fields` has an even length; it is the caller's and must not change once handed over. */
+  constructor(readonly fields: readonly BulkField[]) {}
+
+  get entries(): readonly (readonly [Reply, Reply])[] {
+    const f = this.fields;
+    const entries: (readonly [Reply, Reply])[] = [];
+    for (let i = 0; i + 1 < f.length; i += 2) entries.push([fieldReply(f[i]!), fieldReply(f[i + 1]!)]);
+    return entries;
+  }
+}
+
+/** An array of bulk strings held as a flat array of {@link BulkField}s (GET-MASTER-ADDR-BY-NAME's `[ip, port]`). */
+export class BulkFieldList implements ArrayReply {
+  readonly kind = "array";
+
+  /** `fields` is the caller's and must not change once handed over. */
+  constructor(readonly fields: readonly BulkField[]) {}
+
+  get items(): readonly Reply[] {
+    return this.fields.map(fieldReply);
+  }
+}
+
+function fieldReply(f: BulkField): Reply {
+  return bulk(typeof f === "number" ? String(f) : f);
+}
