@@ -100,6 +100,11 @@ export interface MasterRecord extends InstanceBase {
   lastPeerProbe: number;
   /** Eager mode: when the jittered failover start is due (null = not scheduled). */
   startAt: number | null;
+  /**
+   * Earliest time the tick walk of this master's subtree can do anything (see `tick-due.ts`); 0 =
+   * walk it on the next tick. Inputs that touch the subtree reset it.
+   */
+  dueAt: number;
 }
 
 /** Any record. */
@@ -166,6 +171,7 @@ export function newMaster(settings: MasterSettings, link: Link, now: number): Ma
     reboot: false,
     rebootSince: 0,
     startAt: null,
+    dueAt: 0,
     lastPeerProbe: 0,
     fence: null,
     staleFenced: new Set(),

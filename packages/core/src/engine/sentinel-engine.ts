@@ -12,7 +12,7 @@ import { tiltMachine } from "../machines/tilt.machine.js";
 import { type RankingContext, type RankingReplica, rankReplicas, selectReplica } from "../ranking/replica-ranking.js";
 import { type GlobalSettings, type GlobalSettingsInput, GlobalSettingsSchema } from "../settings/global-settings.js";
 import { type MasterSettingsInput, MasterSettingsSchema } from "../settings/master-settings.js";
-import { engineTiming, pingInterval, type Timing, type TimingProfile, timingFor } from "../settings/timing.js";
+import { engineTiming, FAST_TIMING, pingInterval, type Timing, type TimingProfile, timingFor } from "../settings/timing.js";
 import { type Address, addressKey, sameAddress } from "../util/address.js";
 import { createEmitter } from "../util/emitter.js";
 import { isIpLiteral } from "../util/ip-literal.js";
@@ -36,6 +36,7 @@ import {
   type ReplicaRecord,
   type SentinelRecord,
 } from "./records.js";
+import { subtreeDueAt } from "./tick-due.js";
 import { desiredFence } from "./write-fence.js";
 
 /** A master to monitor at start-up, with what a previous run persisted about it. */
@@ -60,8 +61,12 @@ export interface SentinelEngineOptions {
   readonly global?: GlobalSettingsInput;
   readonly currentEpoch?: number;
   readonly masters?: readonly MasterSeed[];
-  /** Test-only hooks that break a safety rule on purpose, so checkers can be shown to catch it. */
-  readonly faults?: { readonly voteTwicePerEpoch?: boolean };
+  /**
+   * Test-only hooks. `voteTwicePerEpoch` breaks a safety rule on purpose, so checkers can be shown to
+   * catch it; `walkEveryTick` turns off the due-time skipping of the tick walk (`tick-due.ts`), the
+   * reference the simulator compares the skipping engine against.
+   */
+  readonly faults?: { readonly voteTwicePerEpoch?: boolean; readonly walkEveryTick?: boolean };
 }
 
 /** Read-only summary of one master, for simulators, checkers and `vigil explain`. */
@@ -119,6 +124,8 @@ export class SentinelEngine {
    * rebound to another link (`recordsChanged`). Arrays handed out are never mutated afterwards.
    */
   private linkIndex: Map<Link, readonly (readonly [InstanceRecord, MasterRecord])[]> | null = null;
+  /** The periods the current due times were computed with (see `timingChanged`). */
+  private readonly timingSeen: Partial<Record<TimingKey, Timing[TimingKey]>> = {};
   private tilt;
   /**
    * Time of the last tick. The TILT machine's `previousTime` is only brought up to date when the
@@ -163,7 +170,7 @@ export class SentinelEngine {
 
   /** Process one input. */
   step(input: EngineInput): EngineOutput {
-    return this.run(input.now, () => this.dispatch(input));
+    return this.run(input.now, () => this.dispatch(input), false);
   }
 
   /** The global current epoch. */
@@ -444,12 +451,17 @@ export class SentinelEngine {
 
   // ---------------------------------------------------------------- the step loop
 
-  private run(now: number, body: () => void): EngineOutput {
+  /**
+   * `touchesAll`: the body may change anything (API calls), so every subtree is walked on the next
+   * tick. Inputs (`step`) mark only the subtrees they touch (see `touch`).
+   */
+  private run(now: number, body: () => void, touchesAll = true): EngineOutput {
     this.out = emptyOutput();
     this.now = now;
     this.persistAt = null;
     this.discoveryDirty = false;
     body();
+    if (touchesAll) this.touchAll();
     if (this.persistAt !== null) {
       // Persist the final state *before* any command that followed the first change (§10.2).
       this.out.commands.splice(this.persistAt, 0, { kind: "persist", state: this.persistedState() });
@@ -469,38 +481,49 @@ export class SentinelEngine {
       case "tick":
         return this.tick();
       case "link-up":
+        this.touch(input.addr);
         return this.onLinkUp(input.addr, input.link, input.localHost);
       case "link-down":
+        this.touch(input.addr);
         return this.onLinkDown(input.addr, input.link, input.error);
       case "ping-reply":
         return this.onPingReply(input.addr, input.reply);
       case "info-reply":
+        this.touch(input.addr);
         return this.onInfoReply(input.addr, input.text);
       case "publish-reply":
         return this.onPublishReply(input.addr, input.ok);
       case "hello":
         return this.onHello(input.via, input.payload);
       case "ask-reply":
+        this.touch(input.addr);
         return this.onAskReply(input.addr, input.master, input.reply);
       case "reconfigure-reply":
+        this.touch(input.addr);
         return this.onReconfigureReply(input.addr);
     }
   }
 
   /** §3: TILT check, then every master's subtree, then the pending switch. */
   private tick(): void {
+    const tiltBefore = this.inTilt();
     this.tickTilt();
+    const tilt = this.inTilt();
+    if (tilt !== tiltBefore || this.timingChanged()) this.touchAll();
     // No copies of the maps: neither the monitoring nor the acting half adds or removes records (that
     // happens on replies, hellos, API calls and in finishSwitch, which runs after the walk).
     let switching: MasterRecord[] | null = null;
-    const tilt = this.inTilt();
     for (const m of this.masters.values()) {
+      // Skip subtrees with nothing due (tick-due.ts): most of them, on most ticks.
+      if (m.dueAt > this.now && this.faults.walkEveryTick !== true) continue;
       this.monitor1(m, m);
       for (const r of m.replicas.values()) this.monitor1(r, m);
       for (const s of m.sentinels.values()) this.monitor1(s, m);
-      if (tilt) continue;
-      this.act(m);
-      if (m.failover.value === "update_config") (switching ??= []).push(m);
+      if (!tilt) {
+        this.act(m);
+        if (m.failover.value === "update_config") (switching ??= []).push(m);
+      }
+      m.dueAt = subtreeDueAt(m, this.timing, this.now);
     }
     if (switching !== null) for (const m of switching) this.finishSwitch(m);
   }
@@ -587,6 +610,7 @@ export class SentinelEngine {
 
   /** Eager mode: react to an input at once instead of at the next tick. */
   private actNow(m: MasterRecord): void {
+    m.dueAt = 0;
     if (!this.timing.eager || this.inTilt()) return;
     this.act(m);
     if (m.failover.value === "update_config") this.finishSwitch(m);
@@ -771,9 +795,11 @@ export class SentinelEngine {
   private onPingReply(addr: Address, reply: string): void {
     const l = this.links.get(addressKey(addr));
     if (!l) return;
+    const acceptable = reply.startsWith("PONG") || reply.startsWith("LOADING") || reply.startsWith("MASTERDOWN");
+    // A good reply only moves due times later; an error or a saturated link needs the next walk.
+    if (!acceptable || l.pending >= 100 * l.refcount) this.touchLink(l);
     if (l.pending > 0) l.pending--;
     l.lastPongTime = this.now;
-    const acceptable = reply.startsWith("PONG") || reply.startsWith("LOADING") || reply.startsWith("MASTERDOWN");
     if (acceptable) {
       l.lastAvailTime = this.now;
       l.actPingTime = 0;
@@ -791,6 +817,7 @@ export class SentinelEngine {
   private onPublishReply(addr: Address, ok: boolean): void {
     const l = this.links.get(addressKey(addr));
     if (!l) return;
+    if (!ok || l.pending >= 100 * l.refcount) this.touchLink(l);
     if (l.pending > 0) l.pending--;
     if (!ok) for (const [inst] of this.recordsAt(l)) inst.lastPubTime = 0; // retry on the next tick (§5.2)
   }
@@ -836,6 +863,36 @@ export class SentinelEngine {
   /** A record was added, removed or bound to another link: rebuild the link index on next use. */
   private recordsChanged(): void {
     this.linkIndex = null;
+    this.touchAll();
+  }
+
+  /** Walk the subtrees bound to the link at `addr` on the next tick (an input changed them). */
+  private touch(addr: Address): void {
+    const l = this.links.get(addressKey(addr));
+    if (l) this.touchLink(l);
+  }
+
+  private touchLink(l: Link): void {
+    for (const [, m] of this.recordsAt(l)) m.dueAt = 0;
+  }
+
+  /** Walk every subtree on the next tick. */
+  private touchAll(): void {
+    for (const m of this.masters.values()) m.dueAt = 0;
+  }
+
+  /** SENTINEL DEBUG assigns periods directly: due times computed with the old ones may be late. */
+  private timingChanged(): boolean {
+    const t = this.timing;
+    const seen = this.timingSeen;
+    let changed = false;
+    for (const key of TIMING_KEYS) {
+      if (seen[key] !== t[key]) {
+        seen[key] = t[key];
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   private mastersAt(l: Link): MasterRecord[] {
@@ -1005,6 +1062,8 @@ export class SentinelEngine {
   private onHello(via: Address | null, payload: string): void {
     if (via !== null) {
       const l = this.links.get(addressKey(via));
+      // Only moves the idle-link deadline later: no touch. A hello that changes records or the
+      // master's address reaches the walk through recordsChanged.
       if (l) l.pcLastActivity = this.now;
       if (HELLO_CHANNEL_IGNORE_OWN && payload.includes(this.myId)) return;
     }
@@ -1564,6 +1623,10 @@ export function createSentinelEngine(options: SentinelEngineOptions): SentinelEn
 
 /** Tick spacing the fast profile asks for (`wake`) while a master is in trouble (ms). */
 const EAGER_STEP_MS = 20;
+
+type TimingKey = keyof Timing;
+/** Every period and switch of the timing, compared on each tick (17 reads). */
+const TIMING_KEYS = Object.keys(FAST_TIMING) as TimingKey[];
 
 /** How far ahead a no-reply deadline gets its own `wake` (ms): > the daemon's 100 ms tick. */
 const WAKE_HORIZON_MS = 200;

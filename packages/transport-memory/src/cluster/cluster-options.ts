@@ -52,7 +52,7 @@ export interface SimClusterOptions {
   /** Engine constructor. Default `createSentinelEngine` from `@vigil/core`. */
   readonly createEngine?: EngineFactory;
   /** Test-only engine faults, passed to every engine. */
-  readonly engineFaults?: { readonly voteTwicePerEpoch?: boolean };
+  readonly engineFaults?: { readonly voteTwicePerEpoch?: boolean; readonly walkEveryTick?: boolean };
   /** Virtual wall-clock time at the start (ms since the Unix epoch). Default 2026-01-01T00:00:00Z. */
   readonly startTime?: number;
   /** Where trace lines go; nothing is formatted when absent. */

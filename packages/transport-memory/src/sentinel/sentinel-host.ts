@@ -37,7 +37,7 @@ export interface SentinelHostOptions {
   /** Timer period (ms). Default 100. */
   readonly tickMs?: number;
   /** Test-only engine faults (`voteTwicePerEpoch`). */
-  readonly engineFaults?: { readonly voteTwicePerEpoch?: boolean };
+  readonly engineFaults?: { readonly voteTwicePerEpoch?: boolean; readonly walkEveryTick?: boolean };
 }
 
 /** Where a sentinel reports what happens in it. */

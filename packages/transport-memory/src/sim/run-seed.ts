@@ -21,7 +21,7 @@ export interface RunSeedOptions extends ScenarioOptions {
   /** Full timeline goes here (off when absent: no line is even formatted). */
   readonly trace?: TraceSink;
   /** Test-only engine faults, e.g. `{ voteTwicePerEpoch: true }`. */
-  readonly engineFaults?: { readonly voteTwicePerEpoch?: boolean };
+  readonly engineFaults?: { readonly voteTwicePerEpoch?: boolean; readonly walkEveryTick?: boolean };
   /** Engine constructor (default: `@vigil/core`'s). */
   readonly createEngine?: EngineFactory;
   /** After faults heal, liveness must be reached within this long (ms). Default 90000. */
