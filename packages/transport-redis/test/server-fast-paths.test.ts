@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type BulkField, BulkFieldList, BulkFieldMap } from "../src/resp/bulk-fields.js";
+import { type BulkField, BulkFieldList, BulkFieldMap, BulkKey } from "../src/resp/bulk-fields.js";
 import { encodeReply, encodeReplyInto, ReplySink } from "../src/resp/encoder.js";
 import { createRequestParser } from "../src/resp/parser.js";
 import { array, bulk, bulkArray, bulkMap, integer, type Reply, simple } from "../src/resp/reply.js";
@@ -208,8 +208,8 @@ describe("flat bulk replies (SENTINEL MASTER & co.)", () => {
     fc.double(),
     fc.constantFrom(0, -0, 2 ** 53, -(2 ** 53), 1e21, 0.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60),
   );
-  const field: fc.Arbitrary<BulkField> = fc.oneof(anyText, anyNumber);
-  const text = (f: BulkField): string => (typeof f === "number" ? String(f) : f);
+  const field: fc.Arbitrary<BulkField> = fc.oneof(anyText, anyNumber, anyText.map((t) => new BulkKey(t)));
+  const text = (f: BulkField): string => (typeof f === "number" ? String(f) : typeof f === "string" ? f : f.text);
 
   it("encode exactly as bulkMap / bulkArray of the fields' text, in RESP2 and RESP3", () => {
     fc.assert(

@@ -1,6 +1,48 @@
 import { type InstanceRecord, instanceFlags, type MasterRecord } from "@vigil/core";
-import { type BulkField, BulkFieldMap } from "../resp/bulk-fields.js";
+import { type BulkField, BulkFieldMap, bulkKeys } from "../resp/bulk-fields.js";
 import { type ArrayReply, array, type MapReply } from "../resp/reply.js";
+
+/** The field names, encoded once. */
+const K = bulkKeys(
+  "name",
+  "ip",
+  "port",
+  "runid",
+  "flags",
+  "link-pending-commands",
+  "link-refcount",
+  "failover-state",
+  "last-ping-sent",
+  "last-ok-ping-reply",
+  "last-ping-reply",
+  "s-down-time",
+  "o-down-time",
+  "down-after-milliseconds",
+  "info-refresh",
+  "role-reported",
+  "role-reported-time",
+  "config-epoch",
+  "num-slaves",
+  "num-other-sentinels",
+  "quorum",
+  "failover-timeout",
+  "parallel-syncs",
+  "notification-script",
+  "client-reconfig-script",
+  "master-link-down-time",
+  "master-link-status",
+  "master-host",
+  "master-port",
+  "slave-priority",
+  "slave-repl-offset",
+  "replica-announced",
+  "last-hello-message",
+  "voted-leader",
+  "voted-leader-epoch",
+);
+
+/** Constant values, likewise. */
+const V = bulkKeys("master", "slave", "ok", "err", "1", "0", "?");
 
 /**
  * One instance as `SENTINEL MASTER|MASTERS|REPLICAS|SENTINELS` show it (§17.2,
@@ -14,87 +56,87 @@ export function instanceMap(inst: InstanceRecord, master: MasterRecord, now: num
   const link = inst.link;
   // One flat array, numbers left as numbers: this runs per request, and the encoder writes it as is.
   const f: BulkField[] = [
-    "name",
+    K.name,
     inst.name,
-    "ip",
+    K.ip,
     inst.addr.host,
-    "port",
+    K.port,
     inst.addr.port,
-    "runid",
+    K.runid,
     inst.runId ?? "",
-    "flags",
+    K.flags,
     instanceFlags(inst, master),
-    "link-pending-commands",
+    K["link-pending-commands"],
     link.pending,
-    "link-refcount",
+    K["link-refcount"],
     link.refcount,
   ];
-  if (inst.kind === "master" && inst.failover.value !== "none") f.push("failover-state", String(inst.failover.value));
+  if (inst.kind === "master" && inst.failover.value !== "none") f.push(K["failover-state"], String(inst.failover.value));
   f.push(
-    "last-ping-sent",
+    K["last-ping-sent"],
     link.actPingTime !== 0 ? now - link.actPingTime : 0,
-    "last-ok-ping-reply",
+    K["last-ok-ping-reply"],
     now - link.lastAvailTime,
-    "last-ping-reply",
+    K["last-ping-reply"],
     now - link.lastPongTime,
   );
-  if (inst.health.value === "sdown") f.push("s-down-time", now - inst.health.context.sdownSince);
-  if (inst.kind === "master" && inst.odown.value === "odown") f.push("o-down-time", now - inst.odown.context.odownSince);
+  if (inst.health.value === "sdown") f.push(K["s-down-time"], now - inst.health.context.sdownSince);
+  if (inst.kind === "master" && inst.odown.value === "odown") f.push(K["o-down-time"], now - inst.odown.context.odownSince);
   // Replicas and sentinels use their master's down-after-milliseconds (§1.2).
-  f.push("down-after-milliseconds", master.settings.downAfterMs);
+  f.push(K["down-after-milliseconds"], master.settings.downAfterMs);
 
   if (inst.kind !== "sentinel") {
     f.push(
-      "info-refresh",
+      K["info-refresh"],
       inst.infoRefresh !== 0 ? now - inst.infoRefresh : 0,
-      "role-reported",
-      inst.roleReported === "master" ? "master" : "slave",
-      "role-reported-time",
+      K["role-reported"],
+      inst.roleReported === "master" ? V.master : V.slave,
+      K["role-reported-time"],
       now - inst.roleReportedTime,
     );
   }
   if (inst.kind === "master") {
     const s = inst.settings;
     f.push(
-      "config-epoch",
+      K["config-epoch"],
       inst.configEpoch,
-      "num-slaves",
+      K["num-slaves"],
       inst.replicas.size,
-      "num-other-sentinels",
+      K["num-other-sentinels"],
       inst.sentinels.size,
-      "quorum",
+      K.quorum,
       s.quorum,
-      "failover-timeout",
+      K["failover-timeout"],
       s.failoverTimeoutMs,
-      "parallel-syncs",
+      K["parallel-syncs"],
       s.parallelSyncs,
     );
-    if (s.notificationScript !== undefined) f.push("notification-script", s.notificationScript);
-    if (s.clientReconfigScript !== undefined) f.push("client-reconfig-script", s.clientReconfigScript);
+    if (s.notificationScript !== undefined) f.push(K["notification-script"], s.notificationScript);
+    if (s.clientReconfigScript !== undefined) f.push(K["client-reconfig-script"], s.clientReconfigScript);
   } else if (inst.kind === "replica") {
     f.push(
-      "master-link-down-time",
+      K["master-link-down-time"],
       inst.masterLinkDownTime,
-      "master-link-status",
-      inst.masterLinkUp ? "ok" : "err",
-      "master-host",
-      inst.slaveMasterHost ?? "?",
-      "master-port",
+      K["master-link-status"],
+      inst.masterLinkUp ? V.ok : V.err,
+      K["master-host"],
+      inst.slaveMasterHost ?? V["?"],
+      K["master-port"],
       inst.slaveMasterPort,
-      "slave-priority",
+      K["slave-priority"],
       inst.slavePriority,
-      "slave-repl-offset",
+      K["slave-repl-offset"],
       inst.replOffset,
-      "replica-announced",
-      inst.replicaAnnounced ? "1" : "0",
+      K["replica-announced"],
+      inst.replicaAnnounced ? V["1"] : V["0"],
     );
   } else {
     f.push(
-      "last-hello-message",
+      K["last-hello-message"],
       now - inst.lastHelloTime,
-      "voted-leader",
-      inst.leader ?? "?",
-      "voted-leader-epoch",
+      K["voted-leader"],
+      inst.leader ?? V["?"],
+      K["voted-leader-epoch"],
       inst.leaderEpoch,
     );
   }

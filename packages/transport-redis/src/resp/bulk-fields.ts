@@ -1,11 +1,29 @@
 import { type ArrayReply, bulk, type MapReply, type Reply } from "./reply.js";
 
 /**
- * One bulk string of a flat reply: text, or a number sent as its decimal text (`String(n)`).
- * Sentinel sends its numeric fields as bulk strings; keeping them numbers until they are written
- * saves a string per field.
+ * A constant bulk string encoded once: the field names of Sentinel's instance maps, written by
+ * copying their bytes instead of re-encoding ~20 names per request.
  */
-export type BulkField = string | number;
+export class BulkKey {
+  /** The whole bulk string, `$<length>\r\n<text>\r\n`, as UTF-8. */
+  readonly frame: Uint8Array;
+
+  constructor(readonly text: string) {
+    this.frame = Buffer.from(`$${Buffer.byteLength(text, "utf8")}\r\n${text}\r\n`, "utf8");
+  }
+}
+
+/** {@link BulkKey}s for `names`, by name. */
+export function bulkKeys<const N extends string>(...names: readonly N[]): Readonly<Record<N, BulkKey>> {
+  return Object.fromEntries(names.map((n) => [n, new BulkKey(n)])) as Record<N, BulkKey>;
+}
+
+/**
+ * One bulk string of a flat reply: text, a number sent as its decimal text (`String(n)`), or a
+ * pre-encoded constant. Sentinel sends its numeric fields as bulk strings; keeping them numbers
+ * until they are written saves a string per field.
+ */
+export type BulkField = string | number | BulkKey;
 
 /**
  * A map of bulk strings held as one flat `[key, value, key, value, ...]` array. SENTINEL MASTER and
@@ -40,5 +58,5 @@ export class BulkFieldList implements ArrayReply {
 }
 
 function fieldReply(f: BulkField): Reply {
-  return bulk(typeof f === "number" ? String(f) : f);
+  return bulk(typeof f === "number" ? String(f) : typeof f === "string" ? f : f.text);
 }

@@ -10,6 +10,8 @@ const CR_OR_LF = /[\r\n]/g;
 /** A sink's buffer starts this big; a flush drops it when it grew past {@link KEEP_CAPACITY} (idle clients stay small). */
 const INITIAL_CAPACITY = 1024;
 const KEEP_CAPACITY = 16 * 1024;
+/** Batches at least this big are handed to the socket as they are instead of copied out. */
+const HANDOFF_BYTES = 4096;
 const NO_BYTES = Buffer.alloc(0);
 
 /**
@@ -20,6 +22,8 @@ const NO_BYTES = Buffer.alloc(0);
 export class ReplySink {
   private buf: Buffer = NO_BYTES;
   private len = 0;
+  /** Capacity to start the next buffer with, after a big batch took the last one away. */
+  private reuse = 0;
 
   /** Appends text, written as UTF-8. */
   str(s: string): void {
@@ -49,8 +53,7 @@ export class ReplySink {
     if (this.len + n + 21 > this.buf.length) this.grow(n + 21);
     const buf = this.buf;
     const start = this.len;
-    let digits = 1;
-    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
+    const digits = decimalLength(n);
     let at = start + 1 + digits + 2;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
@@ -66,12 +69,7 @@ export class ReplySink {
     buf[at++] = 0x0d;
     buf[at++] = 0x0a;
     buf[start] = prefix;
-    let d = start + digits;
-    let v = n;
-    do {
-      buf[d--] = 0x30 + (v % 10);
-      v = Math.floor(v / 10);
-    } while (v > 0);
+    decimal(buf, start + 1, n);
     buf[start + 1 + digits] = 0x0d;
     buf[start + 2 + digits] = 0x0a;
     this.len = at;
@@ -102,9 +100,13 @@ export class ReplySink {
     this.len = at;
   }
 
-  /** Appends `<prefix><n>\r\n`: an aggregate header or an integer reply (`n` a safe integer). */
+  /** Appends `<prefix><n>\r\n`: an aggregate header or an integer reply (`n` an integer). */
   int(prefix: number, n: number): void {
-    if (this.len + 21 > this.buf.length) this.grow(21);
+    if (!isSmall(n)) {
+      this.str(`${String.fromCharCode(prefix)}${n}${CRLF}`);
+      return;
+    }
+    if (this.len + 14 > this.buf.length) this.grow(14);
     const buf = this.buf;
     buf[this.len] = prefix;
     let at = decimal(buf, this.len + 1, n);
@@ -115,24 +117,31 @@ export class ReplySink {
 
   /** Appends a bulk string holding the decimal text of `n`, exactly as `blob(prefix, String(n))` would. */
   blobNumber(prefix: number, n: number): void {
-    if (!Number.isSafeInteger(n)) {
+    if (!isSmall(n)) {
       this.blob(prefix, String(n));
       return;
     }
-    // `$<len>\r\n` (len ≤ 17, two digits at most) + sign and 16 digits + CRLF.
-    if (this.len + 26 > this.buf.length) this.grow(26);
+    // `$<len>\r\n` (len ≤ 11) + sign and 10 digits + CRLF.
+    if (this.len + 19 > this.buf.length) this.grow(19);
     const buf = this.buf;
     let at = this.len;
     const length = decimalLength(n);
     buf[at++] = prefix;
-    if (length >= 10) buf[at++] = 0x30 + Math.floor(length / 10);
-    buf[at++] = 0x30 + (length % 10);
+    if (length >= 10) buf[at++] = 0x31;
+    buf[at++] = 0x30 + (length >= 10 ? length - 10 : length);
     buf[at++] = 0x0d;
     buf[at++] = 0x0a;
     at = decimal(buf, at, n);
     buf[at++] = 0x0d;
     buf[at++] = 0x0a;
     this.len = at;
+  }
+
+  /** Appends bytes encoded beforehand (a constant's frame). */
+  frame(bytes: Uint8Array): void {
+    if (this.len + bytes.length > this.buf.length) this.grow(bytes.length);
+    this.buf.set(bytes, this.len);
+    this.len += bytes.length;
   }
 
   /** Appends raw bytes. */
@@ -154,6 +163,15 @@ export class ReplySink {
 
   /** Everything appended, as a Buffer of its own, and empties the sink. */
   take(): Buffer {
+    if (this.len >= HANDOFF_BYTES) {
+      // A big batch (pipelined SENTINEL MASTER...) takes the buffer itself: copying it out would
+      // cost as much as the fresh buffer the next batch starts, when it starts.
+      const out = this.buf.subarray(0, this.len);
+      this.reuse = this.buf.length > KEEP_CAPACITY ? 0 : this.buf.length;
+      this.buf = NO_BYTES;
+      this.len = 0;
+      return out;
+    }
     // A copy (small ones come from Node's pool): the socket may queue what it is given, while
     // this buffer is reused for the next batch.
     const out = Buffer.allocUnsafe(this.len);
@@ -170,22 +188,39 @@ export class ReplySink {
   }
 
   private grow(extra: number): void {
-    const bigger = Buffer.allocUnsafe(Math.max(this.len + extra, this.buf.length * 2, INITIAL_CAPACITY));
+    const bigger = Buffer.allocUnsafe(Math.max(this.len + extra, this.buf.length * 2, this.reuse, INITIAL_CAPACITY));
     this.buf.copy(bigger, 0, 0, this.len);
     this.buf = bigger;
   }
 }
 
-/** Characters of the decimal text of a safe integer, sign included. */
+/**
+ * An integer whose decimal text the int32 helpers below can write. Redis's numbers here (lengths,
+ * counts, milliseconds, ports) nearly always are; the rest goes through `String(n)`. Keeping the
+ * arithmetic in int32 matters: on doubles, `%` is a call into C.
+ */
+function isSmall(n: number): boolean {
+  return (n | 0) === n && n !== -0x80000000;
+}
+
+/** Characters of the decimal text of a {@link isSmall} integer, sign included. */
 function decimalLength(n: number): number {
-  let digits = n < 0 ? 2 : 1;
-  for (let v = Math.abs(n); v >= 10; v = Math.floor(v / 10)) digits++;
+  let v = n | 0;
+  let digits = 1;
+  if (v < 0) {
+    digits = 2;
+    v = -v;
+  }
+  while (v >= 10) {
+    v = (v / 10) | 0;
+    digits++;
+  }
   return digits;
 }
 
-/** Writes the decimal text of the safe integer `n` at `at`; returns the offset after it. */
+/** Writes the decimal text of the {@link isSmall} integer `n` at `at`; returns the offset after it. */
 function decimal(buf: Buffer, at: number, n: number): number {
-  let v = n;
+  let v = n | 0;
   if (v < 0) {
     buf[at++] = 0x2d;
     v = -v;
@@ -193,8 +228,9 @@ function decimal(buf: Buffer, at: number, n: number): number {
   const end = at + decimalLength(v);
   let d = end - 1;
   do {
-    buf[d--] = 0x30 + (v % 10);
-    v = Math.floor(v / 10);
+    const q = (v / 10) | 0;
+    buf[d--] = 0x30 + v - q * 10;
+    v = q;
   } while (v > 0);
   return end;
 }
@@ -224,7 +260,7 @@ function write(sink: ReplySink, r: Reply, proto: Protocol): void {
       line(sink, "-", r.value);
       return;
     case "integer":
-      if (typeof r.value === "number" && Number.isSafeInteger(r.value)) sink.int(0x3a, r.value);
+      if (typeof r.value === "number" && Number.isInteger(r.value)) sink.int(0x3a, r.value);
       else sink.str(`:${integerText(r.value)}${CRLF}`);
       return;
     case "bulk":
@@ -308,7 +344,8 @@ function fields(sink: ReplySink, prefix: number, count: number, values: readonly
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (typeof v === "number") sink.blobNumber(0x24, v);
-    else sink.blob(0x24, v);
+    else if (typeof v === "string") sink.blob(0x24, v);
+    else sink.frame(v.frame);
   }
 }
 
