@@ -6,6 +6,8 @@
  */
 export function isIpLiteral(host: string): boolean {
   if (host === "") return false;
+  // Every hello names two addresses, nearly always canonical dotted quads: one regex, no split.
+  if (DOTTED_QUAD.test(host)) return true;
   return host.includes(":") ? isIpv6(host) : isIpv4Aton(host);
 }
 
