@@ -56,7 +56,8 @@ describe("asciiLower", () => {
 });
 
 describe("NameIndex", () => {
-  const names = ["ping", "sentinel", "client", "get-master-addr-by-name", "acl", "a"];
+  // `axbcd`/`aybcd` share length, first, middle and last byte: the same hash, told apart by the comparison.
+  const names = ["ping", "sentinel", "client", "get-master-addr-by-name", "acl", "a", "axbcd", "aybcd"];
   const index = new NameIndex(names.map((n) => [n, n] as const));
 
   it("finds names case-insensitively from bytes, like a Map of lower-cased strings", () => {
@@ -97,6 +98,15 @@ describe("argText", () => {
         for (const a of [...args, ...args]) expect(argText(Buffer.from(a))).toBe(Buffer.from(a).toString("utf8"));
       }),
     );
+  });
+
+  it("tells apart arguments that differ only in bytes the slot hash skips", () => {
+    const a = "cache-01-aaaaaaaaaaaaaaaa";
+    const b = "cache-02-aaaaaaaaaaaaaaaa";
+    for (let i = 0; i < 3; i++) {
+      expect(argText(Buffer.from(a))).toBe(a);
+      expect(argText(Buffer.from(b))).toBe(b);
+    }
   });
 
   it("does not keep a view of the caller's buffer", () => {

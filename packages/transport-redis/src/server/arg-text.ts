@@ -16,9 +16,7 @@ const texts: string[] = new Array<string>(SLOTS).fill("");
 export function argText(arg: Buffer): string {
   const length = arg.length;
   if (length > MAX_CACHED) return arg.toString();
-  let h = 0x811c9dc5 ^ length;
-  for (let i = 0; i < length; i++) h = Math.imul(h ^ arg[i]!, 0x01000193);
-  const at = (h >>> 0) & (SLOTS - 1);
+  const at = slotOf(arg, length);
   const key = keys[at];
   if (key !== undefined && key.length === length && sameBytes(key, arg, length)) return texts[at]!;
   const text = arg.toString();
@@ -26,6 +24,17 @@ export function argText(arg: Buffer): string {
   keys[at] = Buffer.from(arg);
   texts[at] = text;
   return text;
+}
+
+/**
+ * The cache slot: a hash of the length and of up to 8 bytes spread over the argument. Every byte
+ * is compared on a hit anyway; hashing them all as well would scan each argument twice.
+ */
+function slotOf(arg: Buffer, length: number): number {
+  let h = Math.imul(0x811c9dc5 ^ length, 0x01000193);
+  const step = length > 8 ? length >> 3 : 1;
+  for (let i = length - 1; i >= 0; i -= step) h = Math.imul(h ^ arg[i]!, 0x01000193);
+  return (h ^ (h >>> 13)) & (SLOTS - 1);
 }
 
 function sameBytes(a: Buffer, b: Buffer, length: number): boolean {
