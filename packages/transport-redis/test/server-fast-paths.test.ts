@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type BulkField, BulkFieldList, BulkFieldMap, BulkKey } from "../src/resp/bulk-fields.js";
+import { type BulkField, BulkFieldList, BulkFieldMap, BulkKey, PairMemo } from "../src/resp/bulk-fields.js";
 import { encodeReply, encodeReplyInto, ReplySink } from "../src/resp/encoder.js";
 import { createRequestParser } from "../src/resp/parser.js";
 import { array, bulk, bulkArray, bulkMap, integer, type Reply, simple } from "../src/resp/reply.js";
@@ -233,6 +233,21 @@ describe("flat bulk replies (SENTINEL MASTER & co.)", () => {
         }
         expect(new BulkFieldMap(flat).entries).toEqual(generic.entries);
         expect(new BulkFieldList(flat).items).toEqual(list.items);
+      }),
+    );
+  });
+
+  it("encode the same with a pair memo, whatever changed since the memo was filled", () => {
+    const keys = [new BulkKey("name", 900), new BulkKey("port", 901), new BulkKey("when"), new BulkKey("ip", 902)];
+    const value: fc.Arbitrary<BulkField> = fc.oneof(fc.constantFrom<BulkField>("m", "n", 1, 2, "1", -0, 0, Number.NaN, new BulkKey("master")), field);
+    const map = fc.array(fc.tuple(fc.constantFrom(...keys), value), { maxLength: 8 }).map((pairs) => pairs.flat());
+    fc.assert(
+      fc.property(fc.array(map, { minLength: 1, maxLength: 6 }), (maps) => {
+        const memo = new PairMemo();
+        for (const flat of maps) {
+          const generic = bulkMap(new BulkFieldMap(flat).entries.map(([k, v]) => [String((k as { value: string }).value), String((v as { value: string }).value)] as const));
+          for (const proto of [2, 3] as const) expect(encodeReply(new BulkFieldMap(flat, memo), proto)).toEqual(encodeReply(generic, proto));
+        }
       }),
     );
   });

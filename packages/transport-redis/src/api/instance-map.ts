@@ -1,45 +1,50 @@
 import { type InstanceRecord, instanceFlags, type MasterRecord } from "@vigil/core";
-import { type BulkField, BulkFieldMap, bulkKeys } from "../resp/bulk-fields.js";
+import { type BulkField, BulkFieldMap, bulkKeys, PairMemo, stableBulkKeys } from "../resp/bulk-fields.js";
 import { type ArrayReply, array, type MapReply } from "../resp/reply.js";
 
-/** The field names, encoded once. */
-const K = bulkKeys(
-  "name",
-  "ip",
-  "port",
-  "runid",
-  "flags",
-  "link-pending-commands",
-  "link-refcount",
-  "failover-state",
-  "last-ping-sent",
-  "last-ok-ping-reply",
-  "last-ping-reply",
-  "s-down-time",
-  "o-down-time",
-  "down-after-milliseconds",
-  "info-refresh",
-  "role-reported",
-  "role-reported-time",
-  "config-epoch",
-  "num-slaves",
-  "num-other-sentinels",
-  "quorum",
-  "failover-timeout",
-  "parallel-syncs",
-  "notification-script",
-  "client-reconfig-script",
-  "master-link-down-time",
-  "master-link-status",
-  "master-host",
-  "master-port",
-  "slave-priority",
-  "slave-repl-offset",
-  "replica-announced",
-  "last-hello-message",
-  "voted-leader",
-  "voted-leader-epoch",
-);
+/** The field names, encoded once; those whose values rarely change get a memo slot (see {@link PairMemo}). */
+const K = {
+  ...stableBulkKeys(
+    "name",
+    "ip",
+    "port",
+    "runid",
+    "flags",
+    "link-pending-commands",
+    "link-refcount",
+    "failover-state",
+    "down-after-milliseconds",
+    "role-reported",
+    "config-epoch",
+    "num-slaves",
+    "num-other-sentinels",
+    "quorum",
+    "failover-timeout",
+    "parallel-syncs",
+    "notification-script",
+    "client-reconfig-script",
+    "master-link-down-time",
+    "master-link-status",
+    "master-host",
+    "master-port",
+    "slave-priority",
+    "slave-repl-offset",
+    "replica-announced",
+    "voted-leader",
+    "voted-leader-epoch",
+  ),
+  // Times since an event: different on every request.
+  ...bulkKeys(
+    "last-ping-sent",
+    "last-ok-ping-reply",
+    "last-ping-reply",
+    "s-down-time",
+    "o-down-time",
+    "info-refresh",
+    "role-reported-time",
+    "last-hello-message",
+  ),
+};
 
 /** Constant values, likewise. */
 const V = bulkKeys("master", "slave", "ok", "err", "1", "0", "?");
@@ -140,7 +145,19 @@ export function instanceMap(inst: InstanceRecord, master: MasterRecord, now: num
       inst.leaderEpoch,
     );
   }
-  return new BulkFieldMap(f);
+  return new BulkFieldMap(f, memoOf(inst));
+}
+
+const memos = new WeakMap<InstanceRecord, PairMemo>();
+
+/** The instance's own memo: instances answered together (SENTINEL REPLICAS) must not evict each other's pairs. */
+function memoOf(inst: InstanceRecord): PairMemo {
+  let memo = memos.get(inst);
+  if (memo === undefined) {
+    memo = new PairMemo();
+    memos.set(inst, memo);
+  }
+  return memo;
 }
 
 /**

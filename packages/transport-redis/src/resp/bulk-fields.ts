@@ -8,7 +8,15 @@ export class BulkKey {
   /** The whole bulk string, `$<length>\r\n<text>\r\n`, as UTF-8. */
   readonly frame: Uint8Array;
 
-  constructor(readonly text: string) {
+  /**
+   * `slot` ≥ 0 marks a key whose value rarely changes (a name, an address, a setting): in a
+   * {@link BulkFieldMap} with a {@link PairMemo}, the key and the value that follows it are then
+   * written as one copy while the value stays the same.
+   */
+  constructor(
+    readonly text: string,
+    readonly slot = -1,
+  ) {
     this.frame = Buffer.from(`$${Buffer.byteLength(text, "utf8")}\r\n${text}\r\n`, "utf8");
   }
 }
@@ -16,6 +24,24 @@ export class BulkKey {
 /** {@link BulkKey}s for `names`, by name. */
 export function bulkKeys<const N extends string>(...names: readonly N[]): Readonly<Record<N, BulkKey>> {
   return Object.fromEntries(names.map((n) => [n, new BulkKey(n)])) as Record<N, BulkKey>;
+}
+
+let nextSlot = 0;
+
+/** {@link BulkKey}s for `names` whose values rarely change, each with a memo slot of its own. */
+export function stableBulkKeys<const N extends string>(...names: readonly N[]): Readonly<Record<N, BulkKey>> {
+  return Object.fromEntries(names.map((n) => [n, new BulkKey(n, nextSlot++)])) as Record<N, BulkKey>;
+}
+
+/**
+ * The last value written after each stable key, and the bytes of that key/value pair. Keep one
+ * per instance (an instance's name, address and settings are the same from one request to the
+ * next; another instance's would evict them). A value equal to the remembered one (`===`: same
+ * text, same number, same constant) has the same encoding, so the pair is copied as it is.
+ */
+export class PairMemo {
+  readonly values: (BulkField | undefined)[] = [];
+  readonly frames: (Uint8Array | undefined)[] = [];
 }
 
 /**
@@ -34,8 +60,14 @@ export type BulkField = string | number | BulkKey;
 export class BulkFieldMap implements MapReply {
   readonly kind = "map";
 
-  /** `fields` has an even length; it is the caller's and must not change once handed over. */
-  constructor(readonly fields: readonly BulkField[]) {}
+  /**
+   * `fields` has an even length; it is the caller's and must not change once handed over.
+   * `memo`, if given, lets the encoder copy the pairs of stable keys (see {@link PairMemo}).
+   */
+  constructor(
+    readonly fields: readonly BulkField[],
+    readonly memo?: PairMemo,
+  ) {}
 
   get entries(): readonly (readonly [Reply, Reply])[] {
     const f = this.fields;

@@ -1,4 +1,4 @@
-import { type BulkField, BulkFieldList, BulkFieldMap } from "./bulk-fields.js";
+import { type BulkField, BulkFieldList, BulkFieldMap, type PairMemo } from "./bulk-fields.js";
 import type { Reply, ReplyText } from "./reply.js";
 
 /** The RESP version a connection speaks (HELLO switches it). */
@@ -144,6 +144,12 @@ export class ReplySink {
     this.len += bytes.length;
   }
 
+  /** A copy of the bytes appended since the sink held `start` bytes. */
+  copyFrom(start: number): Uint8Array {
+    // Buffer's `slice` is a view; this must outlive the batch.
+    return Uint8Array.prototype.slice.call(this.buf, start, this.len);
+  }
+
   /** Appends raw bytes. */
   bytes(b: Buffer): void {
     if (this.len + b.length > this.buf.length) this.grow(b.length);
@@ -285,7 +291,7 @@ function write(sink: ReplySink, r: Reply, proto: Protocol): void {
     case "map":
       if (r instanceof BulkFieldMap) {
         const f = r.fields;
-        fields(sink, proto === 3 ? 0x25 : 0x2a, proto === 3 ? f.length >> 1 : f.length, f);
+        fields(sink, proto === 3 ? 0x25 : 0x2a, proto === 3 ? f.length >> 1 : f.length, f, r.memo);
         return;
       }
       sink.str(proto === 3 ? `%${r.entries.length}${CRLF}` : `*${r.entries.length * 2}${CRLF}`);
@@ -339,13 +345,30 @@ function blob(sink: ReplySink, prefix: string, value: ReplyText): void {
 }
 
 /** A flat aggregate of bulk strings: `<prefix><count>` then every field as a bulk string. */
-function fields(sink: ReplySink, prefix: number, count: number, values: readonly BulkField[]): void {
+function fields(sink: ReplySink, prefix: number, count: number, values: readonly BulkField[], memo?: PairMemo): void {
   sink.int(prefix, count);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (typeof v === "number") sink.blobNumber(0x24, v);
     else if (typeof v === "string") sink.blob(0x24, v);
-    else sink.frame(v.frame);
+    else if (memo === undefined || v.slot < 0 || i + 1 === values.length) sink.frame(v.frame);
+    else {
+      // A stable key: its pair is copied whole while the value is the one written last time.
+      const value = values[++i]!;
+      const slot = v.slot;
+      const frame = memo.frames[slot];
+      if (frame !== undefined && memo.values[slot] === value) {
+        sink.frame(frame);
+        continue;
+      }
+      const start = sink.byteLength();
+      sink.frame(v.frame);
+      if (typeof value === "number") sink.blobNumber(0x24, value);
+      else if (typeof value === "string") sink.blob(0x24, value);
+      else sink.frame(value.frame);
+      memo.values[slot] = value;
+      memo.frames[slot] = sink.copyFrom(start);
+    }
   }
 }
 
