@@ -1,13 +1,10 @@
 // `bind-source-addr` for Vigil's outgoing links: the LinkPool binds every connection to the configured
-// local address (through sourceBoundConnector, since ioredis's own connector passes only
-// host/port/family to net.connect), reports it as the link's local host (the hello's ip), and keeps
-// working without one. A tiny RESP server on 127.0.0.1 records where each connection came from.
+// local address, reports it as the link's local host (the hello's ip), and keeps working without one.
+// A tiny RESP server on 127.0.0.1 records where each connection came from.
 import { createServer, type Server, type Socket } from "node:net";
 import type { EngineInput } from "@vigil/core";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LinkPool } from "../src/links/link-pool.js";
-import { sourceBoundConnector } from "../src/links/source-bound-connector.js";
 
 let server: Server;
 let port: number;
@@ -79,38 +76,26 @@ it("without sourceAddress the kernel picks the address, as before", async () => 
   }
 });
 
-it("the connector works as a plain ioredis Connector (commands, then a clean disconnect)", async () => {
-  const r = new Redis({ host: "127.0.0.1", port, lazyConnect: true, enableReadyCheck: false, retryStrategy: () => null, Connector: sourceBoundConnector("127.0.0.78") });
-  r.on("error", () => {});
+it("PINGs go out from the source address too, and a refused connection is a link-down with the reason", async () => {
+  const inputs: EngineInput[] = [];
+  const pool = new LinkPool({ deliver: (i) => inputs.push(i), now: Date.now, sourceAddress: "127.0.0.78" });
   try {
-    await r.connect();
-    expect(await r.ping()).toBe("PONG");
-    expect(r.stream.localAddress).toBe("127.0.0.78");
+    const up = await linkUp(pool, inputs);
+    pool.execute({ kind: "ping", addr: up.addr });
+    for (let i = 0; i < 200 && !inputs.some((x) => x.kind === "ping-reply"); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(inputs.find((x) => x.kind === "ping-reply")).toMatchObject({ reply: "PONG" });
     expect(peers.at(-1)).toBe("127.0.0.78");
-  } finally {
-    r.disconnect();
-  }
-});
 
-it("a refused connection fails like it does with ioredis's own connector", async () => {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
-  const deadPort = (probe.address() as { port: number }).port;
-  await new Promise((r) => probe.close(r));
-  const attempt = async (extra: Record<string, unknown>) => {
-    const r = new Redis({ host: "127.0.0.1", port: deadPort, lazyConnect: true, retryStrategy: () => null, ...extra });
-    const errors: string[] = [];
-    r.on("error", (e: Error) => errors.push(e.message));
-    const outcome = await r.connect().then(
-      () => "connected",
-      (e: Error) => e.message,
-    );
-    r.disconnect();
-    return { outcome, errors };
-  };
-  const ours = await attempt({ Connector: sourceBoundConnector("127.0.0.79") });
-  const theirs = await attempt({});
-  expect(ours.outcome).toBe(theirs.outcome);
-  expect(ours.errors.some((m) => m.includes("ECONNREFUSED"))).toBe(true);
-  expect(ours.errors.map((m) => m.replace(/:\d+$/, ""))).toEqual(theirs.errors.map((m) => m.replace(/:\d+$/, "")));
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+    const deadPort = (probe.address() as { port: number }).port;
+    await new Promise((r) => probe.close(r));
+    pool.execute({ kind: "connect", addr: { host: "127.0.0.1", port: deadPort }, link: "cmd", peer: "instance", clientName: "x", renames: {} } as never);
+    for (let i = 0; i < 200 && !inputs.some((x) => x.kind === "link-down"); i++) await new Promise((r) => setTimeout(r, 10));
+    const down = inputs.find((x) => x.kind === "link-down") as Extract<EngineInput, { kind: "link-down" }>;
+    expect(down.addr.port).toBe(deadPort);
+    expect(down.error).toContain("ECONNREFUSED");
+  } finally {
+    pool.closeAll();
+  }
 });

@@ -180,7 +180,7 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
     links: {
       ...(g.bindSourceAddr === undefined ? {} : { sourceAddress: g.bindSourceAddr }),
       // `tls-replication yes`: links to Redis and to peer sentinels speak TLS (docs/reliability.md).
-      ...(tls.client === undefined ? {} : { redisOptions: { tls: tls.client } }),
+      ...(tls.client === undefined ? {} : { tls: tls.client }),
     },
   });
 

@@ -1,6 +1,7 @@
+import type { ConnectionOptions } from "node:tls";
 import { type Address, addressKey, type EngineCommand, type EngineInput, type LinkKind, type MinReplicasConfig, operatorValuesOf, staleFenceFor } from "@vigil/core";
-import { Redis, type RedisOptions } from "ioredis";
-import { sourceBoundConnector } from "./source-bound-connector.js";
+import type { PlainReply } from "./reply-reader.js";
+import { RespLink } from "./resp-link.js";
 
 /** The hello channel every sentinel publishes and listens on (§7). */
 export const HELLO_CHANNEL = "__sentinel__:hello";
@@ -13,8 +14,8 @@ export interface LinkPoolOptions {
   readonly now: () => number;
   /** Connect timeout for each link (ms). */
   readonly connectTimeoutMs?: number;
-  /** Extra ioredis options (TLS, family) applied to every link. */
-  readonly redisOptions?: Partial<RedisOptions>;
+  /** `tls-replication yes`: every link speaks TLS with these options. */
+  readonly tls?: ConnectionOptions;
   /**
    * Local address every outgoing connection is bound to (`bind-source-addr`): peers and Redis then
    * see this address, and the hello announces it (it is the link's local address).
@@ -23,30 +24,27 @@ export interface LinkPoolOptions {
 }
 
 interface OpenLink {
-  readonly client: Redis;
+  readonly client: RespLink;
   readonly renames: Readonly<Record<string, string>>;
   /** Set when we closed it ourselves: the engine already knows, no `link-down`. */
   closing: boolean;
 }
 
 /**
- * Carries out the engine's network commands over ioredis: one command connection and one pub/sub
- * connection per Redis instance, one command connection per peer sentinel. ioredis never reconnects
- * on its own here (the engine decides when, §2), and never queues offline, so a reply always belongs
- * to the connection the engine thinks is up.
+ * Carries out the engine's network commands over {@link RespLink}s: one command connection and one
+ * pub/sub connection per Redis instance, one command connection per peer sentinel. A link never
+ * reconnects on its own (the engine decides when, §2) and never queues offline, so a reply always
+ * belongs to the connection the engine thinks is up.
  */
 export class LinkPool {
   private readonly links = new Map<string, OpenLink>();
-  private readonly connector: RedisOptions["Connector"];
   /** Inside {@link batch} … {@link flush}: connections written to are corked until the flush. */
   private batching = false;
-  private readonly corked = new Set<NonNullable<Redis["stream"]>>();
+  private readonly corked = new Set<RespLink>();
   /** `cmd/<ip:port>` per engine address object (the engine reuses one per link). */
   private readonly cmdKeys = new WeakMap<Address, string>();
 
-  constructor(private readonly options: LinkPoolOptions) {
-    this.connector = options.sourceAddress ? sourceBoundConnector(options.sourceAddress) : undefined;
-  }
+  constructor(private readonly options: LinkPoolOptions) {}
 
   /** Execute one network command. Non-network commands are ignored (the caller handles them). */
   execute(c: EngineCommand): void {
@@ -101,7 +99,7 @@ export class LinkPool {
   flush(): void {
     this.batching = false;
     if (this.corked.size === 0) return;
-    for (const stream of this.corked) stream.uncork();
+    for (const client of this.corked) client.uncork();
     this.corked.clear();
   }
 
@@ -109,8 +107,8 @@ export class LinkPool {
   closeAll(): void {
     for (const [key, l] of this.links) {
       l.closing = true;
-      l.client.disconnect();
       this.links.delete(key);
+      l.client.close();
     }
   }
 
@@ -129,56 +127,52 @@ export class LinkPool {
 
   private connect(c: Extract<EngineCommand, { kind: "connect" }>): void {
     const key = this.key(c.addr, c.link);
-    this.links.get(key)?.client.disconnect();
-    const client = new Redis({
-      host: c.addr.host,
-      port: c.addr.port,
-      lazyConnect: true,
-      retryStrategy: () => null,
-      enableReadyCheck: false,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResubscribe: false,
-      // Sentinel speaks RESP2 to instances and peers and sends nothing but AUTH, CLIENT SETNAME and
-      // PING on connect (§4). ioredis 6 defaults to RESP3: its unauthenticated `HELLO 3` gets
-      // -NOAUTH from a server with requirepass and ioredis drops the connection, so no link to a
-      // password-protected master (`auth-pass`) or peer (`sentinel-pass`) ever came up.
-      protocol: 2,
-      disableClientInfo: true,
-      connectTimeout: this.options.connectTimeoutMs ?? 1000,
-      ...(this.connector ? { Connector: this.connector } : {}),
-      ...this.options.redisOptions,
-    });
-    const link: OpenLink = { client, renames: c.renames, closing: false };
-    this.links.set(key, link);
-    client.on("error", () => {}); // surfaced through `close`; ioredis would otherwise log
+    const previous = this.links.get(key);
+    if (previous) {
+      previous.closing = true;
+      this.links.delete(key);
+      previous.client.close();
+    }
     const down = (error: string) => {
       if (this.links.get(key) !== link) return;
       this.links.delete(key);
       if (!link.closing) this.deliver({ kind: "link-down", addr: c.addr, link: c.link, error });
     };
-    client.once("close", () => down("connection closed"));
-    client
-      .connect()
-      .then(async () => {
-        const name = (cmd: string) => link.renames[cmd.toLowerCase()] ?? cmd;
-        // AUTH and SETNAME replies are ignored like Sentinel's, but an AUTH error on the pub/sub link
-        // makes SUBSCRIBE fail below, which drops the link (the observable `disconnected` cycling, §23).
-        if (c.auth) await client.call(name("AUTH"), ...(c.auth.user ? [c.auth.user, c.auth.pass] : [c.auth.pass])).catch(() => {});
-        await client.call(name("CLIENT"), "SETNAME", c.clientName).catch(() => {});
-        if (c.link === "pubsub") {
-          client.on("message", (_channel: string, payload: string) => this.deliver({ kind: "hello", via: c.addr, payload }));
-          if (name("SUBSCRIBE") !== "SUBSCRIBE") {
-            await client.call(name("SUBSCRIBE"), HELLO_CHANNEL);
-          } else await client.subscribe(HELLO_CHANNEL);
-        }
-        if (this.links.get(key) !== link) return;
-        this.deliver({ kind: "link-up", addr: c.addr, link: c.link, localHost: client.stream?.localAddress ?? undefined });
-      })
-      .catch((e: unknown) => {
-        client.disconnect();
-        down(e instanceof Error ? e.message : String(e));
+    const up = () => {
+      if (this.links.get(key) !== link) return;
+      this.deliver({ kind: "link-up", addr: c.addr, link: c.link, localHost: client.localAddress });
+    };
+    // Sentinel speaks RESP2 to instances and peers and sends nothing but AUTH, CLIENT SETNAME and
+    // PING on connect (§4). The handshake is pipelined; the link is up once it is answered.
+    const handshake = () => {
+      const name = (cmd: string) => c.renames[cmd.toLowerCase()] ?? cmd;
+      // AUTH and SETNAME replies are ignored like Sentinel's, but an AUTH error on the pub/sub link
+      // makes SUBSCRIBE fail below, which drops the link (the observable `disconnected` cycling, §23).
+      if (c.auth) client.send([name("AUTH"), ...(c.auth.user ? [c.auth.user, c.auth.pass] : [c.auth.pass])]);
+      if (c.link !== "pubsub") {
+        client.send([name("CLIENT"), "SETNAME", c.clientName], up);
+        return;
+      }
+      client.send([name("CLIENT"), "SETNAME", c.clientName]);
+      client.onMessage = (_channel, payload) => this.deliver({ kind: "hello", via: c.addr, payload });
+      client.subscribe([name("SUBSCRIBE"), HELLO_CHANNEL], (_reply, error) => {
+        if (error === undefined) up();
+        else client.close(error);
       });
+    };
+    const client = new RespLink(
+      {
+        host: c.addr.host,
+        port: c.addr.port,
+        connectTimeoutMs: this.options.connectTimeoutMs ?? 1000,
+        ...(this.options.tls ? { tls: this.options.tls } : {}),
+        ...(this.options.sourceAddress ? { localAddress: this.options.sourceAddress } : {}),
+      },
+      handshake,
+      down,
+    );
+    const link: OpenLink = { client, renames: c.renames, closing: false };
+    this.links.set(key, link);
   }
 
   private close(addr: Address, kind: LinkKind): void {
@@ -187,7 +181,7 @@ export class LinkPool {
     if (!l) return;
     l.closing = true;
     this.links.delete(key);
-    l.client.disconnect();
+    l.client.close();
   }
 
   private cmdKey(addr: Address): string {
@@ -200,25 +194,22 @@ export class LinkPool {
   }
 
   /** Send one command on the cmd link, applying rename-command; `err` is the error text. */
-  private send(addr: Address, args: readonly string[], done: (reply: unknown, err?: string) => void): void {
+  private send(addr: Address, args: readonly string[], done: (reply: PlainReply | undefined, err?: string) => void): void {
     const key = this.cmdKey(addr);
     const l = this.links.get(key);
     if (!l) return; // link gone: the engine already got (or will get) link-down
-    if (this.batching) {
-      const stream = l.client.stream;
-      if (stream && !this.corked.has(stream)) {
-        stream.cork();
-        this.corked.add(stream);
-      }
-    }
-    const [cmd, ...rest] = args as [string, ...string[]];
-    l.client.call(l.renames[cmd.toLowerCase()] ?? cmd, ...rest).then(
-      (reply) => done(reply),
-      (e: unknown) => {
-        if (this.links.get(key) !== l) return;
-        done(null, e instanceof Error ? e.message : String(e));
-      },
-    );
+    this.cork(l.client);
+    const renamed = l.renames[args[0]!.toLowerCase()];
+    l.client.send(renamed === undefined ? args : [renamed, ...args.slice(1)], (reply, err) => {
+      if (err === undefined) done(reply);
+      else if (this.links.get(key) === l) done(null, err);
+    });
+  }
+
+  private cork(client: RespLink): void {
+    if (!this.batching || this.corked.has(client)) return;
+    client.cork();
+    this.corked.add(client);
   }
 
   /** Operator's `min-replicas-*` values per address, read before the first fence (for unfence). */
@@ -297,19 +288,18 @@ export class LinkPool {
 
   private sendReconfigure(l: OpenLink, n: (cmd: string) => string, addr: Address, target: Address | null, operator: MinReplicasConfig | null): void {
     if (this.links.get(this.key(addr, "cmd")) !== l) return;
-    const p = l.client.pipeline();
-    p.call(n("MULTI"));
-    if (target) p.call(n("SLAVEOF"), target.host, String(target.port));
-    else p.call(n("SLAVEOF"), "NO", "ONE");
-    if (operator) p.call(n("CONFIG"), "SET", "min-replicas-to-write", String(operator.toWrite), "min-replicas-max-lag", String(operator.maxLag));
-    p.call(n("CONFIG"), "REWRITE");
-    p.call(n("CLIENT"), "KILL", "TYPE", "normal");
-    p.call(n("CLIENT"), "KILL", "TYPE", "pubsub");
-    p.call(n("EXEC"));
-    p.exec().then(
-      (results) => this.deliver({ kind: "reconfigure-reply", addr, ok: Array.isArray(results) && results.every(([e]) => !e || String(e).includes("EXECABORT") === false) }),
-      () => this.deliver({ kind: "reconfigure-reply", addr, ok: false }),
-    );
+    const commands: string[][] = [[n("MULTI")]];
+    commands.push(target ? [n("SLAVEOF"), target.host, String(target.port)] : [n("SLAVEOF"), "NO", "ONE"]);
+    if (operator) commands.push([n("CONFIG"), "SET", "min-replicas-to-write", String(operator.toWrite), "min-replicas-max-lag", String(operator.maxLag)]);
+    commands.push([n("CONFIG"), "REWRITE"], [n("CLIENT"), "KILL", "TYPE", "normal"], [n("CLIENT"), "KILL", "TYPE", "pubsub"]);
+    // One write for the whole transaction, inside an engine output's batch or not (after CONFIG GET).
+    const own = !this.batching;
+    if (own) l.client.cork();
+    else this.cork(l.client);
+    for (const args of commands) l.client.send(args);
+    // EXEC answers with the queued commands' replies, or -EXECABORT when one could not be queued.
+    l.client.send([n("EXEC")], (reply) => this.deliver({ kind: "reconfigure-reply", addr, ok: Array.isArray(reply) }));
+    if (own) l.client.uncork();
   }
 }
 

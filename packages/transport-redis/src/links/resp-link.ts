@@ -1,0 +1,153 @@
+import { createConnection, type Socket, type TcpNetConnectOpts } from "node:net";
+import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
+import { ErrorReply, type PlainReply, ReplyReader } from "./reply-reader.js";
+
+/** Where and how to connect one link. */
+export interface RespLinkOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly connectTimeoutMs: number;
+  /** `tls-replication yes`: speak TLS with these options (certificates, CA, SNI ...). */
+  readonly tls?: ConnectionOptions;
+  /** `bind-source-addr`: the local address the connection leaves from. */
+  readonly localAddress?: string;
+}
+
+/** Completion of one command: the reply, or the error text (an error reply or a lost connection). */
+export type ReplyCallback = (reply: PlainReply | undefined, error?: string) => void;
+
+const CLOSED = "Connection is closed.";
+
+/**
+ * One RESP2 connection of the sentinel to a Redis instance or a peer sentinel: commands in, replies
+ * out in order, pub/sub messages to {@link onMessage}. Deliberately small — the links send a handful
+ * of commands with trivial replies, thousands of times a second at a few hundred masters, and a
+ * general client's per-command promise, command object and option handling cost more than the
+ * round trip itself (bench/ping-cost). No reconnection, no offline queue: the engine decides when
+ * to reconnect (§2), and a command on a link that is not up is dropped by the caller.
+ */
+export class RespLink {
+  /** A `message` push on a subscribed connection. */
+  onMessage: ((channel: string, payload: string) => void) | undefined;
+  private readonly socket: Socket;
+  private readonly reader = new ReplyReader();
+  private readonly pending: (ReplyCallback | undefined)[] = [];
+  private head = 0;
+  private subscribed = false;
+  private closed = false;
+  private connected = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  /**
+   * Start connecting. `onReady` runs once the connection is usable; `onClose` exactly once when it
+   * ends for any reason (including a failed connect, and {@link close}), before the callbacks of the
+   * commands still waiting fail with "Connection is closed.".
+   */
+  constructor(
+    options: RespLinkOptions,
+    private readonly onReady: () => void,
+    private readonly onClose: (reason: string) => void,
+  ) {
+    const tcp: TcpNetConnectOpts = { host: options.host, port: options.port, noDelay: true };
+    if (options.localAddress !== undefined) tcp.localAddress = options.localAddress;
+    this.socket = options.tls ? tlsConnect({ ...tcp, ...options.tls }) : createConnection(tcp);
+    this.timer = setTimeout(() => this.end("connect ETIMEDOUT"), options.connectTimeoutMs);
+    this.socket.once(options.tls ? "secureConnect" : "connect", () => {
+      clearTimeout(this.timer);
+      this.connected = true;
+      if (!this.closed) this.onReady();
+    });
+    this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    this.socket.on("error", (e: Error) => this.end(e.message));
+    this.socket.on("close", () => this.end(CLOSED));
+  }
+
+  /** The local address of the connection (what a peer sees; announced in hellos). */
+  get localAddress(): string | undefined {
+    return this.socket.localAddress;
+  }
+
+  /** Send one command; `done` gets its reply, or "Connection is closed." when the link is not up. */
+  send(args: readonly string[], done?: ReplyCallback): void {
+    if (this.closed || !this.connected) {
+      done?.(undefined, CLOSED);
+      return;
+    }
+    this.pending.push(done);
+    this.socket.write(encodeCommand(args));
+  }
+
+  /**
+   * Send a (possibly renamed) SUBSCRIBE: from now on `message` pushes go to {@link onMessage}. The
+   * subscription confirmation is the command's reply.
+   */
+  subscribe(args: readonly string[], done?: ReplyCallback): void {
+    this.subscribed = true;
+    this.send(args, done);
+  }
+
+  /** Hold writes until {@link uncork}: a batch of commands leaves in one write. */
+  cork(): void {
+    this.socket.cork();
+  }
+
+  /** Write what {@link cork} held. */
+  uncork(): void {
+    this.socket.uncork();
+  }
+
+  /** Close now. `onClose` runs (once, with `reason`) and pending commands fail. */
+  close(reason = CLOSED): void {
+    this.end(reason);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.reader.feed(chunk);
+    for (;;) {
+      let reply: PlainReply | undefined;
+      try {
+        reply = this.reader.next();
+      } catch (e) {
+        this.end(`Protocol error: ${(e as Error).message}`);
+        return;
+      }
+      if (reply === undefined) return;
+      if (this.subscribed && Array.isArray(reply) && reply.length === 3 && reply[0] === "message") {
+        this.onMessage?.(String(reply[1]), String(reply[2]));
+        continue;
+      }
+      const done = this.head < this.pending.length ? this.pending[this.head] : undefined;
+      if (this.head >= this.pending.length) {
+        this.end("Protocol error: a reply nobody asked for");
+        return;
+      }
+      this.pending[this.head++] = undefined;
+      if (this.head === this.pending.length) {
+        this.pending.length = 0;
+        this.head = 0;
+      }
+      if (reply instanceof ErrorReply) done?.(undefined, reply.message);
+      else done?.(reply);
+      if (this.closed) return;
+    }
+  }
+
+  private end(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.socket.destroy();
+    this.onClose(reason);
+    const waiting = this.pending.slice(this.head);
+    this.pending.length = 0;
+    this.head = 0;
+    for (const done of waiting) done?.(undefined, CLOSED);
+  }
+}
+
+/** `*N\r\n$len\r\narg\r\n...` as one string (Node writes it without an intermediate Buffer). */
+export function encodeCommand(args: readonly string[]): string {
+  let s = `*${args.length}\r\n`;
+  for (const a of args) s += `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
+  return s;
+}
