@@ -119,6 +119,23 @@ describe("argText", () => {
 });
 
 describe("request parser zero-copy arguments", () => {
+  it("hands out views that are Buffers in every respect", () => {
+    const p = createRequestParser();
+    p.feed(Buffer.from("*2\r\n$4\r\nPING\r\n$3\r\nabc\r\n"));
+    const r = p.next();
+    const [name, arg] = r.kind === "command" ? r.args : [];
+    expect(Buffer.isBuffer(arg)).toBe(true);
+    expect(arg instanceof Buffer).toBe(true);
+    expect(arg?.constructor).toBe(Buffer);
+    expect(arg).toEqual(Buffer.from("abc"));
+    expect(arg?.equals(Buffer.from("abc"))).toBe(true);
+    expect(arg?.toString("latin1")).toBe("abc");
+    expect(arg?.subarray(1).toString()).toBe("bc");
+    expect(arg?.indexOf(0x63)).toBe(2);
+    expect(Buffer.concat([name!, arg!]).toString()).toBe("PINGabc");
+    expect(Buffer.from(arg!)).toEqual(Buffer.from("abc"));
+  });
+
   it("keeps earlier arguments intact while later chunks are fed and compacted", () => {
     const parser = createRequestParser();
     const first = Buffer.from("*2\r\n$4\r\nPING\r\n$5\r\nhello\r\n*2\r\n$4\r\nECHO\r\n$3\r\nab");
