@@ -144,7 +144,9 @@ export async function killAll(): Promise<void> {
 /** {@link killAll}, then remove every directory {@link tempDir} made (use in `afterAll`). */
 export async function cleanup(): Promise<void> {
   await killAll();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  // Scripts a killed daemon started (notification, client-reconfig) outlive it and may still write
+  // into its directory: retry instead of failing on ENOTEMPTY.
+  for (const d of dirs) rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   dirs.clear();
 }
 
