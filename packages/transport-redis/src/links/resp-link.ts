@@ -51,6 +51,7 @@ export class RespLink {
     const tcp: TcpNetConnectOpts = { host: options.host, port: options.port, noDelay: true };
     if (options.localAddress !== undefined) tcp.localAddress = options.localAddress;
     this.socket = options.tls ? tlsConnect({ ...tcp, ...options.tls }) : createConnection(tcp);
+    this.socket.setNoDelay(true); // a PING must not wait for Nagle (the option alone does not reach TLS)
     this.timer = setTimeout(() => this.end("connect ETIMEDOUT"), options.connectTimeoutMs);
     this.socket.once(options.tls ? "secureConnect" : "connect", () => {
       clearTimeout(this.timer);
