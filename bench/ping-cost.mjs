@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// bench/ping-cost — CPU per PING round trip from Node to redis-server, through ioredis (as the link
-// pool sends it: `call("PING")`) and through a bare node:net socket. It is the floor under a
+// bench/ping-cost — CPU per PING round trip from Node to redis-server, through Vigil's link client
+// (`RespLink`, what the link pool sends with), through ioredis (`call("PING")`, what it used before)
+// and through a bare node:net socket. It is the floor under a
 // Node sentinel's steady-state CPU: pings per second × this cost (see docs/performance.md).
 // 100 connections, 20000 PINGs per variant, alternating variants, a discarded warm-up round, then 3
 // rounds; CPU from process.cpuUsage(). The PINGs of the 100 connections are in flight together, so
@@ -8,6 +9,7 @@
 import { createConnection } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
+import { RespLink } from "../packages/transport-redis/dist/links/resp-link.js";
 import { freePorts, runMain, startRedis } from "./lib/procs.mjs";
 import { fmt, heading, machineLine, median, parseFlags, say, table } from "./lib/report.mjs";
 
@@ -18,6 +20,12 @@ function ioredisLink(port) {
   const r = new Redis({ port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null, enableReadyCheck: false, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
   r.on("error", () => {});
   return r.connect().then(() => ({ ping: () => r.call("PING"), close: () => r.disconnect() }));
+}
+
+function respLink(port) {
+  return new Promise((ok, fail) => {
+    const l = new RespLink({ host: "127.0.0.1", port, connectTimeoutMs: 2000 }, () => ok({ ping: () => new Promise((r) => l.send(["PING"], r)), close: () => l.close() }), (why) => fail(new Error(why)));
+  });
 }
 
 function rawLink(port) {
@@ -58,7 +66,7 @@ async function main() {
   say(machineLine());
   const [port] = await freePorts(1);
   await startRedis(port);
-  const variants = { "ioredis call(PING)": ioredisLink, "node:net socket": rawLink };
+  const variants = { "Vigil RespLink": respLink, "ioredis call(PING)": ioredisLink, "node:net socket": rawLink };
   const res = {};
   // A discarded round first: V8 optimises both paths before anything is counted.
   for (const make of Object.values(variants)) await measure(make, port);

@@ -26,11 +26,11 @@ const USAGE = `usage: node bench/sim.mjs [--seconds S] [--seeds N] [--writers] [
   --seeds N     randomized seeds to run (default 20)
   --writers     keep the simulated application writers running in the crash loop (default off)
   --cpu C       core to pin to with taskset (default 1; -1 = do not pin)
-  --scale-masters L  engine steady-state cost at these master counts (default 10,50; "" = skip)
+  --scale-masters L  engine steady-state cost at these master counts (default 10,50,200; "" = skip)
   --quick       5 s and 5 seeds
 `;
 
-const opts = parseFlags(process.argv.slice(2), { seconds: 20, seeds: 20, writers: false, cpu: 1, quick: false, scaleMasters: "10,50" }, USAGE);
+const opts = parseFlags(process.argv.slice(2), { seconds: 20, seeds: 20, writers: false, cpu: 1, quick: false, scaleMasters: "10,50,200" }, USAGE);
 if (opts.quick) {
   opts.seconds = Math.min(opts.seconds, 5);
   opts.seeds = Math.min(opts.seeds, 5);
@@ -116,7 +116,8 @@ function seeds() {
  * of one engine's CPU per minute (it includes the simulated network and Redis servers).
  */
 function engineCost(masters, timing) {
-  const cluster = new SimCluster({ seed: 1, sentinels: 3, masters, replicasPerMaster: 1, timing, downAfterMs: 5000, writersPerMaster: 0, tickMs: timing === "fast" ? 20 : 100 });
+  // 100 ms ticks for both profiles, as the daemon runs them (the fast profile adds its own wakes).
+  const cluster = new SimCluster({ seed: 1, sentinels: 3, masters, replicasPerMaster: 1, timing, downAfterMs: 5000, writersPerMaster: 0, tickMs: 100 });
   cluster.start({ writers: false });
   cluster.run(20000);
   const t = performance.now();
