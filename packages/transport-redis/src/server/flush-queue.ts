@@ -28,6 +28,16 @@ export class FlushQueue {
     const batch = this.pending;
     this.pending = [];
     this.scheduled = false;
-    for (let i = 0; i < batch.length; i++) batch[i]!.flushQueued();
+    // One connection's failure must not leave the others of the turn unflushed (and still marked
+    // queued, so never queued again): flush them all, then surface the first error.
+    let failure: { error: unknown } | undefined;
+    for (let i = 0; i < batch.length; i++) {
+      try {
+        batch[i]!.flushQueued();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== undefined) throw failure.error;
   };
 }
