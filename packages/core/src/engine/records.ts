@@ -36,6 +36,20 @@ export function linkDisconnected(l: Link): boolean {
   return l.cmd !== "up" || (l.peer === "instance" && l.pubsub !== "up");
 }
 
+/** True when the link has as many commands in flight as it may (§5: 100 per record sharing it). */
+export function linkSaturated(l: Link): boolean {
+  return l.pending >= 100 * l.refcount;
+}
+
+/**
+ * Since when the link counts as silent for the no-reply rule (§8): the oldest unanswered PING, or,
+ * while a connection is missing, the last time it was available. `null` when nothing is counting.
+ */
+export function silentSince(l: Link): number | null {
+  if (l.actPingTime !== 0) return l.actPingTime;
+  return linkDisconnected(l) ? l.lastAvailTime : null;
+}
+
 /** Fields every instance kind has (§1.2). */
 export interface InstanceBase {
   name: string;

@@ -28,6 +28,7 @@ import {
   type InstanceRecord,
   type Link,
   linkDisconnected,
+  linkSaturated,
   type MasterRecord,
   newLink,
   newMaster,
@@ -35,8 +36,9 @@ import {
   newSentinel,
   type ReplicaRecord,
   type SentinelRecord,
+  silentSince,
 } from "./records.js";
-import { subtreeDueAt } from "./tick-due.js";
+import { infoPeriodFor, subtreeDueAt, WAKE_HORIZON_MS } from "./tick-due.js";
 import { desiredFence } from "./write-fence.js";
 
 /** A master to monitor at start-up, with what a previous run persisted about it. */
@@ -481,15 +483,12 @@ export class SentinelEngine {
       case "tick":
         return this.tick();
       case "link-up":
-        this.touch(input.addr);
         return this.onLinkUp(input.addr, input.link, input.localHost);
       case "link-down":
-        this.touch(input.addr);
         return this.onLinkDown(input.addr, input.link, input.error);
       case "ping-reply":
         return this.onPingReply(input.addr, input.reply);
       case "info-reply":
-        this.touch(input.addr);
         return this.onInfoReply(input.addr, input.text);
       case "publish-reply":
         return this.onPublishReply(input.addr, input.ok);
@@ -499,7 +498,6 @@ export class SentinelEngine {
         this.touch(input.addr);
         return this.onAskReply(input.addr, input.master, input.reply);
       case "reconfigure-reply":
-        this.touch(input.addr);
         return this.onReconfigureReply(input.addr);
     }
   }
@@ -704,14 +702,12 @@ export class SentinelEngine {
   /** §5: INFO, PING and hello, each on its own cadence; nothing while the link is down or saturated. */
   private sendPeriodic(inst: InstanceRecord, m: MasterRecord): void {
     const l = inst.link;
-    if (linkDisconnected(l) || l.pending >= 100 * l.refcount) return;
+    if (linkDisconnected(l) || linkSaturated(l)) return;
     if (inst.kind !== "sentinel" && !l.infoInFlight) {
       // Eager mode also polls fast from SDOWN: the election completes within milliseconds of ODOWN,
       // and replica selection needs INFO younger than 5 × ping-period by then.
       const masterTrouble = m.odown.value === "odown" || m.failover.value !== "none" || (this.timing.eager && m.health.value === "sdown");
-      const fast = inst.kind === "replica" && (masterTrouble || inst.masterLinkDownTime !== 0);
-      const period = fast ? this.timing.fastInfoPeriod : this.timing.infoPeriod;
-      if (inst.infoRefresh === 0 || this.now - inst.infoRefresh > period) this.sendInfo(l);
+      if (inst.infoRefresh === 0 || this.now - inst.infoRefresh > infoPeriodFor(inst, masterTrouble, this.timing)) this.sendInfo(l);
     }
     const interval = pingInterval(this.timing, m.settings.downAfterMs);
     if (this.now - l.lastPongTime > interval && this.now - l.lastPingTime > interval / 2) this.sendPing(l);
@@ -754,6 +750,7 @@ export class SentinelEngine {
   private onLinkUp(addr: Address, kind: "cmd" | "pubsub", localHost: string | undefined): void {
     const l = this.links.get(addressKey(addr));
     if (!l) return;
+    this.touchLink(l);
     if (kind === "cmd") {
       l.cmd = "up";
       l.cmdConnTime = this.now;
@@ -773,6 +770,7 @@ export class SentinelEngine {
   private onLinkDown(addr: Address, kind: "cmd" | "pubsub", error: string): void {
     const l = this.links.get(addressKey(addr));
     if (!l) return;
+    this.touchLink(l);
     const wasConnecting = (kind === "cmd" ? l.cmd : l.pubsub) === "connecting";
     if (kind === "cmd") {
       l.cmd = "down";
@@ -797,7 +795,7 @@ export class SentinelEngine {
     if (!l) return;
     const acceptable = reply.startsWith("PONG") || reply.startsWith("LOADING") || reply.startsWith("MASTERDOWN");
     // A good reply only moves due times later; an error or a saturated link needs the next walk.
-    if (!acceptable || l.pending >= 100 * l.refcount) this.touchLink(l);
+    if (!acceptable || linkSaturated(l)) this.touchLink(l);
     if (l.pending > 0) l.pending--;
     l.lastPongTime = this.now;
     if (acceptable) {
@@ -817,7 +815,7 @@ export class SentinelEngine {
   private onPublishReply(addr: Address, ok: boolean): void {
     const l = this.links.get(addressKey(addr));
     if (!l) return;
-    if (!ok || l.pending >= 100 * l.refcount) this.touchLink(l);
+    if (!ok || linkSaturated(l)) this.touchLink(l);
     if (l.pending > 0) l.pending--;
     if (!ok) for (const [inst] of this.recordsAt(l)) inst.lastPubTime = 0; // retry on the next tick (§5.2)
   }
@@ -825,6 +823,7 @@ export class SentinelEngine {
   private onReconfigureReply(addr: Address): void {
     const l = this.links.get(addressKey(addr));
     if (!l) return;
+    this.touchLink(l);
     if (l.pending > 0) l.pending--;
     // Eager: confirm a promotion from INFO right after SLAVEOF NO ONE, not on the next INFO period.
     if (!this.timing.eager || l.infoInFlight || l.cmd !== "up") return;
@@ -904,6 +903,7 @@ export class SentinelEngine {
   private onInfoReply(addr: Address, text: string | null): void {
     const l = this.links.get(addressKey(addr));
     if (!l) return;
+    this.touchLink(l);
     if (l.pending > 0) l.pending--;
     l.infoInFlight = false;
     const stale = l.staleInfoReplies > 0;
@@ -1156,10 +1156,8 @@ export class SentinelEngine {
   // ---------------------------------------------------------------- SDOWN / ODOWN (§8, §9)
 
   private checkSdown(inst: InstanceRecord, m: MasterRecord): void {
-    const l = inst.link;
-    const counting = l.actPingTime !== 0 || linkDisconnected(l);
-    const since = l.actPingTime !== 0 ? l.actPingTime : l.lastAvailTime;
-    const elapsed = counting ? this.now - since : 0;
+    const since = silentSince(inst.link);
+    const elapsed = since === null ? 0 : this.now - since;
     // Fast path for the common case, without building the facts: up, and none of §8's rules can hold
     // (no-reply needs elapsed > down-after; the other two only apply to a master entry reporting
     // role:slave or rebooted) — exactly what sdownCause would conclude.
@@ -1167,8 +1165,10 @@ export class SentinelEngine {
       // Fast profile: be awake when the no-reply rule starts to hold, not up to a tick later. Only
       // deadlines within WAKE_HORIZON_MS: a later tick will see a farther one come near (and most
       // outstanding PINGs are answered long before), so the steady state schedules no wakes.
-      const deadline = since + m.settings.downAfterMs + 1;
-      if (counting && this.timing.eager && deadline - this.now <= WAKE_HORIZON_MS) this.wakeBy(deadline);
+      if (since !== null && this.timing.eager) {
+        const deadline = since + m.settings.downAfterMs + 1;
+        if (deadline - this.now <= WAKE_HORIZON_MS) this.wakeBy(deadline);
+      }
       return;
     }
     const facts: HealthFacts = {
@@ -1627,9 +1627,6 @@ const EAGER_STEP_MS = 20;
 type TimingKey = keyof Timing;
 /** Every period and switch of the timing, compared on each tick (17 reads). */
 const TIMING_KEYS = Object.keys(FAST_TIMING) as TimingKey[];
-
-/** How far ahead a no-reply deadline gets its own `wake` (ms): > the daemon's 100 ms tick. */
-const WAKE_HORIZON_MS = 200;
 
 /** A pending `wake` within this many ms of `now` counts as reached (ms). */
 const WAKE_SLACK_MS = 2;

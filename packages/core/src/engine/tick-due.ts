@@ -1,11 +1,21 @@
 import { pingInterval, type Timing } from "../settings/timing.js";
-import { type InstanceRecord, linkDisconnected, type MasterRecord } from "./records.js";
+import { type InstanceRecord, linkDisconnected, linkSaturated, type MasterRecord, type ReplicaRecord, silentSince } from "./records.js";
 
 /**
- * How long before an SDOWN deadline a subtree must be walked again: the engine's eager wake for that
- * deadline is only scheduled by a walk within its horizon (200 ms), and the daemon ticks every 100 ms.
+ * How far ahead a no-reply deadline gets its own eager `wake` (ms): more than the daemon's 100 ms
+ * tick. A walk schedules it only within this horizon, so a subtree is due again this long before
+ * each SDOWN deadline.
  */
-export const SDOWN_LOOKAHEAD_MS = 200;
+export const WAKE_HORIZON_MS = 200;
+
+/**
+ * INFO period for `inst` (§5): the fast period for a replica whose master is in trouble or whose own
+ * master link is down, the normal one otherwise. Shared by the walk and its due time.
+ */
+export function infoPeriodFor(inst: MasterRecord | ReplicaRecord, masterTrouble: boolean, timing: Timing): number {
+  const fast = inst.kind === "replica" && (masterTrouble || inst.masterLinkDownTime !== 0);
+  return fast ? timing.fastInfoPeriod : timing.infoPeriod;
+}
 
 /**
  * The earliest time at which a tick's walk of `m`'s subtree (reconnect, drop idle links, INFO / PING /
@@ -57,19 +67,16 @@ function recordDueAt(inst: InstanceRecord, m: MasterRecord, timing: Timing, inte
     if (l.pubsub === "up") due = Math.min(due, Math.max(l.pcConnTime + minAge, l.pcLastActivity + 3 * timing.publishPeriod));
     if (l.cmd === "down" || (l.peer === "instance" && l.pubsub === "down")) due = Math.min(due, l.lastReconnTime + timing.pingPeriod);
   }
-  const disconnected = linkDisconnected(l);
-  if (!disconnected) {
-    if (l.pending >= 100 * l.refcount) return Number.NEGATIVE_INFINITY;
+  if (!linkDisconnected(l)) {
+    if (linkSaturated(l)) return Number.NEGATIVE_INFINITY;
     if (inst.kind !== "sentinel" && !l.infoInFlight) {
-      const period = inst.kind === "replica" && inst.masterLinkDownTime !== 0 ? timing.fastInfoPeriod : timing.infoPeriod;
-      due = Math.min(due, inst.infoRefresh === 0 ? 0 : inst.infoRefresh + period);
+      // Not in trouble here: subtreeDueAt returned `now` for a master in trouble.
+      due = Math.min(due, inst.infoRefresh === 0 ? 0 : inst.infoRefresh + infoPeriodFor(inst, false, timing));
     }
     due = Math.min(due, Math.max(l.lastPongTime + interval, l.lastPingTime + interval / 2));
     due = Math.min(due, inst.lastPubTime + timing.publishPeriod);
   }
-  if (l.actPingTime !== 0 || disconnected) {
-    const since = l.actPingTime !== 0 ? l.actPingTime : l.lastAvailTime;
-    due = Math.min(due, since + m.settings.downAfterMs - SDOWN_LOOKAHEAD_MS);
-  }
+  const since = silentSince(l);
+  if (since !== null) due = Math.min(due, since + m.settings.downAfterMs - WAKE_HORIZON_MS);
   return due;
 }
