@@ -77,5 +77,5 @@ export { type GlobalSettings, type GlobalSettingsInput, GlobalSettingsSchema } f
 export { MASTER_DEFAULTS, type MasterSettings, type MasterSettingsInput, MasterSettingsSchema } from "./settings/master-settings.js";
 export { ADAPTIVE_PING_MAX, DEBUG_KEYS, engineTiming, FAST_TIMING, pingInterval, SENTINEL_TIMING, type Timing, type TimingProfile, TimingSchema, timingFor } from "./settings/timing.js";
 export { type Address, addressKey, sameAddress } from "./util/address.js";
-export { ipv4AtonValue, isIpLiteral } from "./util/ip-literal.js";
+export { canonicalIpv4, isIpLiteral } from "./util/ip-literal.js";
 export { createPrng, type Prng } from "./util/prng.js";

@@ -21,9 +21,9 @@ function atonPart(s: string): number | undefined {
 
 /**
  * The 32-bit value of an IPv4 literal in any `inet_aton` form (`127.1`, `0x7f000001`, octal parts),
- * or `undefined` when `host` is not one. Shared with the API's canonical-address formatting.
+ * or `undefined` when `host` is not one.
  */
-export function ipv4AtonValue(host: string): number | undefined {
+function ipv4AtonValue(host: string): number | undefined {
   const parts = host.split(".");
   if (parts.length > 4) return undefined;
   const values: number[] = [];
@@ -40,6 +40,17 @@ export function ipv4AtonValue(host: string): number | undefined {
   let addr = 0;
   for (const n of head) addr = addr * 256 + n;
   return addr * 2 ** (8 * (4 - head.length)) + last;
+}
+
+/**
+ * An IPv4 literal in any `inet_aton` form, in the canonical dotted form Sentinel stores and shows
+ * (`127.1` → `127.0.0.1`), or `undefined` when `host` is not one. Shared by the config loader and
+ * the API.
+ */
+export function canonicalIpv4(host: string): string | undefined {
+  const addr = ipv4AtonValue(host);
+  if (addr === undefined) return undefined;
+  return [Math.floor(addr / 2 ** 24) & 0xff, (addr >>> 16) & 0xff, (addr >>> 8) & 0xff, addr & 0xff].join(".");
 }
 
 function isIpv4Aton(host: string): boolean {

@@ -1,5 +1,5 @@
 import { isIPv6 } from "node:net";
-import { ipv4AtonValue } from "@vigil/core";
+import { canonicalIpv4 } from "@vigil/core";
 
 /**
  * The address `redis-sentinel` stores for a host given to `SENTINEL MONITOR` or asked about in
@@ -11,13 +11,7 @@ import { ipv4AtonValue } from "@vigil/core";
 export function canonicalIp(host: string): string | undefined {
   if (host === "") return undefined;
   if (host.includes(":")) return isIPv6(host) && !host.includes("%") ? ipv6Text(ipv6Words(host)) : undefined;
-  return ipv4Literal(host);
-}
-
-function ipv4Literal(host: string): string | undefined {
-  const addr = ipv4AtonValue(host);
-  if (addr === undefined) return undefined;
-  return [Math.floor(addr / 2 ** 24) & 0xff, (addr >>> 16) & 0xff, (addr >>> 8) & 0xff, addr & 0xff].join(".");
+  return canonicalIpv4(host);
 }
 
 /** The eight 16-bit words of a valid IPv6 literal (validated by `isIPv6` first). */
