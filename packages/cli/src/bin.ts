@@ -73,9 +73,12 @@ async function main(argv: string[]): Promise<number> {
     console.error(d.message);
     return d.exitCode;
   }
+  // Redis's shutdown lines, in its log (never stderr: see Logger.signal).
   const shutdown = async (signal: string) => {
-    console.error(`Received ${signal} scheduling shutdown...`);
+    d.logger.signal(`Received ${signal} scheduling shutdown...`);
+    d.logger.log("warning", "User requested shutdown...");
     await d.stop();
+    d.logger.log("warning", "Sentinel is now ready to exit, bye bye...");
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

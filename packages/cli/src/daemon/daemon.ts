@@ -34,6 +34,8 @@ export interface Daemon {
   readonly config: LoadedConfig;
   /** Metrics, health, topology page, inspector and webhooks (see docs/operations.md). */
   readonly ops: Operability;
+  /** The daemon's log (the `logfile`, stdout without one). */
+  readonly logger: Logger;
   /** Flush config, close listeners and links. */
   stop(): Promise<void>;
 }
@@ -261,7 +263,7 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
     scripts.stop();
     await Promise.all([server?.close(), ops.stop()]);
   };
-  return { runtime, server, port, config, ops, stop };
+  return { runtime, server, port, config, ops, logger, stop };
 }
 
 /** `user alice on >pw ~* +@all` → the server's user spec (rules applied in ACL SETUSER syntax). */

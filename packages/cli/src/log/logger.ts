@@ -16,6 +16,12 @@ export interface LoggerOptions {
 /** One logger: Sentinel's text lines by default, JSON lines with `--log-format json`. */
 export interface Logger {
   log(level: EventLevel, message: string, fields?: Record<string, unknown>): void;
+  /**
+   * A warning noted from a signal handler, in Redis's `serverLogFromHandler` shape
+   * (`<pid>:signal-handler (<unix seconds>) <msg>`): to the log file, or stdout without one, never
+   * stderr (tools watching a sentinel's stderr treat any output there as a failure).
+   */
+  signal(message: string): void;
 }
 
 const MARK: Record<EventLevel, string> = { debug: ".", verbose: "-", notice: "*", warning: "#" };
@@ -46,6 +52,12 @@ export function createLogger(options: LoggerOptions): Logger {
       const now = new Date();
       if (options.format === "json") write(JSON.stringify({ time: now.toISOString(), level, pid: options.pid, msg: message, ...fields }));
       else write(`${options.pid}:X ${redisTime(now)} ${MARK[level]} ${message}`);
+    },
+    signal(message) {
+      if (options.level() === "nothing") return;
+      const now = new Date();
+      if (options.format === "json") write(JSON.stringify({ time: now.toISOString(), level: "warning", pid: options.pid, msg: message, source: "signal-handler" }));
+      else write(`${options.pid}:signal-handler (${Math.floor(now.getTime() / 1000)}) ${message}`);
     },
   };
 }
