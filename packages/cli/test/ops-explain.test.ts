@@ -42,7 +42,7 @@ describe("vigil explain / vigil failover --dry-run against running daemons", () 
     expect(healthy.code).toBe(0);
     expect(healthy.stdout).toContain(`Master mymaster at 127.0.0.1:${master.port}, quorum 2, down-after-milliseconds 1000`);
     expect(healthy.stdout).toContain("SDOWN: no, this Sentinel considers the master reachable.");
-    expect(healthy.stdout).toContain("ODOWN: no. 1 of 2 Sentinels (this one included) say the master is down; quorum is 2.");
+    expect(healthy.stdout).toContain("ODOWN: no. 0 of 2 Sentinels (this one included) say the master is down; quorum is 2.");
     expect(healthy.stdout).toContain("Voters: 2 known Sentinels (this one included). A leader needs max(quorum 2, majority 2) = 2 votes.");
     expect(healthy.stdout).toContain("so this Sentinel could be elected");
     expect(healthy.stdout).toContain(`Would promote 127.0.0.1:${good.port}: replica-priority 100`);

@@ -38,6 +38,8 @@ describe("/metrics, /healthz, /readyz (real processes)", () => {
     expect(sampleValue(before, "vigil_master_failover_state", { master: "mymaster", state: "none" })).toBe(1);
     expect(sampleValue(before, "vigil_master_known_replicas", { master: "mymaster" })).toBe(1);
     expect(sampleValue(before, "vigil_master_known_sentinels", { master: "mymaster" })).toBe(0);
+    // A healthy master: no Sentinel says it is down, not even this one.
+    expect(sampleValue(before, "vigil_master_sentinels_agreeing", { master: "mymaster" })).toBe(0);
     expect(sampleValue(before, "vigil_instance_reported_role", { address: masterAddr, role: "master" })).toBe(1);
     expect(sampleValue(before, "vigil_instance_reported_role", { address: replicaAddr, role: "slave" })).toBe(1);
     expect(sampleValue(before, "vigil_master_address_info", { master: "mymaster", address: masterAddr })).toBe(1);

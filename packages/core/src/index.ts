@@ -49,6 +49,7 @@ export {
   shortId,
 } from "./explain/explanation.js";
 export { type FailoverPlan, planFailover } from "./explain/failover-plan.js";
+export { sentinelsSayingDown } from "./explain/sentinels-saying-down.js";
 export {
   type FailoverContext,
   type FailoverEvent,

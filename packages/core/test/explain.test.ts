@@ -15,13 +15,14 @@ describe("explainMaster (mini cluster)", () => {
     c.run(11000); // one INFO period
     const e = explainMaster(c.engine(0), "mymaster", c.now)!;
     expect(e.down.sdown).toBe(false);
-    expect(e.agreement).toMatchObject({ odown: false, agreeing: 1, quorum: 2 });
+    expect(e.agreement).toMatchObject({ odown: false, agreeing: 0, agreeingPeers: [], quorum: 2 });
     expect(e.election).toMatchObject({ voters: 3, requiredVotes: 2, reachable: 3, couldBeElected: true, lastVote: null });
     expect(e.promotion.promote).toBe("127.0.0.1:6381");
     expect(e.promotion.excluded).toEqual([]);
     const text = sectionLines(e.sections).join("\n");
     expect(text).toContain("SDOWN: no");
-    expect(text).toContain("ODOWN: no. 1 of 3 Sentinels");
+    // A healthy master: nobody, this Sentinel included, says it is down.
+    expect(text).toContain("ODOWN: no. 0 of 3 Sentinels (this one included) say the master is down");
     expect(text).toContain("A leader needs max(quorum 2, majority 2) = 2 votes.");
     expect(text).toContain("Would promote 127.0.0.1:6381: replica-priority 100, replication offset 2000");
     expect(text).toContain("127.0.0.1:6380 is eligible but has replication offset 1000, behind 2000.");

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { EngineInput, EngineOutput, InstanceRecord, MasterRecord, SentinelEngine, SentinelEvent } from "@vigil/core";
-import { linkDisconnected } from "@vigil/core";
+import { linkDisconnected, sentinelsSayingDown } from "@vigil/core";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { failoverStateAfter } from "../ops/failover-phases.js";
 
@@ -164,11 +164,11 @@ export class VigilMetrics {
       for (const s of m.sentinels.values()) if (s.health.value !== "sdown") n++;
       return n;
     });
-    perMaster("vigil_master_sentinels_agreeing", "Sentinels (this one included) currently saying the master is down.", (m) => {
-      let n = 1;
-      for (const s of m.sentinels.values()) if (s.masterDown) n++;
-      return n;
-    });
+    perMaster(
+      "vigil_master_sentinels_agreeing",
+      "Sentinels currently saying the master is down (this one only while it sees it SDOWN).",
+      (m) => sentinelsSayingDown(m).count,
+    );
     new Gauge({
       name: "vigil_current_epoch",
       help: "This Sentinel's current epoch.",

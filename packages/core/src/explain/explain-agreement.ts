@@ -1,6 +1,7 @@
 import { linkDisconnected, type MasterRecord } from "../engine/records.js";
 import type { SentinelEngine } from "../engine/sentinel-engine.js";
 import { type AgreementVerdict, type ExplainSection, plural, shortId } from "./explanation.js";
+import { sentinelsSayingDown } from "./sentinels-saying-down.js";
 
 /** Peer answers older than this many ask periods are forgotten (§9.2). */
 const ASK_PERIODS_OF_VALIDITY = 5;
@@ -11,8 +12,7 @@ const ASK_PERIODS_OF_VALIDITY = 5;
  */
 export function explainAgreement(engine: SentinelEngine, m: MasterRecord, now: number): { verdict: AgreementVerdict; section: ExplainSection } {
   const quorum = m.settings.quorum;
-  const agreeingPeers = [...m.sentinels.values()].filter((s) => s.masterDown).map((s) => s.runId);
-  const agreeing = 1 + agreeingPeers.length;
+  const { peers: agreeingPeers, count: agreeing } = sentinelsSayingDown(m);
   const odown = m.odown.value === "odown";
   const lines: string[] = [];
   lines.push(

@@ -23,7 +23,7 @@ export interface DownVerdict {
 /** Which Sentinels agree that the master is down (§9). */
 export interface AgreementVerdict {
   readonly odown: boolean;
-  /** 1 (this Sentinel) + peers whose last fresh reply said down. */
+  /** This Sentinel if it sees the master SDOWN, plus the peers whose last reply said down (0 for a healthy master). */
   readonly agreeing: number;
   readonly quorum: number;
   /** Run ids of the peers that currently say "down". */
