@@ -7,7 +7,7 @@
  * prove the exit status and the stderr text. (The messages are checked against `redis-sentinel`'s
  * own in config-interop.test.ts.)
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
@@ -17,7 +17,7 @@ import { ensureLoadable } from "../src/config/loadable-config.js";
 import { commandLineOverrides } from "../src/config/overrides.js";
 import { tokenize } from "../src/config/tokenize.js";
 import { startDaemon } from "../src/daemon/daemon.js";
-import { cleanup, freePort, tempDir, VIGIL_BIN } from "./support/processes.js";
+import { cleanup, freePort, requireBinary, tempDir, VIGIL_BIN } from "./support/processes.js";
 import { makeCerts, type TestCerts } from "./support/tls-certs.js";
 
 afterAll(cleanup);
@@ -104,6 +104,9 @@ const lineCases: LineCase[] = [
     message: "Error in user declaration '+ping': this server only supports all-or-nothing command rules (allcommands, +@all, nocommands, -@all)",
   },
   { name: "command-line override", lines: [M], args: ["--maxclients", "many"], line: 5, message: "argument couldn't be parsed into an integer", binary: true },
+  // A typo on the command line is not "at line 5" of a 4-line file: the report names the option.
+  { name: "command-line typo", lines: [M], args: ["--htpp", "127.0.0.1:9479"], line: 5, message: "Bad directive or wrong number of arguments", binary: true },
+  { name: "command-line sentinel option", lines: [M], args: ["--sentinel", "down-after-milliseconds", "m", "0"], line: 5, message: "negative or zero time parameter." },
 ];
 
 describe.concurrent("line errors: status 1, Redis's report with the line, file untouched", () => {
@@ -118,7 +121,12 @@ describe.concurrent("line errors: status 1, Redis's report with the line, file u
       const r = await (c.binary ? run : start)(conf, c.args);
       expect(r.status, r.out).toBe(1);
       expect(r.out).toContain("*** FATAL CONFIG FILE ERROR (Vigil) ***");
-      expect(r.out).toContain(`Reading the configuration file, at line ${c.line}\n>>> '`);
+      const option = c.args?.[0];
+      expect(r.out).toContain(
+        option === undefined
+          ? `Reading the configuration file, at line ${c.line}\n>>> '`
+          : `Reading the command-line option ${option} (appended to the configuration file as line ${c.line})\n>>> '`,
+      );
       expect(r.out.trimEnd().endsWith(c.message), r.out.slice(-300)).toBe(true);
       expect(readFileSync(conf).equals(body)).toBe(true);
       expect(statSync(conf).mtimeMs).toBe(mtime);
@@ -130,7 +138,13 @@ describe.concurrent("line errors: status 1, Redis's report with the line, file u
 
 describe.concurrent("file and start-up errors: status 1 and a clear message", () => {
   const cases: { name: string; setup: (port: number) => { conf: string; args?: string[] }; message: string | RegExp; binary?: boolean }[] = [
-    { name: "missing file", setup: () => ({ conf: join(dir, "nonexistent.conf") }), message: "Sentinel needs config file on disk to save state. Exiting..." },
+    {
+      // redis-sentinel's words (see the oracle test below): which path, and why.
+      name: "missing file",
+      setup: () => ({ conf: join(dir, "nonexistent.conf") }),
+      message: /Fatal error, can't open config file '\/.*\/nonexistent\.conf': No such file or directory/,
+      binary: true,
+    },
     {
       name: "a directory",
       setup: () => {
@@ -207,6 +221,16 @@ describe.concurrent("file and start-up errors: status 1 and a clear message", ()
       expect(await refused(port)).toBe(true);
     });
   }
+
+  it("a missing file is reported in redis-sentinel's words", async ({ expect }) => {
+    const conf = join(dir, "also-nonexistent.conf");
+    const theirs = spawnSync(requireBinary("redis-sentinel"), [conf], { encoding: "utf8", timeout: 5000 });
+    expect(theirs.status).toBe(1);
+    const said = /# (Fatal error, can't open config file .*)\n/.exec(theirs.stdout + theirs.stderr)?.[1];
+    expect(said, theirs.stdout + theirs.stderr).toBeDefined();
+    const ours = await start(conf);
+    expect(ours).toEqual({ status: 1, out: `${said}\n` });
+  });
 
   it("a port already in use", async ({ expect }) => {
     const port = await freePort();

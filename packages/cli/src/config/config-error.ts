@@ -11,6 +11,8 @@ export interface ConfigError {
   readonly lineText: string;
   /** Redis's message for the failure, verbatim where Redis has one. */
   readonly message: string;
+  /** The line is a command-line option (`--name value`) appended after the file's lines, not a line of the file. */
+  readonly fromCommandLine?: boolean;
 }
 
 /**
@@ -20,7 +22,11 @@ export interface ConfigError {
 export function formatConfigError(error: ConfigError, product = "Vigil"): string {
   return (
     `*** FATAL CONFIG FILE ERROR (${product}) ***\n` +
-    `Reading the configuration file, at line ${error.line}\n` +
+    // Redis says "configuration file" for command-line options too, which sends users looking for
+    // a line the file does not have.
+    (error.fromCommandLine
+      ? `Reading the command-line option --${error.lineText.split(" ")[0]} (appended to the configuration file as line ${error.line})\n`
+      : `Reading the configuration file, at line ${error.line}\n`) +
     `>>> '${error.lineText}'\n` +
     `${error.message}`
   );

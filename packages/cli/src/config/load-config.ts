@@ -96,15 +96,21 @@ export function loadConfig(text: string, path: string, overrides?: readonly (rea
   const full = overrides && overrides.length > 0 ? `${text}\n${overrideLines(overrides).join("\n")}` : text;
   const draft: GenericDraft = { ...GENERIC_DEFAULTS, passthrough: [], users: [], vigil: {} };
   const state: ReadState = { draft, sentinel: [], options };
+  // Lines past the file's own are the command-line options (errors say so).
+  const fileLines = text.split("\n").length;
+  const located = (error: ConfigError): LoadResult => ({
+    ok: false,
+    error: error.path === path && error.line > fileLines ? { ...error, fromCommandLine: true } : error,
+  });
   const error = readText(state, full, path, 0);
-  if (error) return { ok: false, error };
+  if (error) return located(error);
 
   const sentinel = applySentinelLines(
     state.sentinel,
     { port: draft.port, requirePass: draft.requirepass, loglevel: draft.loglevel },
     options.isExecutable ?? (() => true),
   );
-  if (!sentinel.ok) return sentinel;
+  if (!sentinel.ok) return located(sentinel.error);
 
   const { vigil, ...generic } = draft;
   return {

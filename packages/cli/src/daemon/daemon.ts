@@ -52,7 +52,7 @@ export interface DaemonError {
  */
 export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonError> {
   const path = resolve(args.configPath);
-  if (!existsSync(path)) return { message: "Sentinel needs config file on disk to save state. Exiting...", exitCode: 1 };
+  if (!existsSync(path)) return { message: `Fatal error, can't open config file '${path}': No such file or directory`, exitCode: 1 };
   const writable = checkWritable(path);
   if (!writable.ok) return { message: writable.message, exitCode: 1 };
   // Temp files of a daemon killed mid-rewrite (kill -9, power loss) are never read; tidy them up.
