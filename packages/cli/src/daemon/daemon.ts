@@ -164,6 +164,7 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
     now: Date.now,
     log: (level, message) => logger.log(level, message),
   });
+  await ops.load();
   const runtime = new SentinelRuntime({
     engine,
     tickMs,

@@ -18,6 +18,9 @@ export function daemonizeIfAsked(configPath: string, overrides: readonly (readon
   } catch {
     return false;
   }
+  // Parsing the whole file twice costs start-up time; a file that never says `daemonize` (nor
+  // `include`s one that might) cannot ask for it.
+  if (!/daemonize|include/i.test(text) && !overrides.some((g) => g[0]?.toLowerCase() === "daemonize")) return false;
   const loaded = loadConfig(text, configPath, overrides);
   if (!loaded.ok || !loaded.config.generic.daemonize) return false;
   const child = spawn(process.execPath, process.argv.slice(1), {

@@ -1,16 +1,30 @@
 import type { EngineInput, EngineOutput, EventLevel, SentinelEngine, SentinelEvent } from "@vigil/core";
 import { EventStream } from "../http/event-stream.js";
-import { type OpsHttpServer, parseHostPort, startOpsHttpServer } from "../http/ops-http-server.js";
-import { loadStaticAssets } from "../http/static-assets.js";
-import { VigilMetrics } from "../http/vigil-metrics.js";
-import { type InspectorRelay, startInspectorRelay } from "../inspect/inspector-relay.js";
-import { createMachineInspector, type MachineInspector } from "../inspect/machine-inspector.js";
-import { createRedactor } from "../inspect/redact.js";
-import { WebhookSender } from "../webhooks/webhook-sender.js";
+import type { OpsHttpServer } from "../http/ops-http-server.js";
+import type { VigilMetrics } from "../http/vigil-metrics.js";
+import type { InspectorRelay } from "../inspect/inspector-relay.js";
+import type { MachineInspector } from "../inspect/machine-inspector.js";
+import type { WebhookSender } from "../webhooks/webhook-sender.js";
 import { EngineObserver } from "./engine-observer.js";
 import { EventTimeline } from "./event-timeline.js";
 import { type TopologySnapshot, topologySnapshot } from "./topology-snapshot.js";
 
+
+/** The HTTP listener's modules (node:http and the page), imported only with `vigil-http`. */
+async function importHttp() {
+  const [server, assets] = await Promise.all([import("../http/ops-http-server.js"), import("../http/static-assets.js")]);
+  return { parseHostPort: server.parseHostPort, startOpsHttpServer: server.startOpsHttpServer, loadStaticAssets: assets.loadStaticAssets };
+}
+
+/** The Stately inspector's modules (@statelyai/inspect, ws), imported only with `--inspect`. */
+async function importInspector() {
+  const [relay, inspector, redact] = await Promise.all([
+    import("../inspect/inspector-relay.js"),
+    import("../inspect/machine-inspector.js"),
+    import("../inspect/redact.js"),
+  ]);
+  return { startInspectorRelay: relay.startInspectorRelay, createMachineInspector: inspector.createMachineInspector, createRedactor: redact.createRedactor };
+}
 
 /** Longest a context-only machine change waits before the observer sees it (ms). */
 const OBSERVE_SWEEP_MS = 250;
@@ -39,15 +53,18 @@ export interface OperabilityOptions {
  * Everything that makes a running Vigil visible, wired around the engine without touching it:
  * the engine's event emitter feeds metrics, the timeline, SSE and webhooks; the runtime's `onStep`
  * hook feeds the snapshot observer (machine changes → metrics, inspector, page) and PING timing.
- * Each part exists only when configured, so a plain `vigil sentinel.conf` pays for none of it.
+ * Each part exists only when configured, so a plain `vigil sentinel.conf` pays for none of it: the
+ * modules behind them (prom-client, the HTTP server, the Stately inspector, webhooks) are imported
+ * in {@link start} only when asked for, which keeps them out of the daemon's start-up time and
+ * memory (docs/performance.md, "Footprint").
  */
 export class Operability {
   private readonly engine: SentinelEngine;
-  private readonly metrics: VigilMetrics | undefined;
+  private metrics: VigilMetrics | undefined;
   private readonly observer: EngineObserver | undefined;
   private readonly timeline = new EventTimeline();
   private readonly stream = new EventStream();
-  private readonly webhook: WebhookSender | undefined;
+  private webhook: WebhookSender | undefined;
   private inspector: MachineInspector | undefined;
   private relay: InspectorRelay | undefined;
   private server: OpsHttpServer | undefined;
@@ -63,17 +80,7 @@ export class Operability {
   constructor(private readonly o: OperabilityOptions) {
     this.engine = o.engine;
     this.startedAt = o.now();
-    if (o.http !== undefined) this.metrics = new VigilMetrics(o.engine);
     if (o.http !== undefined || o.inspectPort !== undefined) this.observer = new EngineObserver(o.engine);
-    if (o.webhook !== undefined) {
-      this.webhook = new WebhookSender({
-        url: o.webhook.url,
-        sentinelId: o.engine.myId,
-        observer: this.metrics?.webhook,
-        onError: (m) => o.log("verbose", m),
-        ...(o.webhook.secret === undefined ? {} : { secret: o.webhook.secret }),
-      });
-    }
     o.engine.emitter.on("event", this.onEngineEvent);
     // Ages on the page ("last reply 120 ms ago") move even when nothing else does.
     this.refresh = setInterval(() => {
@@ -122,13 +129,36 @@ export class Operability {
   private hotUntil = Number.NEGATIVE_INFINITY;
 
   /**
-   * Open the listeners, once the Sentinel port (`respPort`) is listening. Returns an error message
-   * (the daemon exits 1 with it) when a listener cannot bind.
+   * Import and create the configured parts (metrics, webhooks), before the daemon serves: a plain
+   * `vigil sentinel.conf` imports none of their modules.
+   */
+  async load(): Promise<void> {
+    if (this.o.http !== undefined && this.metrics === undefined) this.metrics = new (await import("../http/vigil-metrics.js")).VigilMetrics(this.engine);
+    const webhook = this.o.webhook;
+    if (webhook !== undefined && this.webhook === undefined) {
+      this.webhook = new (await import("../webhooks/webhook-sender.js")).WebhookSender({
+        url: webhook.url,
+        sentinelId: this.engine.myId,
+        observer: this.metrics?.webhook,
+        onError: (m) => this.o.log("verbose", m),
+        ...(webhook.secret === undefined ? {} : { secret: webhook.secret }),
+      });
+    }
+    if (this.o.http !== undefined) this.httpModules = await importHttp();
+    if (this.o.inspectPort !== undefined) this.inspectModules = await importInspector();
+  }
+  private httpModules: Awaited<ReturnType<typeof importHttp>> | undefined;
+  private inspectModules: Awaited<ReturnType<typeof importInspector>> | undefined;
+
+  /**
+   * Open the listeners (after {@link load}), once the Sentinel port (`respPort`) is listening.
+   * Returns an error message (the daemon exits 1 with it) when a listener cannot bind.
    */
   async start(respPort: number): Promise<string | undefined> {
     this.respPort = respPort;
     this.serving = true;
     if (this.o.inspectPort !== undefined) {
+      const { startInspectorRelay, createMachineInspector, createRedactor } = this.inspectModules ?? (await importInspector());
       try {
         this.relay = await startInspectorRelay(this.o.inspectPort);
       } catch (e) {
@@ -140,6 +170,7 @@ export class Operability {
       this.onStep({ commands: [], events: [] }, undefined);
     }
     if (this.o.http !== undefined && this.metrics !== undefined) {
+      const { parseHostPort, startOpsHttpServer, loadStaticAssets } = this.httpModules ?? (await importHttp());
       const { host, port } = parseHostPort(this.o.http);
       try {
         this.server = await startOpsHttpServer(host, port, {
