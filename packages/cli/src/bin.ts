@@ -5,36 +5,14 @@
 // the daemon, ioredis and the simulator to ask one question.
 import { commandLineOverrides } from "./config/overrides.js";
 import { daemonizeIfAsked } from "./daemon/daemonize.js";
+import { extractInspect } from "./inspect/inspect-flag.js";
 
 const USAGE = `Usage: vigil /path/to/sentinel.conf [--port N] [--<directive> value ...] [--log-format text|json]
                    [--http host:port] [--inspect[=port]]
        vigil explain <master> [-h host] [-p port] [-a password]
        vigil failover <master> [--dry-run] [-h host] [-p port] [-a password]
-       vigil simulate [--seed N] [--json]
+       vigil simulate [--seed N] [--down-after MS] [--all]
        vigil --version | --help`;
-
-/** `--inspect` without a port: next to the default `--http` port 9479. */
-const DEFAULT_INSPECT_PORT = 9480;
-
-/**
- * Take `--inspect` / `--inspect=<port>` out of the daemon's arguments before Redis-style grouping,
- * which would otherwise treat the next word as its value.
- */
-function extractInspect(args: readonly string[]): { rest: string[]; inspectPort?: number } | { error: string } {
-  let inspectPort: number | undefined;
-  const rest: string[] = [];
-  for (const a of args) {
-    const m = /^--inspect(?:=(.*))?$/.exec(a);
-    if (!m) {
-      rest.push(a);
-      continue;
-    }
-    const port = m[1] === undefined ? DEFAULT_INSPECT_PORT : Number(m[1]);
-    if (!Number.isInteger(port) || port < 0 || port > 65535 || m[1] === "") return { error: `Invalid --inspect port '${m[1]}'` };
-    inspectPort = port;
-  }
-  return inspectPort === undefined ? { rest } : { rest, inspectPort };
-}
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;

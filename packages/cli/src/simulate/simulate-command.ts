@@ -1,22 +1,38 @@
 import { groupName, SimCluster } from "@vigil/transport-memory";
+import { Command, InvalidArgumentError } from "commander";
+import { runProgram } from "../commands/daemon-options.js";
 
 /** Event lines worth showing in the demo timeline (the rest is link noise). */
 const SHOWN = / [+-](sdown master|odown|try-failover|vote-for-leader|elected-leader|failover-|selected-slave|promoted-slave|slave-reconf|switch-master|config-update-from|convert-to-slave)| crashed| restarted|writes acknowledged again/;
 
+/** A whole number option value (commander calls this with the raw word). */
+function wholeNumber(v: string): number {
+  if (!/^[0-9]+$/.test(v)) throw new InvalidArgumentError("must be a whole number");
+  return Number(v);
+}
+
 /**
  * `vigil simulate [--seed N] [--down-after MS] [--all]`: the README's main job. An in-memory cluster
  * (3 Vigil engines, 1 master, 2 replicas, client writers) runs on a virtual clock; the master is
- * killed and the failover is printed as a readable timeline. Same seed, same output.
+ * killed and the failover is printed as a readable timeline. Same seed, same output. `--help`
+ * prints the options and an unknown option is an error (exit 1), never a silent run.
  */
-export async function runSimulateCommand(args: string[]): Promise<number> {
-  const opt = (name: string, dflt: number) => {
-    const i = args.indexOf(name);
-    const v = i >= 0 ? Number(args[i + 1]) : dflt;
-    return Number.isFinite(v) ? v : dflt;
-  };
-  const seed = opt("--seed", 1);
-  const downAfterMs = opt("--down-after", 1000);
-  const all = args.includes("--all");
+export async function runSimulateCommand(argv: readonly string[]): Promise<number> {
+  const cmd = new Command("vigil simulate")
+    .description("kill the master of an in-memory 3-sentinel cluster on a virtual clock and print the failover")
+    .helpOption("-h, --help", "show this help")
+    .option("--seed <n>", "seed of the run (same seed, same output)", wholeNumber, 1)
+    .option("--down-after <ms>", "down-after-milliseconds of the simulated sentinels", wholeNumber, 1000)
+    .option("--all", "print every trace line, not only the failover's events")
+    .exitOverride()
+    .configureOutput({ writeOut: (t) => process.stdout.write(t), writeErr: (t) => process.stderr.write(t) });
+  return runProgram(cmd, argv, async () => {
+    const o = cmd.opts<{ seed: number; downAfter: number; all?: boolean }>();
+    return simulate(o.seed, o.downAfter, o.all === true);
+  });
+}
+
+function simulate(seed: number, downAfterMs: number, all: boolean): number {
   const lines: string[] = [];
   const cluster = new SimCluster({
     seed,
