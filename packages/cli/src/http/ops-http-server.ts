@@ -1,15 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { TopologySnapshot } from "../ops/topology-snapshot.js";
 import type { EventStream } from "./event-stream.js";
 import { liveness, type ProbeResult, type ReadinessInputs, readiness } from "./health-checks.js";
+import { pageHtml } from "./page/topology-html.js";
 import type { StaticAsset } from "./static-assets.js";
 
 /** What the ops HTTP listener serves; each source is read per request. */
 export interface OpsHttpSources {
   readonly metrics: () => Promise<{ contentType: string; body: string }>;
   readonly readiness: ReadinessInputs;
-  /** The `/api/state` JSON (and the first SSE message). */
-  readonly state: () => unknown;
+  /** The `/api/state` JSON, the first SSE message, and what the page `/` is drawn with. */
+  readonly state: () => TopologySnapshot;
   readonly stream: EventStream;
   readonly assets: ReadonlyMap<string, StaticAsset>;
 }
@@ -83,6 +85,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, s: OpsHttpSourc
       return;
     case "/events":
       s.stream.attach(res, [{ event: "state", data: s.state() }]);
+      return;
+    case "/":
+      // Drawn with the current state: the first response is already the page, not an empty shell.
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" });
+      res.end(req.method === "HEAD" ? undefined : pageHtml(s.state()));
       return;
   }
   const asset = s.assets.get(path);

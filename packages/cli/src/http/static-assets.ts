@@ -7,16 +7,20 @@ export interface StaticAsset {
 }
 
 const TYPES: Readonly<Record<string, string>> = {
-  html: "text/html; charset=utf-8",
   js: "text/javascript; charset=utf-8",
   css: "text/css; charset=utf-8",
 };
 
-/** The page's files live in `packages/cli/public/` as plain HTML/JS/CSS: no bundler, no build step. */
-const PUBLIC_DIR = new URL("../../public/", import.meta.url);
-
-/** URL path → file name of every asset served. */
-const FILES: Readonly<Record<string, string>> = { "/": "index.html", "/app.js": "app.js", "/style.css": "style.css" };
+/**
+ * The page's script and style live in `packages/cli/public/` as plain JS/CSS: no bundler. The
+ * markup renderer is the compiled `src/http/page/topology-html.ts`, shared with the server, found
+ * from `src/` (tests) and `dist/` alike.
+ */
+const FILES: Readonly<Record<string, URL>> = {
+  "/app.js": new URL("../../public/app.js", import.meta.url),
+  "/style.css": new URL("../../public/style.css", import.meta.url),
+  "/topology-html.js": new URL("../../dist/http/page/topology-html.js", import.meta.url),
+};
 
 /**
  * Read the page's assets once at start-up (they are small), so a request never touches the disk
@@ -25,8 +29,8 @@ const FILES: Readonly<Record<string, string>> = { "/": "index.html", "/app.js": 
 export function loadStaticAssets(): ReadonlyMap<string, StaticAsset> {
   const assets = new Map<string, StaticAsset>();
   for (const [path, file] of Object.entries(FILES)) {
-    const ext = file.slice(file.lastIndexOf(".") + 1);
-    assets.set(path, { contentType: TYPES[ext] ?? "application/octet-stream", body: readFileSync(new URL(file, PUBLIC_DIR)) });
+    const ext = path.slice(path.lastIndexOf(".") + 1);
+    assets.set(path, { contentType: TYPES[ext] ?? "application/octet-stream", body: readFileSync(file) });
   }
   return assets;
 }
