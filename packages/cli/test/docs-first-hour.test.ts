@@ -28,6 +28,13 @@ describe("docs/quickstart.md", () => {
     expect(ports).toHaveLength(3);
     expect(ports).not.toContain(DEFAULT_INSPECT_PORT);
   });
+
+  it("reads the failover count from every sentinel: only the elected leader counts it", () => {
+    const step5 = quickstart.slice(quickstart.indexOf("## 5."), quickstart.indexOf("## 6."));
+    expect(step5).toMatch(/for h in 9479 9480 9481; do[\s\S]*vigil_failovers_total/);
+    expect(step5).not.toMatch(/curl -s 127\.0\.0\.1:9479\/metrics \| grep vigil_failovers_total/);
+    expect(step5).toContain("only its `vigil_failovers_total` counts it");
+  });
 });
 
 describe("the default --inspect port in the docs", () => {
