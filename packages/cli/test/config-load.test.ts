@@ -72,6 +72,7 @@ describe("loadConfig: sentinel directives", () => {
       authPass: "p w",
       authUser: "admin",
       masterRebootDownAfterMs: 1000,
+      crashDownAfterMs: 0,
       fenceWrites: false,
       fenceStaleMaster: true,
       fenceMaxLagS: 1,

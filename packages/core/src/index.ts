@@ -12,6 +12,7 @@ export { isInfoRejection, MAX_INFO_LENGTH, parseInfo } from "./codecs/info-parse
 export type { InfoRejection, InfoReplicaLine, InfoReport } from "./codecs/info-report.js";
 export { electedLeader, leadingCandidate, type ReportedVote, type Tally, tallyVotes } from "./election/leader-tally.js";
 export { type CheckQuorumInput, type CheckQuorumResult, checkQuorum, majority, requiredVotes } from "./election/quorum.js";
+export { epochCannotElect, splitVoteBackoff } from "./election/split-vote.js";
 export { castVote, type VoteOutcome, type VoteState } from "./election/vote.js";
 export type { EngineCommand, LinkAuth } from "./engine/commands.js";
 export { type EventLevel, LEVEL_ORDER, type SentinelEvent } from "./engine/events.js";
@@ -50,6 +51,17 @@ export {
 } from "./explain/explanation.js";
 export { type FailoverPlan, planFailover } from "./explain/failover-plan.js";
 export { sentinelsSayingDown } from "./explain/sentinels-saying-down.js";
+export {
+  crashRetryAt,
+  crashRuleHolds,
+  endRefusalRun,
+  type LinkFailure,
+  MIN_CRASH_RETRY_MS,
+  noteLinkFailure,
+  type RefusalRun,
+  reconnectPeriod,
+  refusedForMs,
+} from "./health/crash-detection.js";
 export {
   type FailoverContext,
   type FailoverEvent,

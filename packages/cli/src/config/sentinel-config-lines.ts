@@ -31,6 +31,7 @@ const SENTINEL_KEYS = [
   "sentinel auth-user",
   "sentinel master-reboot-down-after-period",
   "sentinel vigil-fence-writes",
+  "sentinel vigil-crash-down-after",
   "sentinel vigil-fence-max-lag",
   "sentinel vigil-fence-stale-master",
   "sentinel config-epoch",
@@ -79,6 +80,7 @@ export function sentinelConfigLines(state: PersistedState, defaults: SentinelLin
     }
     // Vigil extensions: written only when used, so files stay loadable by redis-sentinel otherwise.
     if (s.fenceWrites) add("vigil-fence-writes", [s.name, "yes"]);
+    if (s.crashDownAfterMs !== MASTER_DEFAULTS.crashDownAfterMs) add("vigil-crash-down-after", [s.name, String(s.crashDownAfterMs)]);
     if (s.fenceMaxLagS !== 1) add("vigil-fence-max-lag", [s.name, String(s.fenceMaxLagS)]);
     if (!s.fenceStaleMaster) add("vigil-fence-stale-master", [s.name, "no"]);
     add("config-epoch", [s.name, String(m.configEpoch)]);

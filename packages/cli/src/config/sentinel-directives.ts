@@ -64,6 +64,7 @@ interface MasterDraft {
   notificationScript?: string;
   clientReconfigScript?: string;
   masterRebootDownAfterMs?: number;
+  crashDownAfterMs?: number;
   fenceWrites?: boolean;
   fenceStaleMaster?: boolean;
   fenceMaxLagS?: number;
@@ -193,6 +194,15 @@ function applyLine(draft: Draft, entry: SentinelLine, isExecutable: (path: strin
     const s = atoi(args[2]!);
     if (s <= 0) return "negative or zero time parameter.";
     m.fenceMaxLagS = s;
+    return undefined;
+  }
+  if (sub === "vigil-crash-down-after" && argc === 3) {
+    // Vigil extension (crash detection, docs/configuration.md); 0 turns it off.
+    const m = master();
+    if (!m) return NO_SUCH_MASTER;
+    const ms = atoi(args[2]!);
+    if (ms < 0) return "negative time parameter.";
+    m.crashDownAfterMs = ms;
     return undefined;
   }
   if (sub === "master-reboot-down-after-period" && argc === 3) {
@@ -349,6 +359,7 @@ export function applySentinelLines(
       notificationScript: m.notificationScript,
       clientReconfigScript: m.clientReconfigScript,
       masterRebootDownAfterMs: m.masterRebootDownAfterMs,
+      crashDownAfterMs: m.crashDownAfterMs,
       fenceWrites: m.fenceWrites,
       fenceStaleMaster: m.fenceStaleMaster,
       fenceMaxLagS: m.fenceMaxLagS,

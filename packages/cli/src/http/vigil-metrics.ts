@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { EngineInput, EngineOutput, InstanceRecord, MasterRecord, SentinelEngine, SentinelEvent } from "@vigil/core";
-import { linkDisconnected, sentinelsSayingDown } from "@vigil/core";
+import { linkDisconnected, refusedForMs, sentinelsSayingDown } from "@vigil/core";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { failoverStateAfter } from "../ops/failover-phases.js";
 
@@ -35,6 +35,7 @@ export class VigilMetrics {
   readonly registry = new Registry();
   private readonly events: Counter<"type">;
   private readonly sdown: Counter<"master" | "kind">;
+  private readonly crashSdown: Counter<"master" | "kind">;
   private readonly odown: Counter<"master">;
   private readonly elections: Counter<"master" | "outcome">;
   private readonly votes: Counter<"master">;
@@ -158,6 +159,8 @@ export class VigilMetrics {
     perMaster("vigil_master_known_replicas", "Replicas known for the master.", (m) => m.replicas.size);
     perMaster("vigil_master_known_sentinels", "Other Sentinels known for the master (this one not counted).", (m) => m.sentinels.size);
     perMaster("vigil_master_quorum", "Configured quorum of the master.", (m) => m.settings.quorum);
+    perMaster("vigil_master_crash_down_after_seconds", "vigil-crash-down-after of the master (0 = crash detection off).", (m) => m.settings.crashDownAfterMs / 1000);
+    perMaster("vigil_master_refused_seconds", "How long every connection attempt to the master has been actively refused (0 = not refused).", (m) => refusedForMs(m.link) / 1000);
     perMaster("vigil_master_config_epoch", "Config epoch of the master.", (m) => m.configEpoch);
     perMaster("vigil_master_usable_sentinels", "Sentinels (this one included) not SDOWN, as SENTINEL CKQUORUM counts them.", (m) => {
       let n = 1;
@@ -195,6 +198,12 @@ export class VigilMetrics {
     });
     this.events = new Counter({ name: "vigil_events_total", help: "Sentinel events produced, by type.", labelNames: ["type"], registers });
     this.sdown = new Counter({ name: "vigil_sdown_total", help: "Instances entering SDOWN, by master and kind.", labelNames: ["master", "kind"], registers });
+    this.crashSdown = new Counter({
+      name: "vigil_crash_sdown_total",
+      help: "Instances entering SDOWN through crash detection (every connection refused for vigil-crash-down-after), by master and kind.",
+      labelNames: ["master", "kind"],
+      registers,
+    });
     this.odown = new Counter({ name: "vigil_odown_total", help: "Masters entering ODOWN.", labelNames: ["master"], registers });
     this.elections = new Counter({ name: "vigil_elections_total", help: "Leader elections this Sentinel ran, by outcome (won, lost).", labelNames: ["master", "outcome"], registers });
     this.votes = new Counter({ name: "vigil_votes_total", help: "Votes cast by this Sentinel.", labelNames: ["master"], registers });
@@ -238,6 +247,9 @@ export class VigilMetrics {
     switch (e.type) {
       case "+sdown":
         this.sdown.inc({ master, kind: e.payload.split(" ", 1)[0] ?? "unknown" });
+        return;
+      case "+crash-sdown":
+        this.crashSdown.inc({ master, kind: e.payload.split(" ", 1)[0] ?? "unknown" });
         return;
       case "+odown":
         this.odown.inc({ master });

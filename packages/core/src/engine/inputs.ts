@@ -1,3 +1,4 @@
+import type { LinkFailure } from "../health/crash-detection.js";
 import type { Address } from "../util/address.js";
 
 /** The two connections Sentinel keeps to a Redis instance; peers get only `cmd` (§4). */
@@ -12,8 +13,12 @@ export type EngineInput =
   | { readonly kind: "tick"; readonly now: number }
   /** A connection was established; `localHost` is our side's address (used as hello ip, §7.1). */
   | { readonly kind: "link-up"; readonly now: number; readonly addr: Address; readonly link: LinkKind; readonly localHost?: string }
-  /** A connection failed or closed. */
-  | { readonly kind: "link-down"; readonly now: number; readonly addr: Address; readonly link: LinkKind; readonly error: string }
+  /**
+   * A connection failed or closed. `failure` says how, as the transport saw it: only `refused`,
+   * `reset` and `closed` may feed crash detection (`vigil-crash-down-after`); report anything that
+   * might be silence as `timeout` or `other`.
+   */
+  | { readonly kind: "link-down"; readonly now: number; readonly addr: Address; readonly link: LinkKind; readonly error: string; readonly failure: LinkFailure }
   /** Reply to PING: the status text (`PONG`) or the error text (`LOADING ...`, `NOAUTH ...`). */
   | { readonly kind: "ping-reply"; readonly now: number; readonly addr: Address; readonly reply: string }
   /** Reply to INFO: the text, or `null` for an error reply. */

@@ -1,12 +1,16 @@
 import { initialTransition, type SnapshotFrom } from "xstate";
+import type { RefusalRun } from "../health/crash-detection.js";
 import { failoverMachine } from "../machines/failover.machine.js";
 import { instanceHealthMachine } from "../machines/instance-health.machine.js";
 import { odownMachine } from "../machines/odown.machine.js";
 import type { MasterSettings } from "../settings/master-settings.js";
 import { type Address, addressKey } from "../util/address.js";
 
-/** Connection state Sentinel keeps per link (§1.3). Links are shared by every record at one address. */
-export interface Link {
+/**
+ * Connection state Sentinel keeps per link (§1.3), plus the refusal run crash detection times.
+ * Links are shared by every record at one address.
+ */
+export interface Link extends RefusalRun {
   readonly key: string;
   readonly addr: Address;
   readonly peer: "instance" | "sentinel";
@@ -145,6 +149,8 @@ export function newLink(addr: Address, peer: Link["peer"], now: number): Link {
     pcConnTime: 0,
     pcLastActivity: now,
     localHost: undefined,
+    refusedSince: 0,
+    lastRefused: 0,
   };
 }
 

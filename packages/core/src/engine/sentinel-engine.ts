@@ -4,7 +4,9 @@ import { decodeHello, encodeHello, isHelloRejection } from "../codecs/hello-code
 import { isInfoRejection, parseInfo } from "../codecs/info-parser.js";
 import type { InfoReport } from "../codecs/info-report.js";
 import { electedLeader, leadingCandidate, tallyVotes } from "../election/leader-tally.js";
+import { epochCannotElect, splitVoteBackoff } from "../election/split-vote.js";
 import { castVote } from "../election/vote.js";
+import { crashRetryAt, crashRuleHolds, endRefusalRun, type LinkFailure, noteLinkFailure, reconnectPeriod, refusedForMs } from "../health/crash-detection.js";
 import { type FailoverEvent, type FailoverFacts, type FailoverStateName, failoverMachine, type Subject } from "../machines/failover.machine.js";
 import { type HealthFacts, instanceHealthMachine, sdownCause } from "../machines/instance-health.machine.js";
 import { isObjectivelyDown, odownMachine } from "../machines/odown.machine.js";
@@ -384,6 +386,9 @@ export class SentinelEngine {
         case "master-reboot-down-after-period":
           s.masterRebootDownAfterMs = Number(value);
           break;
+        case "vigil-crash-down-after":
+          s.crashDownAfterMs = Number(value);
+          break;
         case "notification-script":
           s.notificationScript = value === "" ? undefined : (value as string);
           break;
@@ -485,7 +490,7 @@ export class SentinelEngine {
       case "link-up":
         return this.onLinkUp(input.addr, input.link, input.localHost);
       case "link-down":
-        return this.onLinkDown(input.addr, input.link, input.error);
+        return this.onLinkDown(input.addr, input.link, input.error, input.failure);
       case "ping-reply":
         return this.onPingReply(input.addr, input.reply);
       case "info-reply":
@@ -665,7 +670,7 @@ export class SentinelEngine {
     this.dropIdle(l, m);
     const needPubsub = l.peer === "instance";
     if (l.cmd !== "down" && (!needPubsub || l.pubsub !== "down")) return;
-    if (this.now - l.lastReconnTime < this.timing.pingPeriod) return;
+    if (this.now - l.lastReconnTime < reconnectPeriod(l, m.settings.crashDownAfterMs, this.timing.pingPeriod)) return;
     l.lastReconnTime = this.now;
     const base = { addr: l.addr, peer: l.peer, auth: this.authFor(inst, m), renames: m.settings.renamedCommands } as const;
     const id8 = this.myId.slice(0, 8);
@@ -751,6 +756,7 @@ export class SentinelEngine {
     const l = this.links.get(addressKey(addr));
     if (!l) return;
     this.touchLink(l);
+    endRefusalRun(l); // it accepts connections: whatever happens next is not a crash in progress
     if (kind === "cmd") {
       l.cmd = "up";
       l.cmdConnTime = this.now;
@@ -767,10 +773,13 @@ export class SentinelEngine {
     }
   }
 
-  private onLinkDown(addr: Address, kind: "cmd" | "pubsub", error: string): void {
+  private onLinkDown(addr: Address, kind: "cmd" | "pubsub", error: string, failure: LinkFailure): void {
     const l = this.links.get(addressKey(addr));
     if (!l) return;
     this.touchLink(l);
+    noteLinkFailure(l, failure, this.now);
+    // Crash rule on: be awake for the next (faster) reconnection attempt.
+    for (const [, m] of this.recordsAt(l)) this.wakeBy(crashRetryAt(l, l.lastReconnTime, m.settings.crashDownAfterMs, this.timing.pingPeriod, this.now));
     const wasConnecting = (kind === "cmd" ? l.cmd : l.pubsub) === "connecting";
     if (kind === "cmd") {
       l.cmd = "down";
@@ -1158,10 +1167,12 @@ export class SentinelEngine {
   private checkSdown(inst: InstanceRecord, m: MasterRecord): void {
     const since = silentSince(inst.link);
     const elapsed = since === null ? 0 : this.now - since;
+    const refusedMs = refusedForMs(inst.link);
     // Fast path for the common case, without building the facts: up, and none of §8's rules can hold
     // (no-reply needs elapsed > down-after; the other two only apply to a master entry reporting
     // role:slave or rebooted) — exactly what sdownCause would conclude.
-    if (inst.health.value !== "sdown" && elapsed <= m.settings.downAfterMs && (inst.kind !== "master" || (inst.roleReported !== "slave" && !inst.reboot))) {
+    const quiet = elapsed <= m.settings.downAfterMs && !crashRuleHolds(refusedMs, m.settings.crashDownAfterMs);
+    if (inst.health.value !== "sdown" && quiet && (inst.kind !== "master" || (inst.roleReported !== "slave" && !inst.reboot))) {
       // Fast profile: be awake when the no-reply rule starts to hold, not up to a tick later. Only
       // deadlines within WAKE_HORIZON_MS: a later tick will see a farther one come near (and most
       // outstanding PINGs are answered long before), so the steady state schedules no wakes.
@@ -1179,6 +1190,8 @@ export class SentinelEngine {
       infoPeriod: this.timing.infoPeriod,
       rebootSince: inst.kind === "master" && inst.reboot ? inst.rebootSince : null,
       rebootDownAfterMs: m.settings.masterRebootDownAfterMs,
+      refusedForMs: refusedMs,
+      crashDownAfterMs: m.settings.crashDownAfterMs,
     };
     const down = sdownCause(facts) !== null;
     if (down === (inst.health.value === "sdown")) return; // nothing to decide: skip the machine
@@ -1189,6 +1202,8 @@ export class SentinelEngine {
       const type = (a.params as { type: string }).type;
       if (type === "-sdown") inst.scriptKillSent = false;
       this.emit(type, "warning", this.details(inst, m), m);
+      // Vigil event after Sentinel's: which SDOWNs took the crash path (its own channel).
+      if (type === "+sdown" && inst.health.context.cause === "crash") this.emit("+crash-sdown", "warning", `${this.details(inst, m)} #refused for ${refusedMs} ms`, m);
     }
   }
 
@@ -1226,7 +1241,7 @@ export class SentinelEngine {
         kind: "ask-master-down",
         addr: s.addr,
         master: m.name,
-        // Vote requests carry the epoch we campaign in, not a later current epoch (see electionWon).
+        // Vote requests carry the epoch we campaign in, not a later current epoch (see electionOutcome).
         args: [m.addr.host, String(m.addr.port), String(inFailover ? m.failover.context.failoverEpoch : this.epoch), inFailover ? this.myId : "*"],
       });
     }
@@ -1272,8 +1287,8 @@ export class SentinelEngine {
     }
   }
 
-  /** §10.3: are we the elected leader for this failover's epoch? */
-  private electionWon(m: MasterRecord): boolean {
+  /** §10.3: are we the elected leader for this failover's epoch; is the epoch provably split? */
+  private electionOutcome(m: MasterRecord): { won: boolean; split: boolean } {
     const epoch = m.failover.context.failoverEpoch;
     // Deliberate fix of a Sentinel quirk (§23): peers' votes count only when cast in the epoch we
     // campaign in. Matching them against a later *current* epoch (raised meanwhile by another
@@ -1281,7 +1296,8 @@ export class SentinelEngine {
     const tally = tallyVotes(m.sentinels.values(), epoch);
     this.vote(m, epoch, leadingCandidate(tally) ?? this.myId);
     if (m.leaderEpoch === epoch && m.leader !== null) tally.set(m.leader, (tally.get(m.leader) ?? 0) + 1);
-    return electedLeader(tally, m.sentinels.size + 1, m.settings.quorum) === this.myId;
+    const won = electedLeader(tally, m.sentinels.size + 1, m.settings.quorum) === this.myId;
+    return { won, split: !won && epochCannotElect(tally, m.sentinels.size + 1, m.settings.quorum) };
   }
 
   private desync(): number {
@@ -1357,6 +1373,7 @@ export class SentinelEngine {
         }
       }
     }
+    const election = state === "wait_start" ? this.electionOutcome(m) : null;
     let allReconfigured = true;
     for (const r of m.replicas.values()) {
       if (!r.promoted && r.reconf !== "done" && r.health.value !== "sdown") allReconfigured = false;
@@ -1365,7 +1382,8 @@ export class SentinelEngine {
       now: this.now,
       failoverTimeoutMs: m.settings.failoverTimeoutMs,
       electionTimeoutMs: this.timing.electionTimeout,
-      isLeader: state === "wait_start" ? this.electionWon(m) : false,
+      isLeader: election?.won === true,
+      splitVoteRetryAt: election?.split === true ? this.now + splitVoteBackoff(this.prng, this.timing) : null,
       selected,
       awaitingFreshInfo,
       promotedConnected: promoted !== undefined && !linkDisconnected(promoted.link),

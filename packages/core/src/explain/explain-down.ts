@@ -1,5 +1,6 @@
 import { linkDisconnected, type MasterRecord } from "../engine/records.js";
 import type { SentinelEngine } from "../engine/sentinel-engine.js";
+import { refusedForMs } from "../health/crash-detection.js";
 import type { SdownCause } from "../machines/instance-health.machine.js";
 import type { DownVerdict, ExplainSection } from "./explanation.js";
 
@@ -8,6 +9,8 @@ export function describeSdownCause(cause: SdownCause): string {
   switch (cause) {
     case "no-reply":
       return "no acceptable PING reply for longer than down-after-milliseconds";
+    case "crash":
+      return "crash: every connection attempt actively refused for longer than vigil-crash-down-after";
     case "master-reports-replica":
       return "it reports role:slave for longer than down-after-milliseconds + 2 × info-period";
     case "reboot":
@@ -52,6 +55,7 @@ export function explainDown(engine: SentinelEngine, m: MasterRecord, now: number
   } else {
     lines.push(`Every PING is answered: last acceptable reply ${now - l.lastAvailTime} ms ago (limit ${downAfterMs} ms).`);
   }
+  lines.push(crashLine(m, sdown));
   if (m.infoRefresh === 0) lines.push("No INFO reply received yet.");
   else if (m.roleReported === "slave") {
     const limit = downAfterMs + 2 * engine.timing.infoPeriod;
@@ -61,4 +65,14 @@ export function explainDown(engine: SentinelEngine, m: MasterRecord, now: number
     lines.push(`It rebooted ${now - m.rebootSince} ms ago; master-reboot-down-after-period is ${m.settings.masterRebootDownAfterMs} ms.`);
   }
   return { verdict: { sdown, cause, sdownForMs, elapsedMs, downAfterMs, tilt }, section: { title: "Is the master down?", lines } };
+}
+
+/** The crash rule (vigil-crash-down-after) as measured now. */
+function crashLine(m: MasterRecord, sdown: boolean): string {
+  const limit = m.settings.crashDownAfterMs;
+  if (limit === 0) return "Crash detection (vigil-crash-down-after) is off: only silence longer than down-after-milliseconds makes it SDOWN.";
+  const refused = refusedForMs(m.link);
+  if (m.link.refusedSince === 0) return `Crash detection is on (vigil-crash-down-after ${limit} ms): connections are not being refused.`;
+  const left = !sdown && refused < limit ? ` SDOWN (crash) in ${limit - refused} ms if every attempt keeps being refused.` : "";
+  return `Every connection attempt has been actively refused or reset for ${refused} ms (vigil-crash-down-after ${limit} ms).${left}`;
 }

@@ -17,6 +17,11 @@ export interface FailoverFacts {
   readonly electionTimeoutMs: number;
   /** WAIT_START: we won the election for `failoverEpoch` (§10.3). */
   readonly isLeader: boolean;
+  /**
+   * WAIT_START: every vote of `failoverEpoch` is known and nobody can win it (a split vote,
+   * election/split-vote.ts): the time from which a new attempt may start, else null.
+   */
+  readonly splitVoteRetryAt?: number | null;
   /** SELECT_SLAVE: the best replica by §12, or null. */
   readonly selected: string | null;
   /**
@@ -72,6 +77,7 @@ export const failoverMachine = setup({
       const f = stepFacts(event);
       return f !== undefined && f.now - context.startTime > Math.min(f.electionTimeoutMs, f.failoverTimeoutMs);
     },
+    splitVote: ({ context, event }) => !context.forced && stepFacts(event)?.splitVoteRetryAt != null,
     hasCandidate: ({ event }) => stepFacts(event)?.selected != null,
     awaitingFreshInfo: ({ event }) => stepFacts(event)?.awaitingFreshInfo === true,
     promotedConnected: ({ event }) => stepFacts(event)?.promotedConnected === true,
@@ -98,6 +104,14 @@ export const failoverMachine = setup({
     choosePromoted: assign(({ event }) => ({ promoted: stepFacts(event)?.selected ?? null })),
     forget: assign(({ event }) => ({ forced: false, promoted: null, stateChangeTime: eventNow(event) })),
     defer: assign(({ event }) => (event.type === "DEFER" ? { startTime: event.startTime } : {})),
+    /**
+     * After a split vote: place failover_start_time so that the 2 × failover-timeout wait before the
+     * next attempt ends at `splitVoteRetryAt` instead of 2 × failover-timeout from now.
+     */
+    retryAfterSplit: assign(({ event }) => {
+      const f = stepFacts(event);
+      return f?.splitVoteRetryAt != null ? { startTime: f.splitVoteRetryAt - 2 * f.failoverTimeoutMs } : {};
+    }),
     forgetAll: assign({ forced: false, promoted: null, stateChangeTime: 0, startTime: 0 }),
     /** Effect: emit a Sentinel event about the master or the promoted replica. */
     announce: (_, _params: { type: string; subject: Subject }) => {},
@@ -137,6 +151,11 @@ export const failoverMachine = setup({
               { type: "announce", params: { type: "+elected-leader", subject: "master" } },
               { type: "announce", params: { type: "+failover-state-select-slave", subject: "master" } },
             ],
+          },
+          {
+            guard: "splitVote",
+            target: "none",
+            actions: [{ type: "announce", params: { type: "-failover-abort-not-elected", subject: "master" } }, "abort", "forget", "retryAfterSplit"],
           },
           {
             guard: "electionTimedOut",

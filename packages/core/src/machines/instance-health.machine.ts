@@ -1,4 +1,5 @@
 import { assign, not, setup } from "xstate";
+import { crashRuleHolds } from "../health/crash-detection.js";
 
 /** Facts about one instance at `now`, enough to decide SDOWN (§8). */
 export interface HealthFacts {
@@ -12,14 +13,22 @@ export interface HealthFacts {
   /** Only for a master entry with master-reboot-down-after-period set: since when it rebooted. */
   readonly rebootSince: number | null;
   readonly rebootDownAfterMs: number;
+  /** For how long every connection attempt has been actively refused (0 = not in a refusal run). */
+  readonly refusedForMs: number;
+  /** `vigil-crash-down-after` (0 = the crash rule is off). */
+  readonly crashDownAfterMs: number;
 }
 
-/** Which of §8's three rules makes an instance subjectively down. */
-export type SdownCause = "no-reply" | "master-reports-replica" | "reboot";
+/**
+ * Which rule makes an instance subjectively down: §8's three, and Vigil's `crash` (every connection
+ * refused for `vigil-crash-down-after`, see crash-detection.ts).
+ */
+export type SdownCause = "no-reply" | "crash" | "master-reports-replica" | "reboot";
 
-/** §8: the first rule that holds, or null when the instance is up. */
+/** §8 (plus the crash rule): the first rule that holds, or null when the instance is up. */
 export function sdownCause(f: HealthFacts): SdownCause | null {
   if (f.elapsed > f.downAfterMs) return "no-reply";
+  if (crashRuleHolds(f.refusedForMs, f.crashDownAfterMs)) return "crash";
   if (f.reportsReplicaSince !== null && f.now - f.reportsReplicaSince > f.downAfterMs + 2 * f.infoPeriod) {
     return "master-reports-replica";
   }

@@ -6,6 +6,7 @@ export const MASTER_DEFAULTS = {
   failoverTimeoutMs: 180000,
   parallelSyncs: 1,
   masterRebootDownAfterMs: 0,
+  crashDownAfterMs: 0,
 } as const;
 
 /**
@@ -37,6 +38,12 @@ export const MasterSettingsSchema = z.object({
    * acknowledging writes that will be lost until Sentinel's 8 s conversion (stale-master-fence.ts).
    */
   fenceStaleMaster: z.boolean().default(true),
+  /**
+   * Vigil extension (`sentinel vigil-crash-down-after <name> <ms>`, 0 = off): an instance whose every
+   * connection attempt is actively refused for this long is SDOWN (cause `crash`) without waiting for
+   * down-after-milliseconds (health/crash-detection.ts).
+   */
+  crashDownAfterMs: z.number().int().min(0).default(MASTER_DEFAULTS.crashDownAfterMs),
   /** `min-replicas-max-lag` (seconds) applied with fencing (`sentinel vigil-fence-max-lag <name> <s>`). */
   fenceMaxLagS: z.number().int().positive().default(1),
   /** rename-command table; keys are lower-cased original command names. */

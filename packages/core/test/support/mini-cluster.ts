@@ -38,6 +38,8 @@ export interface FakeRedis {
   reply: string; // what PING answers when alive
   /** PING gets no reply at all (the link stays up). */
   pingHangs: boolean;
+  /** The host is gone: connection attempts time out (silence, not refusal). */
+  connectTimesOut: boolean;
   /** INFO gets no reply at all. */
   infoHangs: boolean;
   /** The reconfiguration transaction is acknowledged but has no effect. */
@@ -159,6 +161,7 @@ export class MiniCluster {
       offset: 1000,
       reply: "PONG",
       pingHangs: false,
+      connectTimesOut: false,
       infoHangs: false,
       ignoresSlaveof: false,
       syncedAt: 0,
@@ -274,7 +277,8 @@ export class MiniCluster {
         const fake = this.fakePeers.get(key);
         const ok = node ? node.alive : peer ? peer.alive : fake ? fake.alive : false;
         later(() => {
-          if (!ok) return void this.input(i, { kind: "link-down", now: this.now, addr: c.addr, link: c.link, error: "Connection refused" });
+          if (node?.connectTimesOut) return void this.input(i, { kind: "link-down", now: this.now, addr: c.addr, link: c.link, error: "connect ETIMEDOUT", failure: "timeout" });
+          if (!ok) return void this.input(i, { kind: "link-down", now: this.now, addr: c.addr, link: c.link, error: "Connection refused", failure: "refused" });
           if (c.link === "pubsub") {
             if (!this.subs.has(key)) this.subs.set(key, new Set());
             this.subs.get(key)!.add(i);
@@ -350,7 +354,7 @@ export class MiniCluster {
             // CLIENT KILL TYPE pubsub: every sentinel's pubsub link to n drops.
             for (const j of [...(this.subs.get(key) ?? [])]) {
               this.subs.get(key)!.delete(j);
-              this.input(j, { kind: "link-down", now: this.now, addr: c.addr, link: "pubsub", error: "killed" });
+              this.input(j, { kind: "link-down", now: this.now, addr: c.addr, link: "pubsub", error: "killed", failure: "closed" });
             }
           }
           this.input(i, { kind: "reconfigure-reply", now: this.now, addr: c.addr, ok: true });
@@ -404,8 +408,8 @@ export class MiniCluster {
     n.alive = false;
     const key = addressKey(n.addr);
     this.sentinels.forEach((_s, i) => {
-      if (this.cmdLinks.delete(`${i}/${key}`)) this.input(i, { kind: "link-down", now: this.now, addr: n.addr, link: "cmd", error: "reset" });
-      if (this.subs.get(key)?.delete(i)) this.input(i, { kind: "link-down", now: this.now, addr: n.addr, link: "pubsub", error: "reset" });
+      if (this.cmdLinks.delete(`${i}/${key}`)) this.input(i, { kind: "link-down", now: this.now, addr: n.addr, link: "cmd", error: "reset", failure: "reset" });
+      if (this.subs.get(key)?.delete(i)) this.input(i, { kind: "link-down", now: this.now, addr: n.addr, link: "pubsub", error: "reset", failure: "reset" });
     });
     this.drain();
   }

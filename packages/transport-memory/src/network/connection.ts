@@ -6,12 +6,12 @@ import { FIN, Stream } from "./stream.js";
 export interface ClientHandlers<M> {
   /** The handshake completed (the server's kernel accepted, even if its process is paused). */
   onOpen(): void;
-  /** The handshake failed: refused (nothing listening) or timed out (path cut). */
-  onFail(reason: string): void;
+  /** The handshake failed: refused (nothing listening) or timed out (path cut); `failure` says which. */
+  onFail(reason: string, failure: "refused" | "timeout"): void;
   /** A message from the server, in order. */
   onMessage(message: M): void;
-  /** The server closed the connection (process exit, CLIENT KILL) or it was reset. */
-  onClose(reason: string): void;
+  /** The server closed the connection (process exit, CLIENT KILL) or it was reset; `failure` says which. */
+  onClose(reason: string, failure: "closed" | "reset"): void;
 }
 
 /** What the accepting side hears about a connection. */
@@ -92,7 +92,7 @@ export class Connection<M = unknown> {
     this.s2c.dead = true;
     this.settle();
     if (notifyServer) this.serverHandlers?.onClose(reason);
-    if (notifyClient) this.clientHandlers.onClose(reason);
+    if (notifyClient) this.clientHandlers.onClose(reason, "reset");
   }
 
   /** Called by the network when the handshake reaches the server and it accepted. */
@@ -116,10 +116,10 @@ export class Connection<M = unknown> {
   }
 
   /** Called by the network when the handshake failed. */
-  failed(reason: string): void {
+  failed(reason: string, failure: "refused" | "timeout"): void {
     if (this.aborted) return;
     this.state = "closed";
-    this.clientHandlers.onFail(reason);
+    this.clientHandlers.onFail(reason, failure);
   }
 
   private atServer(p: M | typeof FIN): void {
@@ -140,7 +140,7 @@ export class Connection<M = unknown> {
       this.clientOpen = false;
       this.s2c.dead = true;
       this.settle();
-      this.clientHandlers.onClose("connection closed by server");
+      this.clientHandlers.onClose("connection closed by server", "closed");
       return;
     }
     this.clientHandlers.onMessage(p);

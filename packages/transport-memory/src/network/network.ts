@@ -163,7 +163,7 @@ export class Network {
         // SYN (or SYN-ACK) lost: retry with backoff, or give up at the connect timeout.
         const next = this.now + TCP_SYN_RTO_MS * 2 ** k;
         const deadline = started + this.connectTimeoutMs;
-        if (next >= deadline) this.scheduler.at(deadline, () => conn.failed("Connection timed out"));
+        if (next >= deadline) this.scheduler.at(deadline, () => conn.failed("Connection timed out", "timeout"));
         else this.scheduler.at(next, () => attempt(k + 1));
         return;
       }
@@ -173,7 +173,7 @@ export class Network {
         if (conn.aborted) return;
         const handlers = listener?.accept(conn) ?? null;
         if (handlers === null) {
-          this.scheduler.after(back, () => conn.failed("Connection refused"));
+          this.scheduler.after(back, () => conn.failed("Connection refused", "refused"));
           return;
         }
         conn.acceptedBy(handlers);

@@ -4,6 +4,7 @@ import {
   type EngineCommand,
   type EngineInput,
   type EngineOutput,
+  type LinkFailure,
   type LinkKind,
   type MasterSeed,
   type PersistedState,
@@ -252,10 +253,10 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef {
     this.links.get(key)?.closeByClient();
     const inc = this.incarnation;
     const current = (): boolean => inc === this.incarnation && this.links.get(key) === conn;
-    const down = (error: string): void => {
+    const down = (error: string, failure: LinkFailure): void => {
       if (!current()) return;
       this.links.delete(key);
-      this.step({ kind: "link-down", now: this.localNow, addr, link, error });
+      this.step({ kind: "link-down", now: this.localNow, addr, link, error, failure });
     };
     const conn: Connection<WireMessage> = this.net.connect<WireMessage>(this.host, addr, {
       onOpen: () => {
@@ -264,8 +265,8 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef {
         if (link === "pubsub") conn.sendToServer({ t: "subscribe", channel: HELLO_CHANNEL });
         this.step({ kind: "link-up", now: this.localNow, addr, link, localHost: this.host });
       },
-      onFail: (reason) => down(reason),
-      onClose: (reason) => down(reason),
+      onFail: (reason, failure) => down(reason, failure),
+      onClose: (reason, failure) => down(reason, failure),
       onMessage: (m) => {
         if (!current()) return;
         this.onReply(addr, link, conn, m as Response);
@@ -291,7 +292,7 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef {
             if (!r.ok) {
               conn.closeByClient();
               this.links.delete(linkKey(addr, link));
-              this.step({ kind: "link-down", now, addr, link, error: r.text });
+              this.step({ kind: "link-down", now, addr, link, error: r.text, failure: "other" });
             }
             return;
           default:

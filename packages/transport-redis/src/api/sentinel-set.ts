@@ -20,6 +20,8 @@ const INTEGER_OPTIONS: Readonly<Record<string, IntegerRule>> = {
   "master-reboot-down-after-period": { min: 0n, store: Number },
   // Vigil extension (write fencing): seconds of replica lag tolerated while fenced.
   "vigil-fence-max-lag": { min: 1n, store: Number },
+  // Vigil extension (crash detection): ms of refused connections that make an instance SDOWN; 0 = off.
+  "vigil-crash-down-after": { min: 0n, store: Number },
 };
 
 const SCRIPT_OPTIONS: Readonly<Record<string, string>> = {

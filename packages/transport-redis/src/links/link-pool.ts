@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from "node:tls";
-import { type Address, addressKey, type EngineCommand, type EngineInput, type LinkKind, type MinReplicasConfig, operatorValuesOf, staleFenceFor } from "@vigil/core";
+import { type Address, addressKey, type EngineCommand, type EngineInput, type LinkFailure, type LinkKind, type MinReplicasConfig, operatorValuesOf, staleFenceFor } from "@vigil/core";
 import type { PlainReply } from "./reply-reader.js";
 import { RespLink } from "./resp-link.js";
 
@@ -133,10 +133,10 @@ export class LinkPool {
       this.links.delete(key);
       previous.client.close();
     }
-    const down = (error: string) => {
+    const down = (error: string, failure: LinkFailure) => {
       if (this.links.get(key) !== link) return;
       this.links.delete(key);
-      if (!link.closing) this.deliver({ kind: "link-down", addr: c.addr, link: c.link, error });
+      if (!link.closing) this.deliver({ kind: "link-down", addr: c.addr, link: c.link, error, failure });
     };
     const up = () => {
       if (this.links.get(key) !== link) return;

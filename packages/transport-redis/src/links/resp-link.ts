@@ -1,5 +1,6 @@
 import { createConnection, type Socket, type TcpNetConnectOpts } from "node:net";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
+import type { LinkFailure } from "@vigil/core";
 import { ErrorReply, type PlainReply, ReplyReader } from "./reply-reader.js";
 
 /** Where and how to connect one link. */
@@ -17,6 +18,24 @@ export interface RespLinkOptions {
 export type ReplyCallback = (reply: PlainReply | undefined, error?: string) => void;
 
 const CLOSED = "Connection is closed.";
+
+/**
+ * How a socket error reads for crash detection: only what the peer's kernel said actively is
+ * `refused` / `reset`; a timeout is silence; anything else (EHOSTUNREACH, TLS errors ...) is `other`.
+ */
+export function linkFailureOf(code: string | undefined): LinkFailure {
+  switch (code) {
+    case "ECONNREFUSED":
+      return "refused";
+    case "ECONNRESET":
+    case "EPIPE":
+      return "reset";
+    case "ETIMEDOUT":
+      return "timeout";
+    default:
+      return "other";
+  }
+}
 
 /**
  * One RESP2 connection of the sentinel to a Redis instance or a peer sentinel: commands in, replies
@@ -46,21 +65,22 @@ export class RespLink {
   constructor(
     options: RespLinkOptions,
     private readonly onReady: () => void,
-    private readonly onClose: (reason: string) => void,
+    private readonly onClose: (reason: string, failure: LinkFailure) => void,
   ) {
     const tcp: TcpNetConnectOpts = { host: options.host, port: options.port, noDelay: true };
     if (options.localAddress !== undefined) tcp.localAddress = options.localAddress;
     this.socket = options.tls ? tlsConnect({ ...tcp, ...options.tls }) : createConnection(tcp);
     this.socket.setNoDelay(true); // a PING must not wait for Nagle (the option alone does not reach TLS)
-    this.timer = setTimeout(() => this.end("connect ETIMEDOUT"), options.connectTimeoutMs);
+    this.timer = setTimeout(() => this.end("connect ETIMEDOUT", "timeout"), options.connectTimeoutMs);
     this.socket.once(options.tls ? "secureConnect" : "connect", () => {
       clearTimeout(this.timer);
       this.connected = true;
       if (!this.closed) this.onReady();
     });
     this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
-    this.socket.on("error", (e: Error) => this.end(e.message));
-    this.socket.on("close", () => this.end(CLOSED));
+    this.socket.on("error", (e: NodeJS.ErrnoException) => this.end(e.message, linkFailureOf(e.code)));
+    // An orderly close by the peer of an open connection (EOF); before that it proves nothing.
+    this.socket.on("close", () => this.end(CLOSED, this.connected ? "closed" : "other"));
   }
 
   /** The local address of the connection (what a peer sees; announced in hellos). */
@@ -99,7 +119,7 @@ export class RespLink {
 
   /** Close now. `onClose` runs (once, with `reason`) and pending commands fail. */
   close(reason = CLOSED): void {
-    this.end(reason);
+    this.end(reason, "other");
   }
 
   private onData(chunk: Buffer): void {
@@ -109,7 +129,7 @@ export class RespLink {
       try {
         reply = this.reader.next();
       } catch (e) {
-        this.end(`Protocol error: ${(e as Error).message}`);
+        this.end(`Protocol error: ${(e as Error).message}`, "other");
         return;
       }
       if (reply === undefined) return;
@@ -119,7 +139,7 @@ export class RespLink {
       }
       const done = this.head < this.pending.length ? this.pending[this.head] : undefined;
       if (this.head >= this.pending.length) {
-        this.end("Protocol error: a reply nobody asked for");
+        this.end("Protocol error: a reply nobody asked for", "other");
         return;
       }
       this.pending[this.head++] = undefined;
@@ -133,12 +153,12 @@ export class RespLink {
     }
   }
 
-  private end(reason: string): void {
+  private end(reason: string, failure: LinkFailure): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
     this.socket.destroy();
-    this.onClose(reason);
+    this.onClose(reason, failure);
     const waiting = this.pending.slice(this.head);
     this.pending.length = 0;
     this.head = 0;
