@@ -196,21 +196,14 @@ function applyLine(draft: Draft, entry: SentinelLine, isExecutable: (path: strin
     m.fenceMaxLagS = s;
     return undefined;
   }
-  if (sub === "vigil-crash-down-after" && argc === 3) {
-    // Vigil extension (crash detection, docs/configuration.md); 0 turns it off.
+  if ((sub === "master-reboot-down-after-period" || sub === "vigil-crash-down-after") && argc === 3) {
+    // vigil-crash-down-after: Vigil extension (crash detection, docs/configuration.md); 0 turns it off.
     const m = master();
     if (!m) return NO_SUCH_MASTER;
     const ms = atoi(args[2]!);
     if (ms < 0) return "negative time parameter.";
-    m.crashDownAfterMs = ms;
-    return undefined;
-  }
-  if (sub === "master-reboot-down-after-period" && argc === 3) {
-    const m = master();
-    if (!m) return NO_SUCH_MASTER;
-    const ms = atoi(args[2]!);
-    if (ms < 0) return "negative time parameter.";
-    m.masterRebootDownAfterMs = ms;
+    if (sub === "vigil-crash-down-after") m.crashDownAfterMs = ms;
+    else m.masterRebootDownAfterMs = ms;
     return undefined;
   }
   if (sub === "current-epoch" && argc === 2) {
