@@ -144,6 +144,11 @@ function track(child, info) {
   return p;
 }
 
+/** Spawn any helper process, killed at exit like the daemons (`info.kind` names it in logs). */
+export function spawnTracked(bin, args, info) {
+  return track(spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] }), info);
+}
+
 /** Kill (SIGKILL) every process this script started and remove its temp dirs. */
 export async function killAll() {
   const all = [...procs];

@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+// bench/many-masters — what one sentinel costs per monitored master, from 100 to thousands of masters,
+// against fake Redis instances (bench/lib/fake-redis-farm.mjs: one Node process answers PING, INFO,
+// CLIENT, SUBSCRIBE and PUBLISH for thousands of ports, every master with one replica, plus fake peer
+// sentinels that publish hellos). The machine cannot run thousands of redis-servers; the farm costs a
+// fraction of that, and the daemon under test does the same work as against real ones (links, PINGs,
+// 4 KB INFO replies, hellos in and out, peers). For each size, each daemon kind in turn (alternating,
+// fresh farm each time): discovery time (every master shows its replica and every peer), then over
+// the window CPU seconds per minute (user/sys) from /proc, RSS (median and max of 1 s samples, and
+// the peak VmHWM), +sdown/+tilt counts (should be 0), the farm's own CPU, and the load average.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { cmd, freePorts, openConnection, removeDir, runMain, sentinelConf, sleep, spawnTracked, startSentinel, tempDir, waitFor } from "./lib/procs.mjs";
+import { cpuSplit, fmt, heading, load, machineLine, median, parseFlags, ratio, say, table, vmMB } from "./lib/report.mjs";
+
+const USAGE = `usage: node bench/many-masters.mjs [--masters 100,500,1000,2000,5000] [--seconds S] [--kinds vigil,redis] [--peers P] [--replicas 1|0] [--rounds R] [--quick]
+  --masters L      sizes to measure (default 100,500,1000,2000,5000); a size whose file descriptors
+                   (2 links per instance) exceed this process's hard limit is skipped with a note
+  --seconds S      measurement window per run (default 60), after discovery and a 10 s settle
+  --kinds L        daemons in turn, alternating (default vigil,redis)
+  --peers P        fake peer sentinels announcing every master (default 2: a 3-sentinel deployment)
+  --replicas N     1 (default) or 0 replicas per master
+  --down-after MS  down-after-milliseconds of every master (default 10000)
+  --rounds R       repetitions of each size and kind (default 1)
+  --quick          sizes 100,500 and a 20 s window
+`;
+
+const opts = parseFlags(process.argv.slice(2), { masters: "100,500,1000,2000,5000", seconds: 60, kinds: "vigil,redis", peers: 2, replicas: 1, downAfter: 10000, rounds: 1, quick: false }, USAGE);
+if (opts.quick) {
+  opts.masters = "100,500";
+  opts.seconds = Math.min(opts.seconds, 20);
+}
+const sizes = String(opts.masters).split(",").map(Number);
+const kinds = opts.kinds.split(",");
+const LABEL = { vigil: "Vigil", redis: "redis-sentinel" };
+/** Masters per farm process: 3 descriptors per instance (listener + 2 accepted links) stay under 20,000. */
+const MASTERS_PER_FARM = 2000;
+
+function hardFdLimit() {
+  const m = /^Max open files\s+\d+\s+(\d+|unlimited)/m.exec(readFileSync("/proc/self/limits", "utf8"));
+  return m?.[1] === "unlimited" ? Number.POSITIVE_INFINITY : Number(m?.[1] ?? Number.NaN);
+}
+
+/** Start the fake instances for `n` masters over as many farm processes as descriptors require. */
+async function startFarms(n) {
+  const farms = [];
+  const count = Math.ceil(n / MASTERS_PER_FARM);
+  for (let k = 0; k < count; k++) {
+    const masters = Math.min(MASTERS_PER_FARM, n - k * MASTERS_PER_FARM);
+    // Below the ephemeral range (32768+), where the other tests' freePort() ports come from.
+    const firstPort = 10000 + k * 7000;
+    const spec = { masters, firstPort, lastPort: firstPort + 7000, peers: k === 0 ? opts.peers : 0, replicas: opts.replicas, prefix: `m${k}-` };
+    const p = spawnTracked(process.execPath, [join(import.meta.dirname, "lib", "fake-redis-farm.mjs"), JSON.stringify(spec)], { kind: "farm", port: firstPort });
+    const ready = await new Promise((ok, fail) => {
+      let out = "";
+      p.child.stdout.on("data", (d) => {
+        out += d;
+        const nl = out.indexOf("\n");
+        if (nl >= 0) ok(JSON.parse(out.slice(0, nl)));
+      });
+      p.child.once("exit", (c) => fail(new Error(`fake-redis-farm exited (${c}): ${p.log().slice(-2000)}`)));
+    });
+    farms.push({ proc: p, ...ready });
+  }
+  return { procs: farms.map((f) => f.proc), masters: farms.flatMap((f) => f.masters), peers: farms.flatMap((f) => f.peers) };
+}
+
+/** Every master reports its replica and every peer (SENTINEL MASTERS, flat field lists). */
+async function discovered(port, n) {
+  const reply = await cmd(port, "SENTINEL", "MASTERS");
+  if (!Array.isArray(reply) || reply.length !== n) return false;
+  for (const flat of reply) {
+    const f = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]] = flat[i + 1];
+    if (Number(f["num-slaves"]) !== opts.replicas || Number(f["num-other-sentinels"]) !== opts.peers) return false;
+  }
+  return true;
+}
+
+async function run(kind, n) {
+  const farm = await startFarms(n);
+  const dir = tempDir("vigil-bench-many-");
+  const [port] = await freePorts(1);
+  const conf = sentinelConf(dir, port, farm.masters, { quorum: 2, downAfter: opts.downAfter, failoverTimeout: 180000 });
+  const t0 = performance.now();
+  const s = await startSentinel(kind, conf, port, [], { readyTimeoutMs: 120000 });
+  const startMs = performance.now() - t0;
+  const counts = { sdown: 0, tilt: 0 };
+  const sub = await openConnection(port, { readyTimeoutMs: 60000, commandTimeout: 60000 });
+  sub.on("message", (ch) => {
+    if (ch === "+sdown") counts.sdown++;
+    if (ch === "+tilt") counts.tilt++;
+  });
+  await sub.subscribe("+sdown", "+tilt");
+  await waitFor(() => discovered(port, n), 120000 + n * 60, 1000, `${kind} discovers ${n} masters`);
+  const discoveryS = (performance.now() - t0) / 1000;
+  await sleep(10000);
+  const c0 = cpuSplit(s.pid);
+  const f0 = farm.procs.map((p) => cpuSplit(p.pid));
+  const l0 = load();
+  const rss = [];
+  const start = performance.now();
+  while (performance.now() - start < opts.seconds * 1000) {
+    await sleep(1000);
+    rss.push(vmMB(s.pid, "VmRSS"));
+  }
+  const minutes = (performance.now() - start) / 60000;
+  const c1 = cpuSplit(s.pid);
+  const farmCpu = farm.procs.reduce((a, p, i) => a + cpuSplit(p.pid).user + cpuSplit(p.pid).sys - f0[i].user - f0[i].sys, 0) / minutes;
+  const r = {
+    kind,
+    n,
+    startMs,
+    discoveryS,
+    user: (c1.user - c0.user) / minutes,
+    sys: (c1.sys - c0.sys) / minutes,
+    rssMedian: median(rss),
+    rssMax: Math.max(...rss),
+    hwm: vmMB(s.pid, "VmHWM"),
+    ...counts,
+    farmCpu,
+    load: `${l0} → ${load()}`,
+  };
+  r.cpu = r.user + r.sys;
+  sub.disconnect();
+  await s.kill();
+  for (const p of farm.procs) await p.kill();
+  removeDir(dir);
+  return r;
+}
+
+async function main() {
+  heading("many-masters: one sentinel, fake masters with one replica each, fake peers");
+  say(machineLine());
+  say(`window ${opts.seconds} s, peers ${opts.peers}, replicas ${opts.replicas}, down-after ${opts.downAfter} ms, kinds ${kinds.join(",")}`);
+  const limit = hardFdLimit();
+  const results = [];
+  for (const n of sizes) {
+    const fds = 2 * n * (1 + opts.replicas) + opts.peers + 64;
+    if (fds > limit) {
+      say(`\n${n} masters: skipped, the daemon needs ~${fds} file descriptors and the hard limit is ${limit}`);
+      continue;
+    }
+    for (let round = 0; round < opts.rounds; round++) {
+      for (const kind of round % 2 ? [...kinds].reverse() : kinds) {
+        const r = await run(kind, n);
+        results.push(r);
+        say(`${LABEL[kind]} ${n} masters: ${fmt(r.cpu, 2)} CPU-s/min (user ${fmt(r.user, 2)}, sys ${fmt(r.sys, 2)}), RSS median ${fmt(r.rssMedian, 1)} MB max ${fmt(r.rssMax, 1)} peak ${fmt(r.hwm, 1)}, discovery ${fmt(r.discoveryS, 1)} s, +sdown ${r.sdown} +tilt ${r.tilt}, farm ${fmt(r.farmCpu, 2)} CPU-s/min, load ${r.load}`);
+      }
+    }
+  }
+  heading("per size (medians over rounds)");
+  const rows = [];
+  for (const n of sizes) {
+    const by = (k) => results.filter((r) => r.n === n && r.kind === k);
+    if (by(kinds[0]).length === 0) continue;
+    for (const k of kinds) {
+      const rs = by(k);
+      const cpu = median(rs.map((r) => r.cpu));
+      rows.push([
+        n,
+        LABEL[k] ?? k,
+        fmt(cpu, 2),
+        `${fmt(median(rs.map((r) => r.user)), 2)} / ${fmt(median(rs.map((r) => r.sys)), 2)}`,
+        fmt((cpu * 1000) / n, 2),
+        fmt(median(rs.map((r) => r.rssMedian)), 1),
+        fmt(median(rs.map((r) => r.hwm)), 1),
+        fmt(((median(rs.map((r) => r.rssMedian)) - 0) * 1024) / n, 1),
+        fmt(median(rs.map((r) => r.discoveryS)), 1),
+        rs.map((r) => `${r.sdown}/${r.tilt}`).join(" "),
+        rs.map((r) => r.load).join("; "),
+      ]);
+    }
+    const cpuOf = (k) => median(by(k).map((r) => r.cpu));
+    const rssOf = (k) => median(by(k).map((r) => r.rssMedian));
+    if (kinds.includes("vigil") && kinds.includes("redis")) rows.push([n, "Vigil/redis", ratio(cpuOf("vigil"), cpuOf("redis")), "", "", ratio(rssOf("vigil"), rssOf("redis")), "", "", "", "", ""]);
+  }
+  say(table(["masters", "daemon", "CPU-s/min", "user / sys", "CPU-ms/min per master", "RSS MB (median)", "peak MB", "RSS KB per master", "discovery s", "+sdown/+tilt", "load (1 min, start → end)"], rows));
+  return 0;
+}
+
+await runMain(main);
