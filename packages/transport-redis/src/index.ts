@@ -18,15 +18,16 @@ export {
   type PendingScript,
   SENTINEL_ARITY,
   SENTINEL_HELP_LINES,
+  sentinelHelpLines,
   type SentinelApi,
   type SentinelApiContext,
-  type SentinelDialect,
   type SentinelProcessInfo,
   type SentinelServerStats,
   type SentinelSubcommand,
   sentinelSubcommands,
   VIGIL_SENTINEL_SUBCOMMANDS,
 } from "./api/sentinel-api.js";
+export { DEFAULT_DIALECT, type DialectIdentity, dialectIdentity, parseDialect, SENTINEL_DIALECTS, type SentinelDialect } from "./dialect.js";
 export { HELLO_CHANNEL, LinkPool, type LinkPoolOptions } from "./links/link-pool.js";
 export { encodeReply } from "./resp/encoder.js";
 export * from "./resp/reply.js";

@@ -74,9 +74,9 @@ describe("SENTINEL dispatch", () => {
   });
 });
 
-describe("Valkey PRIMARY aliases (extension)", () => {
+describe("Valkey PRIMARY subcommands (valkey-8 dialect)", () => {
   it("PRIMARY, PRIMARIES, GET-PRIMARY-ADDR-BY-NAME, IS-PRIMARY-DOWN-BY-ADDR answer like their MASTER twins", () => {
-    const f = apiFixture();
+    const f = apiFixture({ dialect: "valkey-8" });
     f.skip(5);
     expect(f.sentinel("primary", "mymaster")).toEqual(f.sentinel("master", "mymaster"));
     expect(f.sentinel("primaries")).toEqual(f.sentinel("masters"));
@@ -94,9 +94,11 @@ describe("Valkey PRIMARY aliases (extension)", () => {
     ]);
   });
 
-  it("can be turned off for strict redis-sentinel behaviour", () => {
-    const f = apiFixture({ primaryAliases: false });
-    expect(f.sentinel("primary", "mymaster")).toEqual(error("ERR unknown subcommand 'primary'. Try SENTINEL HELP."));
-    expect(f.api.subcommands).toHaveLength(21);
+  it("do not exist in the redis dialects, as in redis-sentinel 7.0 and 7.2", () => {
+    for (const dialect of ["redis-7.0", "redis-7.2"] as const) {
+      const f = apiFixture({ dialect });
+      expect(f.sentinel("primary", "mymaster")).toEqual(error("ERR unknown subcommand 'primary'. Try SENTINEL HELP."));
+      expect(f.api.subcommands).toHaveLength(21);
+    }
   });
 });

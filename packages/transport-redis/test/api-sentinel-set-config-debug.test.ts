@@ -246,11 +246,11 @@ describe("SENTINEL CONFIG (dialect 7.0, redis-sentinel 7.0.15)", () => {
   });
 });
 
-describe("SENTINEL CONFIG (dialect 7.2, §17.1.2)", () => {
-  const USAGE = err("ERR Only SENTINEL CONFIG GET <param> [<param> <param> ...] / SET <param> <value> [<param> <value> ...] are supported.");
+describe("SENTINEL CONFIG (dialect redis-7.2, §17.1.2)", () => {
+  const USAGE = err("ERR Only SENTINEL CONFIG GET <param> [<param> <param> ...]/ SET <param> <value> [<param> <value> ...] are supported.");
 
   it("GET takes several patterns, reports each parameter once, includes loglevel", () => {
-    const f = apiFixture({ dialect: "7.2" });
+    const f = apiFixture({ dialect: "redis-7.2" });
     expect(pairs(f.sentinel("config", "get", "loglevel", "announce-*", "*port", "loglevel"))).toEqual([
       ["loglevel", "notice"],
       ["announce-hostnames", "no"],
@@ -260,7 +260,7 @@ describe("SENTINEL CONFIG (dialect 7.2, §17.1.2)", () => {
   });
 
   it("SET validates every pair before applying any, then flushes once", () => {
-    const f = apiFixture({ dialect: "7.2" });
+    const f = apiFixture({ dialect: "redis-7.2" });
     const before = f.persisted.length;
     expect(f.sentinel("config", "set", "announce-port", "1", "foo", "x")).toEqual(err("ERR Invalid argument 'foo' to SENTINEL CONFIG SET"));
     expect(f.sentinel("config", "set", "announce-port", "1", "ANNOUNCE-PORT", "2")).toEqual(
@@ -279,10 +279,21 @@ describe("SENTINEL CONFIG (dialect 7.2, §17.1.2)", () => {
   });
 
   it("uses 7.2's usage text and arity -4", () => {
-    const f = apiFixture({ dialect: "7.2" });
+    const f = apiFixture({ dialect: "redis-7.2" });
     expect(f.sentinel("config", "foo", "bar")).toEqual(USAGE);
     expect(f.sentinel("config", "get")).toEqual(err("ERR wrong number of arguments for 'sentinel|config' command"));
     expect(f.api.subcommands.find((s) => s.name === "config")?.arity).toBe(-4);
+  });
+
+  it("valkey-8 takes the same arguments; its usage text has a space before the slash", () => {
+    const f = apiFixture({ dialect: "valkey-8" });
+    expect(f.sentinel("config", "foo", "bar")).toEqual(
+      err("ERR Only SENTINEL CONFIG GET <param> [<param> <param> ...] / SET <param> <value> [<param> <value> ...] are supported."),
+    );
+    expect(pairs(f.sentinel("config", "get", "loglevel", "announce-port"))).toEqual([
+      ["loglevel", "notice"],
+      ["announce-port", "0"],
+    ]);
   });
 });
 

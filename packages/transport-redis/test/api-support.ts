@@ -100,7 +100,6 @@ export function infoText(port: number, n: FakeNode): string {
 export interface FixtureOptions {
   readonly masters?: readonly MasterSeed[];
   readonly dialect?: SentinelDialect;
-  readonly primaryAliases?: boolean;
   readonly global?: Parameters<typeof createSentinelEngine>[0]["global"];
   readonly executable?: (path: string) => boolean;
   readonly resolveHost?: (host: string) => string | null;
@@ -155,7 +154,6 @@ export function apiFixture(options: FixtureOptions = {}) {
       configFile: "/etc/vigil/sentinel.conf",
       tcpPort: 26379,
       startedAt: START - 77_000,
-      version: "7.0.15",
       pid: 4242,
       executable: "/usr/bin/vigil",
       os: "Linux 6.1.0 x86_64",
@@ -166,7 +164,6 @@ export function apiFixture(options: FixtureOptions = {}) {
     isExecutable: options.executable ?? (() => true),
     resolveHost: options.resolveHost,
     dialect: options.dialect,
-    primaryAliases: options.primaryAliases,
     cpuUsage: () => ({ user: 193_942, system: 1_163_088 }),
     onLoglevel: (level) => {
       loglevel = level;

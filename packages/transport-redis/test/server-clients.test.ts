@@ -24,7 +24,7 @@ let authServer: RespServer;
 let authPort: number;
 
 beforeAll(async () => {
-  ({ server, port } = await startServer({ handlers: { ...SENTINEL_LIKE_HANDLERS, sentinel } }));
+  ({ server, port } = await startServer({ dialect: "redis-7.2", handlers: { ...SENTINEL_LIKE_HANDLERS, sentinel } }));
   ({ server: authServer, port: authPort } = await startServer({
     handlers: { ...SENTINEL_LIKE_HANDLERS, sentinel },
     auth: { requirePass: "s3cret", users: [{ name: "app", passwords: ["app-pw"] }] },

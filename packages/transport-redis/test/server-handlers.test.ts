@@ -14,6 +14,8 @@ let port: number;
 
 beforeAll(async () => {
   started = await startServer({
+    // 7.2: CLIENT LIST carries lib-name/lib-ver (checked below).
+    dialect: "redis-7.2",
     handlers: {
       ...SENTINEL_LIKE_HANDLERS,
       sentinel: async (args, ctx): Promise<Reply> => {

@@ -1,4 +1,5 @@
 import type { GlobalSettings, PersistedMaster } from "@vigil/core";
+import { DEFAULT_DIALECT, parseDialect, type SentinelDialect } from "@vigil/transport-redis";
 import type { ConfigError } from "./config-error.js";
 import { applyGenericDirective, type GenericDraft, type GenericFsChecks } from "./generic-directives.js";
 import { GENERIC_DEFAULTS, type GenericSettings } from "./generic-settings.js";
@@ -14,6 +15,8 @@ export interface LoadedConfig {
   readonly generic: GenericSettings;
   /** `vigil-<key> <value>` extensions, keyed without the `vigil-` prefix (e.g. `timing`, `log-format`). */
   readonly vigil: Readonly<Record<string, string>>;
+  /** `vigil-dialect` (file or `--vigil-dialect`, the command line winning), default `redis-7.0`. */
+  readonly dialect: SentinelDialect;
   /** `sentinel myid`; absent when the file has none (the daemon then generates one and flushes). */
   readonly myId: string | undefined;
   readonly currentEpoch: number;
@@ -104,11 +107,13 @@ export function loadConfig(text: string, path: string, overrides?: readonly (rea
   });
   const error = readText(state, full, path, 0);
   if (error) return located(error);
+  const dialect = parseDialect(draft.vigil.dialect ?? "") ?? DEFAULT_DIALECT;
 
   const sentinel = applySentinelLines(
     state.sentinel,
     { port: draft.port, requirePass: draft.requirepass, loglevel: draft.loglevel },
     options.isExecutable ?? (() => true),
+    dialect,
   );
   if (!sentinel.ok) return located(sentinel.error);
 
@@ -119,6 +124,7 @@ export function loadConfig(text: string, path: string, overrides?: readonly (rea
       path,
       generic,
       vigil,
+      dialect,
       myId: sentinel.config.myId,
       currentEpoch: sentinel.config.currentEpoch,
       global: sentinel.config.global,

@@ -1,6 +1,7 @@
 import { MASTER_DEFAULTS, type PersistedState } from "@vigil/core";
 import { canonicalDirective, isRewritableDirective } from "./redis-directives.js";
-import { type RewriteLine, sentinelConfigLines } from "./sentinel-config-lines.js";
+import type { SentinelDialect } from "@vigil/transport-redis";
+import { REBOOT_KEY, type RewriteLine, sentinelConfigLines } from "./sentinel-config-lines.js";
 import { formatLine, reprArg, tokenize } from "./tokenize.js";
 
 /** Redis's marker before the first appended line; written at most once per file. */
@@ -26,6 +27,8 @@ export interface RewriteOptions {
   readonly defaultDownAfterMs?: number;
   /** Current `default-failover-timeout`; default 180000. */
   readonly defaultFailoverTimeoutMs?: number;
+  /** The dialect whose spellings are written (default redis-7.0). */
+  readonly dialect?: SentinelDialect;
 }
 
 /** The old file as Redis's `rewriteConfigReadOldFile` sees it. */
@@ -49,6 +52,7 @@ function lineKey(args: readonly string[]): string {
   const name = canonicalDirective(args[0]!);
   if (name !== "sentinel" || args.length < 2) return name;
   const sub = args[1]!.toLowerCase();
+  if (sub === "primary-reboot-down-after-period") return REBOOT_KEY;
   return `sentinel ${sub === "known-slave" ? "known-replica" : sub}`;
 }
 
@@ -134,6 +138,7 @@ export function rewriteConfig(oldText: string, state: PersistedState, generic: G
   const sentinel = sentinelConfigLines(state, {
     defaultDownAfterMs: options.defaultDownAfterMs ?? MASTER_DEFAULTS.downAfterMs,
     defaultFailoverTimeoutMs: options.defaultFailoverTimeoutMs ?? MASTER_DEFAULTS.failoverTimeoutMs,
+    dialect: options.dialect,
   });
   for (const line of sentinel.lines) write(line);
   for (const key of sentinel.processed) processed.add(key);

@@ -1,4 +1,5 @@
 import { MASTER_DEFAULTS, type PersistedState } from "@vigil/core";
+import type { SentinelDialect } from "@vigil/transport-redis";
 import { formatLine, reprArg } from "./tokenize.js";
 
 /**
@@ -17,7 +18,12 @@ export interface SentinelLineDefaults {
   readonly defaultDownAfterMs: number;
   /** Current `default-failover-timeout`: `failover-timeout` equal to it is omitted. */
   readonly defaultFailoverTimeoutMs: number;
+  /** Whose spellings to write: valkey-8 writes `primary-reboot-down-after-period`, as valkey-sentinel does. */
+  readonly dialect?: SentinelDialect;
 }
+
+/** The rewrite key both spellings of the reboot period share (Redis's and Valkey's). */
+export const REBOOT_KEY = "sentinel master-reboot-down-after-period";
 
 /** Keys that are always "processed": their old lines go away unless a new value took the slot. */
 const SENTINEL_KEYS = [
@@ -29,7 +35,7 @@ const SENTINEL_KEYS = [
   "sentinel client-reconfig-script",
   "sentinel auth-pass",
   "sentinel auth-user",
-  "sentinel master-reboot-down-after-period",
+  REBOOT_KEY,
   "sentinel vigil-fence-writes",
   "sentinel vigil-crash-down-after",
   "sentinel vigil-fence-max-lag",
@@ -58,6 +64,7 @@ export function sentinelConfigLines(state: PersistedState, defaults: SentinelLin
   };
   const yesNo = (b: boolean): string => (b ? "yes" : "no");
   const g = state.global;
+  const rebootName = defaults.dialect === "valkey-8" ? "primary-reboot-down-after-period" : "master-reboot-down-after-period";
 
   add("myid", [state.myId]);
   add("deny-scripts-reconfig", [yesNo(g.denyScriptsReconfig)], g.denyScriptsReconfig !== true);
@@ -76,7 +83,7 @@ export function sentinelConfigLines(state: PersistedState, defaults: SentinelLin
     if (s.authPass !== undefined) add("auth-pass", [s.name, s.authPass]);
     if (s.authUser !== undefined) add("auth-user", [s.name, s.authUser]);
     if (s.masterRebootDownAfterMs !== MASTER_DEFAULTS.masterRebootDownAfterMs) {
-      add("master-reboot-down-after-period", [s.name, String(s.masterRebootDownAfterMs)]);
+      lines.push({ key: REBOOT_KEY, text: formatLine(["sentinel", rebootName, s.name, String(s.masterRebootDownAfterMs)]), force: true });
     }
     // Vigil extensions: written only when used, so files stay loadable by redis-sentinel otherwise.
     if (s.fenceWrites) add("vigil-fence-writes", [s.name, "yes"]);

@@ -1,3 +1,4 @@
+import { DEFAULT_DIALECT, type SentinelDialect } from "@vigil/transport-redis";
 import { type Address, type GlobalSettings, GlobalSettingsSchema, type KnownSentinel, MasterSettingsSchema, type PersistedMaster } from "@vigil/core";
 import { atoi, parseYesNo, strtoull } from "./c-numbers.js";
 import type { ConfigError } from "./config-error.js";
@@ -113,7 +114,7 @@ function sameHostPort(a: Address, b: Address): boolean {
  * Apply one queued line (Redis's `sentinelHandleConfiguration`). Returns an error message or
  * `undefined`. Sub-directive names are case-insensitive; master names are case-sensitive.
  */
-function applyLine(draft: Draft, entry: SentinelLine, isExecutable: (path: string) => boolean): string | undefined {
+function applyLine(draft: Draft, entry: SentinelLine, isExecutable: (path: string) => boolean, dialect: SentinelDialect): string | undefined {
   const args = entry.args;
   const sub = args[0]!.toLowerCase();
   const argc = args.length;
@@ -196,7 +197,12 @@ function applyLine(draft: Draft, entry: SentinelLine, isExecutable: (path: strin
     m.fenceMaxLagS = s;
     return undefined;
   }
-  if ((sub === "master-reboot-down-after-period" || sub === "vigil-crash-down-after") && argc === 3) {
+  if (sub === "primary-reboot-down-after-period" && argc === 3 && dialect !== "valkey-8") {
+    // Redis's own error, with the way out: the file was written by valkey-sentinel.
+    return `${UNRECOGNIZED} (primary-reboot-down-after-period is Valkey's spelling: run with --vigil-dialect valkey-8)`;
+  }
+  const rebootPeriod = sub === "master-reboot-down-after-period" || sub === "primary-reboot-down-after-period";
+  if ((rebootPeriod || sub === "vigil-crash-down-after") && argc === 3) {
     // vigil-crash-down-after: Vigil extension (crash detection, docs/configuration.md); 0 turns it off.
     const m = master();
     if (!m) return NO_SUCH_MASTER;
@@ -312,6 +318,7 @@ export function applySentinelLines(
   lines: readonly SentinelLine[],
   generic: GenericGlobals,
   isExecutable: (path: string) => boolean,
+  dialect: SentinelDialect = DEFAULT_DIALECT,
 ): SentinelResult {
   const draft: Draft = {
     myId: undefined,
@@ -332,7 +339,7 @@ export function applySentinelLines(
   for (const p of [1, 2, 3]) {
     for (const entry of lines) {
       if (pass(entry) !== p) continue;
-      const message = applyLine(draft, entry, isExecutable);
+      const message = applyLine(draft, entry, isExecutable, dialect);
       if (message !== undefined) return errorAt(entry, message);
     }
   }

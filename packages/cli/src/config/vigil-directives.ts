@@ -1,3 +1,4 @@
+import { parseDialect, SENTINEL_DIALECTS } from "@vigil/transport-redis";
 import { parseStrictInteger } from "./c-numbers.js";
 
 /**
@@ -6,6 +7,8 @@ import { parseStrictInteger } from "./c-numbers.js";
  * Note a file containing them is no longer loadable by `redis-sentinel` itself.
  */
 const VIGIL_DIRECTIVES: Readonly<Record<string, (value: string) => { value: string } | { error: string }>> = {
+  /** `vigil-dialect redis-7.0|redis-7.2|valkey-8`: the Sentinel answered as (docs/compatibility.md). */
+  dialect: (v) => (parseDialect(v) === undefined ? { error: `argument must be one of the following: ${SENTINEL_DIALECTS.join(", ")}` } : { value: v }),
   /** `vigil-timing fast|sentinel`: the timing profile. */
   timing: (v) => oneOf(v, ["fast", "sentinel"]),
   /** `vigil-log-format text|json`. */

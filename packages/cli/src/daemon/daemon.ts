@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createPrng, createSentinelEngine, type PersistedState, type SentinelEvent, type TimingProfile } from "@vigil/core";
-import { createRespServer, createSentinelApi, type RespServer, SentinelRuntime, VIGIL_SENTINEL_SUBCOMMANDS } from "@vigil/transport-redis";
+import { createRespServer, createSentinelApi, type RespServer, type SentinelProcessInfo, SentinelRuntime, VIGIL_SENTINEL_SUBCOMMANDS } from "@vigil/transport-redis";
 import { checkWritable, isExecutable, removeStaleTempFiles, writeFileAtomicSync } from "../config/atomic-write.js";
 import { formatConfigError } from "../config/config-error.js";
 import { type LoadedConfig, loadConfig } from "../config/load-config.js";
@@ -114,6 +114,7 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
     const text = rewriteConfig(onDisk ?? "", state, { port: g.port }, {
       defaultDownAfterMs: engine.timing.defaultDownAfter,
       defaultFailoverTimeoutMs: engine.timing.defaultFailoverTimeout,
+      dialect: config.dialect,
     });
     if (text === onDisk) return true;
     // Never persist a file the next start would refuse (docs/reliability.md, "Crash safety").
@@ -187,12 +188,11 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
     },
   });
 
-  const processInfo = {
+  const processInfo: SentinelProcessInfo & { listeners?: SentinelProcessInfo["listeners"] } = {
     runId: randomBytes(20).toString("hex"),
     configFile: path,
     tcpPort: g.port,
     startedAt: Date.now(),
-    version: "7.0.15",
     pid: process.pid,
     executable: process.argv[1] ?? "vigil",
   };
@@ -206,6 +206,8 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
     pendingScripts: () => scripts.pending(),
     runningScripts: () => scripts.running(),
     isExecutable,
+    dialect: config.dialect,
+    // Served (the vigil CLI uses them) but never enumerated by COMMAND: docs/compatibility.md.
     vigilExtensions: true,
     onLoglevel: (level: typeof loglevel) => {
       loglevel = level;
@@ -216,14 +218,9 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
       handlers: api,
       auth: { requirePass: g.requirepass, users: g.users.map(userSpecFromRule) },
       maxClients: g.maxclients,
-      version: "7.0.15",
-      // Vigil's extensions and Valkey's PRIMARY aliases are not in the captured 7.0.15 table.
-      extraSentinelSubcommands: [
-        ...VIGIL_SENTINEL_SUBCOMMANDS,
-        ...api.subcommands
-          .filter((s) => s.aliasOf !== undefined)
-          .map((s) => ({ name: s.name, arity: s.arity, summary: `Alias of SENTINEL ${s.aliasOf?.toUpperCase()} (Valkey compatibility).` })),
-      ],
+      dialect: config.dialect,
+      // Vigil's extensions: dispatched, but hidden from COMMAND (the captured tables are the dialect's own).
+      extraSentinelSubcommands: VIGIL_SENTINEL_SUBCOMMANDS,
       onShutdown: async () => {
         await stop();
         process.exit(0);
@@ -244,6 +241,10 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
   } catch (e) {
     return { message: `Could not create server TCP listening socket ${hosts.join(" ")}:${g.port}: ${(e as Error).message}`, exitCode: 1 };
   }
+  processInfo.listeners = [
+    ...(g.port !== 0 || tls.server === undefined ? [{ name: "tcp" as const, binds: hosts, port }] : []),
+    ...(tls.server === undefined ? [] : [{ name: "tls" as const, binds: hosts, port: server.tlsPort() }]),
+  ];
   const opsError = await ops.start(port);
   if (opsError !== undefined) {
     await ops.stop();

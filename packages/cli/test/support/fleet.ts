@@ -4,6 +4,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, type Proc, requireBinary, restartRedis, sentinelConf, sleep, startRedis, startSentinel, tempDir, waitFor } from "./processes.js";
+import { oracleSentinel, type SentinelDialect } from "./oracles.js";
 import { pairs, plain, RespConnection } from "./resp-client.js";
 
 export type Kind = "vigil" | "redis";
@@ -137,6 +138,11 @@ export interface FleetOptions {
   readonly vigilArgs?: readonly string[];
   /** Extra lines for every sentinel's config file (shared format: no vigil-* directives). */
   readonly extraConf?: readonly string[];
+  /**
+   * The Sentinel imitated: "redis" members are its oracle (support/oracles.ts), vigil members run
+   * with `--vigil-dialect`. Absent: Debian's redis-sentinel and vigil's default.
+   */
+  readonly dialect?: SentinelDialect;
 }
 
 /** A master, its replicas and a set of sentinels of both kinds. */
@@ -151,7 +157,8 @@ export class Fleet {
   /** Starts the data nodes and one sentinel per entry of `kinds`, then waits until all see each other. */
   static async start(kinds: readonly Kind[], options: FleetOptions = {}): Promise<Fleet> {
     requireBinary("redis-server");
-    requireBinary("redis-sentinel");
+    if (options.dialect === undefined) requireBinary("redis-sentinel");
+    else oracleSentinel(options.dialect);
     const f = new Fleet(options);
     try {
       const masterPort = await freePort();
@@ -189,7 +196,7 @@ export class Fleet {
     const port = existing?.port ?? (await freePort());
     const conf = existing?.conf ?? this.newConf(port);
     const args = kind === "vigil" ? [...(this.options.vigilArgs ?? [])] : [];
-    const proc = await startSentinel(kind, conf, port, args);
+    const proc = await startSentinel(kind, conf, port, args, undefined, this.options.dialect);
     const events = await EventLog.open(port);
     const myId = String(await ask(port, "SENTINEL", "MYID"));
     const m: Member = { kind, port, conf, args, proc, events, myId };

@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Redis } from "ioredis";
+import { dialectArgs, oracleSentinel, type SentinelDialect } from "./oracles.js";
 
 export const VIGIL_BIN = resolve(import.meta.dirname, "../../dist/bin.js");
 
@@ -194,12 +195,17 @@ export function sentinelConf(dir: string, port: number, masterPort: number, opts
   return path;
 }
 
-/** Start a sentinel daemon of either kind on the given config; waits for PONG (with AUTH `password` if given). */
-export async function startSentinel(kind: "vigil" | "redis", confPath: string, port: number, args: string[] = [], password?: string): Promise<Proc> {
+/**
+ * Start a sentinel daemon of either kind on the given config; waits for PONG (with AUTH `password`
+ * if given). With a `dialect`, "redis" is that dialect's oracle and vigil runs with `--vigil-dialect`.
+ */
+export async function startSentinel(kind: "vigil" | "redis", confPath: string, port: number, args: string[] = [], password?: string, dialect?: SentinelDialect): Promise<Proc> {
   let child: ChildProcess;
-  if (kind === "redis") child = spawn(requireBinary("redis-sentinel"), [confPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  else child = spawn(process.execPath, [VIGIL_BIN, confPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const p = track(port, child, confPath, undefined, `${kind === "vigil" ? "vigil" : "redis-sentinel"} :${port}`);
+  const oracle = kind === "redis" && dialect !== undefined ? oracleSentinel(dialect) : undefined;
+  if (oracle) child = spawn(oracle.bin, [confPath, ...args, ...oracle.extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
+  else if (kind === "redis") child = spawn(requireBinary("redis-sentinel"), [confPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  else child = spawn(process.execPath, [VIGIL_BIN, confPath, ...args, ...(dialect === undefined ? [] : dialectArgs(dialect))], { stdio: ["ignore", "pipe", "pipe"] });
+  const p = track(port, child, confPath, undefined, `${kind === "vigil" ? `vigil${dialect ? ` (${dialect})` : ""}` : (oracle?.label ?? "redis-sentinel")} :${port}`);
   await waitFor(async () => (await authCmd(port, password, "PING")) === "PONG", 30000);
   return p;
 }

@@ -384,6 +384,7 @@ export class SentinelEngine {
           s.quorum = Number(value);
           break;
         case "master-reboot-down-after-period":
+        case "primary-reboot-down-after-period": // Valkey's spelling
           s.masterRebootDownAfterMs = Number(value);
           break;
         case "vigil-crash-down-after":

@@ -1,15 +1,8 @@
 import type { GlobalSettings } from "@vigil/core";
+import type { SentinelDialect } from "../dialect.js";
 import type { SentinelRuntime } from "../runtime/sentinel-runtime.js";
 
-/**
- * Which `redis-sentinel` the API imitates where versions differ.
- * - `"7.0"` (default): byte for byte Debian's `redis-sentinel` 7.0.15, the conformance oracle.
- *   `SENTINEL CONFIG GET` takes one pattern, `SENTINEL CONFIG SET` one parameter, `loglevel` is not
- *   a Sentinel parameter.
- * - `"7.2"`: the newer `SENTINEL CONFIG` of the reference spec (§17.1.2): several patterns /
- *   parameter-value pairs, all validated before any is applied, and `loglevel`.
- */
-export type SentinelDialect = "7.0" | "7.2";
+export type { SentinelDialect } from "../dialect.js";
 
 /** What `INFO server` says about this process. */
 export interface SentinelProcessInfo {
@@ -21,8 +14,6 @@ export interface SentinelProcessInfo {
   readonly tcpPort: number;
   /** Process start (wall-clock ms), for `uptime_in_seconds`. */
   readonly startedAt: number;
-  /** `redis_version` to report (clients parse it: report the Redis version whose behaviour is served, e.g. `7.0.15`). */
-  readonly version: string;
   readonly pid: number;
   /** Absolute path of the executable. */
   readonly executable: string;
@@ -30,6 +21,8 @@ export interface SentinelProcessInfo {
   readonly os?: string;
   /** `redis_build_id:`; default `0`. */
   readonly buildId?: string;
+  /** `listener<n>:` lines (7.2+): TCP then TLS, each with every bound address (as `bind` lists them). */
+  readonly listeners?: readonly { readonly name: "tcp" | "tls"; readonly binds: readonly string[]; readonly port: number }[];
   /** `hz:` (Sentinel re-randomises it every tick between 10 and 19); default 10. */
   readonly hz?: number;
 }
@@ -52,6 +45,8 @@ export interface SentinelServerStats {
   readonly totalNetInputBytes?: number;
   readonly totalNetOutputBytes?: number;
   readonly rejectedConnections?: number;
+  /** Clients subscribed to at least one channel or pattern (`pubsub_clients`, Valkey). */
+  readonly pubsubClients?: number;
   /** Channels / patterns with at least one subscriber on the API's pub/sub. */
   readonly pubsubChannels?: number;
   readonly pubsubPatterns?: number;
@@ -98,17 +93,20 @@ export interface SentinelApiContext {
    * does not resolve. Absent: every non-empty hostname is accepted and left to the link layer.
    */
   readonly resolveHost?: (host: string) => string | null;
-  /** Default `"7.0"`; see {@link SentinelDialect}. */
+  /**
+   * The Sentinel answered as (default `"redis-7.0"`, see {@link SentinelDialect}): subcommands,
+   * texts, `SENTINEL CONFIG`/`SET` options and `INFO server`. Valkey's PRIMARY subcommands exist
+   * only in `"valkey-8"`.
+   */
   readonly dialect?: SentinelDialect;
-  /** Serve Valkey's PRIMARY aliases (an extension; `redis-sentinel` answers "unknown subcommand"). Default true. */
-  readonly primaryAliases?: boolean;
   /**
    * Serve Vigil's own read-only extensions `SENTINEL VIGIL-EXPLAIN` and `VIGIL-FAILOVER-PLAN`.
-   * Default false, so the API stays byte for byte redis-sentinel unless the embedder opts in.
+   * Default false. Even when served they are not in {@link SentinelApi.subcommands} (what
+   * `COMMAND` enumerates), so a client of that Sentinel sees the same command table.
    */
   readonly vigilExtensions?: boolean;
   /**
-   * Called after `SENTINEL CONFIG SET loglevel <level>` (7.2 dialect) was applied and flushed, so
+   * Called after `SENTINEL CONFIG SET loglevel <level>` (redis-7.2 and valkey-8) was applied and flushed, so
    * the daemon's logger follows; the engine's `global.loglevel` is updated too.
    */
   readonly onLoglevel?: (level: GlobalSettings["loglevel"]) => void;

@@ -1,5 +1,6 @@
 import { machine, type as osType, release } from "node:os";
 import { bulk, type Reply } from "../resp/reply.js";
+import { DEFAULT_DIALECT, dialectIdentity, type SentinelDialect } from "../dialect.js";
 import type { SentinelApiContext, SentinelServerStats } from "./context.js";
 
 /** The sections a Sentinel has, in the order INFO prints them. */
@@ -28,8 +29,9 @@ export function requestedSections(args: readonly string[]): Set<InfoSection> {
 
 /**
  * `INFO [section ...]` on a Sentinel (§17.3): a bulk string (not verbatim, even in RESP3) with the
- * Server, Clients, Stats, CPU and Sentinel sections of Redis 7.0.15, fields in its order, sections
- * separated by an empty line. Fields that have no meaning for Vigil keep Redis's idle values (0).
+ * Server, Clients, Stats, CPU and Sentinel sections of the dialect's Sentinel (fields in its order,
+ * the version fields its own), sections separated by an empty line. Fields that have no meaning for
+ * Vigil (event-loop, I/O-thread and eviction counters) keep Redis's idle values (0).
  * `argv` is the whole command (`argv[0]` = `INFO`).
  */
 export function infoCommand(ctx: SentinelApiContext, argv: readonly string[]): Reply {
@@ -48,26 +50,35 @@ const SECTION_TITLES: Readonly<Record<InfoSection, string>> = { server: "Server"
 
 const SECTION_LINES: Readonly<Record<InfoSection, (ctx: SentinelApiContext, now: number) => string[]>> = {
   server: serverLines,
-  clients: (ctx) => clientsLines(ctx.stats()),
-  stats: (ctx) => statsLines(ctx.stats()),
+  clients: (ctx) => clientsLines(ctx.stats(), ctx.dialect ?? DEFAULT_DIALECT),
+  stats: (ctx) => statsLines(ctx.stats(), ctx.dialect ?? DEFAULT_DIALECT),
   cpu: cpuLines,
   sentinel: sentinelLines,
 };
 
+/**
+ * The version fields answer as the dialect's Sentinel (clients and tools gate features on
+ * `redis_version`, and on `server_name`/`valkey_version` for Valkey): Vigil serves that behaviour.
+ */
 function serverLines(ctx: SentinelApiContext, now: number): string[] {
   const p = ctx.process;
+  const dialect = ctx.dialect ?? DEFAULT_DIALECT;
+  const id = dialectIdentity(dialect);
+  const valkey = dialect === "valkey-8";
   const uptime = Math.max(0, Math.floor((now - p.startedAt) / 1000));
+  const newer = dialect !== "redis-7.0";
   return [
-    `redis_version:${p.version}`,
+    `redis_version:${id.redisVersion}`,
+    ...(valkey ? [`server_name:${id.server}`, `valkey_version:${id.version}`] : []),
     "redis_git_sha1:00000000",
     "redis_git_dirty:0",
     `redis_build_id:${p.buildId ?? "0"}`,
-    "redis_mode:sentinel",
+    `${valkey ? "server_mode" : "redis_mode"}:sentinel`,
     `os:${p.os ?? defaultOs()}`,
     `arch_bits:${process.arch.endsWith("64") ? 64 : 32}`,
     "monotonic_clock:POSIX clock_gettime",
     `multiplexing_api:${multiplexingApi()}`,
-    "atomicvar_api:c11-builtin",
+    ...(valkey ? [] : ["atomicvar_api:c11-builtin"]),
     "gcc_version:0.0.0",
     `process_id:${p.pid}`,
     "process_supervised:no",
@@ -82,10 +93,13 @@ function serverLines(ctx: SentinelApiContext, now: number): string[] {
     `executable:${p.executable}`,
     `config_file:${p.configFile}`,
     "io_threads_active:0",
+    ...(valkey ? ["availability_zone:"] : []),
+    ...(newer ? (p.listeners ?? []).map((l, i) => `listener${i}:name=${l.name},${l.binds.map((b) => `bind=${b},`).join("")}port=${l.port}`) : []),
   ];
 }
 
-function clientsLines(st: SentinelServerStats): string[] {
+function clientsLines(st: SentinelServerStats, dialect: SentinelDialect): string[] {
+  const valkey = dialect === "valkey-8";
   return [
     `connected_clients:${st.connectedClients}`,
     "cluster_connections:0",
@@ -94,12 +108,16 @@ function clientsLines(st: SentinelServerStats): string[] {
     `client_recent_max_output_buffer:${st.clientMaxOutputBuffer ?? 0}`,
     `blocked_clients:${st.blockedClients ?? 0}`,
     `tracking_clients:${st.trackingClients ?? 0}`,
+    ...(valkey ? [`pubsub_clients:${st.pubsubClients ?? 0}`, "watching_clients:0"] : []),
     "clients_in_timeout_table:0",
+    ...(valkey ? ["total_watched_keys:0"] : []),
+    ...(dialect === "redis-7.0" ? [] : ["total_blocking_keys:0", "total_blocking_keys_on_nokey:0"]),
   ];
 }
 
-function statsLines(st: SentinelServerStats): string[] {
+function statsLines(st: SentinelServerStats, dialect: SentinelDialect): string[] {
   const n = (v: number | undefined) => String(v ?? 0);
+  const valkey = dialect === "valkey-8";
   return [
     `total_connections_received:${st.totalConnections}`,
     `total_commands_processed:${st.totalCommands}`,
@@ -122,6 +140,7 @@ function statsLines(st: SentinelServerStats): string[] {
     "expire_cycle_cpu_milliseconds:0",
     "evicted_keys:0",
     "evicted_clients:0",
+    ...(valkey ? ["evicted_scripts:0"] : []),
     "total_eviction_exceeded_time:0",
     "current_eviction_exceeded_time:0",
     "keyspace_hits:0",
@@ -149,8 +168,32 @@ function statsLines(st: SentinelServerStats): string[] {
     `total_writes_processed:${n(st.totalWritesProcessed)}`,
     "io_threaded_reads_processed:0",
     "io_threaded_writes_processed:0",
+    ...(valkey
+      ? [
+          "io_threaded_freed_objects:0",
+          "io_threaded_poll_processed:0",
+          "io_threaded_total_prefetch_batches:0",
+          "io_threaded_total_prefetch_entries:0",
+          "client_query_buffer_limit_disconnections:0",
+          "client_output_buffer_limit_disconnections:0",
+        ]
+      : []),
     "reply_buffer_shrinks:0",
     "reply_buffer_expands:0",
+    ...(dialect === "redis-7.0"
+      ? []
+      : [
+          "eventloop_cycles:0",
+          "eventloop_duration_sum:0",
+          "eventloop_duration_cmd_sum:0",
+          "instantaneous_eventloop_cycles_per_sec:0",
+          "instantaneous_eventloop_duration_usec:0",
+          // Not counted yet (the ACL LOG has the refusals): docs/compatibility.md, "Dialects".
+          "acl_access_denied_auth:0",
+          "acl_access_denied_cmd:0",
+          "acl_access_denied_key:0",
+          "acl_access_denied_channel:0",
+        ]),
   ];
 }
 

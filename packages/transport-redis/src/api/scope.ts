@@ -1,4 +1,5 @@
 import type { SentinelEngine } from "@vigil/core";
+import { DEFAULT_DIALECT } from "../dialect.js";
 import type { Reply } from "../resp/reply.js";
 import type { ApiRuntime, SentinelApiContext, SentinelDialect } from "./context.js";
 
@@ -30,7 +31,7 @@ class Scope implements ApiScope {
   constructor(readonly ctx: SentinelApiContext) {
     this.runtime = ctx.runtime;
     this.engine = ctx.runtime.engine;
-    this.dialect = ctx.dialect ?? "7.0";
+    this.dialect = ctx.dialect ?? DEFAULT_DIALECT;
   }
 
   get now(): number {

@@ -1,3 +1,4 @@
+import { DEFAULT_DIALECT } from "../dialect.js";
 import type { Reply } from "../resp/reply.js";
 import { argvText, type CommandArg } from "./command-args.js";
 import type { SentinelApiContext } from "./context.js";
@@ -22,16 +23,15 @@ export interface SentinelApi {
   role(argv: readonly CommandArg[]): Reply;
   /** `PUBLISH __sentinel__:hello <payload>`; other channels are refused. */
   publish(argv: readonly CommandArg[]): Reply;
-  /** The `SENTINEL` subcommands served (for `COMMAND COUNT|LIST|INFO|DOCS`). */
+  /** The dialect's `SENTINEL` subcommands (what `COMMAND COUNT|LIST|INFO|DOCS` list); extensions excluded. */
   readonly subcommands: readonly SentinelSubcommand[];
 }
 
 /** Build the API over a running (or merely constructed) {@link SentinelApiContext.runtime}. */
 export function createSentinelApi(ctx: SentinelApiContext): SentinelApi {
-  const dialect = ctx.dialect ?? "7.0";
-  const aliases = ctx.primaryAliases ?? true;
+  const dialect = ctx.dialect ?? DEFAULT_DIALECT;
   const extensions = ctx.vigilExtensions ?? false;
-  const dispatch = createSentinelDispatcher(dialect, aliases, extensions);
+  const dispatch = createSentinelDispatcher(dialect, extensions);
   // One function for every command: the dispatcher builds the scope only once the command checked out.
   const scope = () => scopeOf(ctx);
   return {
@@ -39,13 +39,13 @@ export function createSentinelApi(ctx: SentinelApiContext): SentinelApi {
     info: (argv) => infoCommand(ctx, argvText(argv)),
     role: (argv) => roleCommand(ctx, argvText(argv)),
     publish: (argv) => publishCommand(ctx, argvText(argv)),
-    subcommands: sentinelSubcommands(dialect, aliases, extensions),
+    subcommands: sentinelSubcommands(dialect),
   };
 }
 
 export type { CommandArg } from "./command-args.js";
-export type { ApiRuntime, PendingScript, SentinelApiContext, SentinelDialect, SentinelProcessInfo, SentinelServerStats } from "./context.js";
-export { helpReply, SENTINEL_HELP_LINES } from "./help-text.js";
+export type { ApiRuntime, PendingScript, SentinelApiContext, SentinelProcessInfo, SentinelServerStats } from "./context.js";
+export { helpReply, SENTINEL_HELP_LINES, sentinelHelpLines } from "./help-text.js";
 export { INFO_SECTIONS, type InfoSection } from "./info-command.js";
 export { instanceList, instanceMap } from "./instance-map.js";
 export { HELLO_CHANNEL } from "./publish-command.js";

@@ -1,7 +1,7 @@
 import type { Reply } from "../resp/reply.js";
-import type { SentinelDialect } from "./context.js";
+import type { SentinelDialect } from "../dialect.js";
 import { unknownSubcommand, wrongArity } from "./errors.js";
-import { helpReply, SENTINEL_HELP_LINES } from "./help-text.js";
+import { helpReply, sentinelHelpLines } from "./help-text.js";
 import type { ApiScope, SubcommandHandler } from "./scope.js";
 import { ckquorumCommand } from "./sentinel-ckquorum.js";
 import { configCommand } from "./sentinel-config.js";
@@ -24,20 +24,20 @@ export interface SentinelSubcommand {
   readonly name: string;
   /**
    * Redis arity counting the whole command (`SENTINEL` + subcommand + arguments); negative means
-   * "at least". `config` is -3 in the 7.0 dialect and -4 in 7.2.
+   * "at least". `config` is -3 in the redis-7.0 dialect and -4 in the others.
    */
   readonly arity: number;
-  /** Set on Valkey's PRIMARY aliases, served only when enabled (a Vigil extension). */
+  /** Set on Valkey's PRIMARY spellings (served in the valkey-8 dialect only). */
   readonly aliasOf?: string;
 }
 
 interface TableEntry extends SentinelSubcommand {
   readonly handler: SubcommandHandler;
-  /** A Vigil extension (`vigil-*`), served only when asked for: redis-sentinel has no such subcommand. */
+  /** A Vigil extension (`vigil-*`): served only when asked for, and never enumerated. */
   readonly extension?: boolean;
 }
 
-const help: SubcommandHandler = () => helpReply("sentinel", SENTINEL_HELP_LINES);
+const help: SubcommandHandler = (s) => helpReply("sentinel", sentinelHelpLines(s.dialect), s.dialect);
 
 /** Sentinel 7.0's subcommands, then the Valkey aliases. */
 const TABLE: readonly TableEntry[] = [
@@ -71,15 +71,18 @@ const TABLE: readonly TableEntry[] = [
 ];
 
 /**
- * The effective subcommand table for a dialect, with or without the PRIMARY aliases: what the
- * dispatcher accepts and what `COMMAND COUNT|LIST|INFO|DOCS` should list (`sentinel|<name>`).
+ * The subcommands of that dialect's Sentinel (`sentinel|<name>`): what `COMMAND COUNT|LIST|INFO|DOCS`
+ * enumerate. Vigil's extensions are never in it, even when served.
  */
-export function sentinelSubcommands(dialect: SentinelDialect, primaryAliases: boolean, extensions = false): readonly SentinelSubcommand[] {
-  return table(dialect, primaryAliases, extensions).map(({ name, arity, aliasOf }) => (aliasOf === undefined ? { name, arity } : { name, arity, aliasOf }));
+export function sentinelSubcommands(dialect: SentinelDialect): readonly SentinelSubcommand[] {
+  return table(dialect, false).map(({ name, arity, aliasOf }) => (aliasOf === undefined ? { name, arity } : { name, arity, aliasOf }));
 }
 
-function table(dialect: SentinelDialect, primaryAliases: boolean, extensions = false): TableEntry[] {
-  return TABLE.filter((e) => (primaryAliases || e.aliasOf === undefined) && (extensions || e.extension !== true)).map((e) => (e.name === "config" && dialect === "7.2" ? { ...e, arity: -4 } : e));
+/** The dispatcher's table: the dialect's subcommands (PRIMARY ones only for Valkey), plus the extensions if served. */
+function table(dialect: SentinelDialect, extensions: boolean): TableEntry[] {
+  return TABLE.filter((e) => (dialect === "valkey-8" || e.aliasOf === undefined) && (extensions || e.extension !== true)).map((e) =>
+    e.name === "config" && dialect !== "redis-7.0" ? { ...e, arity: -4 } : e,
+  );
 }
 
 /** Does `argc` satisfy `arity` (Redis rule: exact when positive, minimum when negative)? */
@@ -93,12 +96,8 @@ export function arityOk(arity: number, argc: number): boolean {
  * HELP.` — then its arity — `wrong number of arguments for 'sentinel|<sub>' command` — then the
  * handler. `argv` is the whole command, `argv[0]` being `SENTINEL` as typed.
  */
-export function createSentinelDispatcher(
-  dialect: SentinelDialect,
-  primaryAliases: boolean,
-  extensions = false,
-): (scope: () => ApiScope, argv: readonly string[]) => Reply {
-  const byName = new Map(table(dialect, primaryAliases, extensions).map((e) => [e.name, e]));
+export function createSentinelDispatcher(dialect: SentinelDialect, extensions = false): (scope: () => ApiScope, argv: readonly string[]) => Reply {
+  const byName = new Map(table(dialect, extensions).map((e) => [e.name, e]));
   // Clients spell subcommands in lower or upper case: both are found without lower-casing first.
   const byUpper = new Map([...byName].map(([name, e]) => [name.toUpperCase(), e]));
   return (scope, argv) => {

@@ -6,14 +6,16 @@ import { matchesGlob } from "./glob-match.js";
 import type { ApiScope } from "./scope.js";
 
 const USAGE_70 = error("ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.");
-const USAGE_72 = error("ERR Only SENTINEL CONFIG GET <param> [<param> <param> ...] / SET <param> <value> [<param> <value> ...] are supported.");
+// Redis 7.2 has no space before the slash; Valkey added one.
+const USAGE_72 = error("ERR Only SENTINEL CONFIG GET <param> [<param> <param> ...]/ SET <param> <value> [<param> <value> ...] are supported.");
+const USAGE_VALKEY = error("ERR Only SENTINEL CONFIG GET <param> [<param> <param> ...] / SET <param> <value> [<param> <value> ...] are supported.");
 
 const LOG_LEVELS = ["debug", "verbose", "notice", "warning", "nothing"] as const;
 
 /** A global parameter of `SENTINEL CONFIG`, in the order GET checks them. */
 interface GlobalParam {
   readonly name: string;
-  /** `loglevel` exists only in the 7.2 dialect. */
+  /** `loglevel` exists from Redis 7.2 on (and in Valkey). */
   readonly since72?: true;
   readonly get: (g: GlobalSettings) => string;
   /** The settings patch for `value`, or undefined when the value is invalid. */
@@ -69,27 +71,27 @@ const PARAMS: readonly GlobalParam[] = [
 /**
  * `SENTINEL CONFIG GET|SET` (§17.1.2) over the global parameters `resolve-hostnames`,
  * `announce-hostnames`, `announce-ip`, `announce-port`, `sentinel-user`, `sentinel-pass` (and
- * `loglevel` in the 7.2 dialect). Parameter names are case-insensitive; GET patterns are
+ * `loglevel` in the redis-7.2 and valkey-8 dialects). Parameter names are case-insensitive; GET patterns are
  * case-insensitive globs; SET flushes the config and replies `+OK` or the flush error.
  *
- * Dialect 7.0 (`redis-sentinel` 7.0.15): exactly one GET pattern or one SET pair, anything else is
- * the usage error. Dialect 7.2: several patterns (each parameter reported once) or several pairs,
- * all validated before any is applied.
+ * Dialect redis-7.0 (`redis-sentinel` 7.0.15): exactly one GET pattern or one SET pair, anything
+ * else is the usage error. redis-7.2 and valkey-8: several patterns (each parameter reported once)
+ * or several pairs, all validated before any is applied; their usage errors differ by one space.
  */
 export function configCommand(s: ApiScope, argv: readonly string[]): Reply {
   const sub = argv[2]!.toLowerCase();
-  if (s.dialect === "7.0") {
+  if (s.dialect === "redis-7.0") {
     if (sub === "set" && argv.length === 5) return configSet(s, argv);
     if (sub === "get" && argv.length === 4) return configGet(s, argv);
     return USAGE_70;
   }
   if (sub === "set" && argv.length >= 5) return configSet(s, argv);
   if (sub === "get" && argv.length >= 4) return configGet(s, argv);
-  return USAGE_72;
+  return s.dialect === "valkey-8" ? USAGE_VALKEY : USAGE_72;
 }
 
 function paramsOf(s: ApiScope): readonly GlobalParam[] {
-  return s.dialect === "7.0" ? PARAMS.filter((p) => !p.since72) : PARAMS;
+  return s.dialect === "redis-7.0" ? PARAMS.filter((p) => !p.since72) : PARAMS;
 }
 
 function configGet(s: ApiScope, argv: readonly string[]): Reply {

@@ -18,6 +18,8 @@ const INTEGER_OPTIONS: Readonly<Record<string, IntegerRule>> = {
   "parallel-syncs": { min: 1n, store: toInt32 },
   quorum: { min: 1n, store: toUint32 },
   "master-reboot-down-after-period": { min: 0n, store: Number },
+  // Valkey 8's spelling (valkey-8 dialect only); Valkey still accepts the master- one too.
+  "primary-reboot-down-after-period": { min: 0n, store: Number },
   // Vigil extension (write fencing): seconds of replica lag tolerated while fenced.
   "vigil-fence-max-lag": { min: 1n, store: Number },
   // Vigil extension (crash detection): ms of refused connections that make an instance SDOWN; 0 = off.
@@ -61,7 +63,7 @@ export function setCommand(s: ApiScope, argv: readonly string[]): Reply {
     const unknown = error(`ERR Unknown option or number of arguments for SENTINEL SET '${option}'`);
     const invalid = (value: string) => error(`ERR Invalid argument '${value}' for SENTINEL SET '${option}'`);
 
-    const rule = INTEGER_OPTIONS[key];
+    const rule = key === "primary-reboot-down-after-period" && s.dialect !== "valkey-8" ? undefined : INTEGER_OPTIONS[key];
     if (rule !== undefined) {
       if (remaining < 1) return stop(unknown);
       const text = argv[++j]!;

@@ -15,7 +15,8 @@ function flags(c: Connection): string {
 }
 
 /**
- * One CLIENT LIST / CLIENT INFO line in Redis 7.2's format (7.0's plus `lib-name`/`lib-ver`).
+ * One CLIENT LIST / CLIENT INFO line in the dialect's format: Redis 7.0's; 7.2 adds `lib-name` and
+ * `lib-ver`; Valkey 8 also `watch` (always 0: no MULTI here) and the per-client totals.
  * Memory figures describe this implementation: `qbuf` is unparsed request bytes, `omem`/`obl`
  * unsent reply bytes; Redis's read-buffer fields (`rbs`, `rbp`, `qbuf-free`) have no equivalent
  * and read 0. `fd` is the connection's position in the accept order, not a descriptor.
@@ -23,6 +24,7 @@ function flags(c: Connection): string {
 export function clientListLine(c: Connection, now = Date.now()): string {
   const qbuf = c.queryBufferBytes();
   const omem = c.outputBufferBytes();
+  const dialect = c.core.settings.dialect;
   const fields: [string, string | number][] = [
     ["id", c.id],
     ["addr", c.addr],
@@ -37,6 +39,7 @@ export function clientListLine(c: Connection, now = Date.now()): string {
     ["psub", c.patterns.size],
     ["ssub", 0],
     ["multi", -1],
+    ...(dialect === "valkey-8" ? [["watch", 0] as [string, number]] : []),
     ["qbuf", qbuf],
     ["qbuf-free", 0],
     ["argv-mem", c.argvBytes],
@@ -52,8 +55,8 @@ export function clientListLine(c: Connection, now = Date.now()): string {
     ["user", c.user.name],
     ["redir", c.tracking.on ? c.tracking.redirect : -1],
     ["resp", c.protocol],
-    ["lib-name", c.libName],
-    ["lib-ver", c.libVer],
   ];
+  if (dialect !== "redis-7.0") fields.push(["lib-name", c.libName], ["lib-ver", c.libVer]);
+  if (dialect === "valkey-8") fields.push(["tot-net-in", c.totNetIn], ["tot-net-out", c.totNetOut], ["tot-cmds", c.totCmds]);
   return fields.map(([k, v]) => `${k}=${v}`).join(" ");
 }

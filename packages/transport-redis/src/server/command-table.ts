@@ -1,6 +1,7 @@
 import type { Reply } from "../resp/reply.js";
 import { asciiLower } from "./byte-string.js";
-import { CLIENT_HELP, COMMAND_DOCS, COMMAND_INFO } from "./command-table-data.js";
+import { DEFAULT_DIALECT, type SentinelDialect } from "../dialect.js";
+import { commandTableData } from "./command-table-dialects.js";
 import { NameIndex } from "./name-index.js";
 import { fromTypedJson, type TypedJson } from "./typed-json.js";
 
@@ -35,82 +36,27 @@ export interface CommandTable {
    * argument, its subcommand (undefined when that subcommand does not exist).
    */
   lookup(argv: readonly Buffer[]): CommandSpec | undefined;
-  /** By full name (`ping`, `client|setname`), case-insensitively, as COMMAND INFO/DOCS accept. */
-  lookupFullName(name: string): CommandSpec | undefined;
+  /** Hidden subcommands by container (extensions: dispatched, never enumerated). */
+  readonly hidden: ReadonlyMap<string, ReadonlyMap<string, CommandSpec>>;
+  /**
+   * By full name (`ping`, `client|setname`), case-insensitively, as COMMAND INFO/DOCS accept;
+   * hidden subcommands only with `includeHidden` (ACL rules may name them).
+   */
+  lookupFullName(name: string, includeHidden?: boolean): CommandSpec | undefined;
   /** True when `name` is a command with subcommands (for "unknown subcommand" errors). */
   isContainer(name: string): boolean;
 }
 
-/**
- * CLIENT SETINFO appeared in Redis 7.2, after the 7.0.15 capture; clients send it on every
- * connect (ioredis, node-redis, go-redis), so we serve it and describe it like 7.2 does.
- */
-const CLIENT_SETINFO_INFO: TypedJson = [
-  "client|setinfo",
-  4,
-  { "~": [{ "+": "noscript" }, { "+": "loading" }, { "+": "stale" }] },
-  0,
-  0,
-  0,
-  { "~": [{ "+": "@slow" }, { "+": "@connection" }] },
-  { "~": [] },
-  { "~": [] },
-  { "~": [] },
-];
-
-const CLIENT_SETINFO_DOCS: TypedJson = {
-  "%": [
-    ["summary", "Sets information specific to the client or connection."],
-    ["since", "7.2.0"],
-    ["group", "connection"],
-    ["complexity", "O(1)"],
-    [
-      "arguments",
-      [
-        {
-          "%": [
-            ["name", "attr"],
-            ["type", "oneof"],
-            [
-              "arguments",
-              [
-                { "%": [["name", "libname"], ["type", "string"], ["token", "lib-name"]] },
-                { "%": [["name", "libver"], ["type", "string"], ["token", "lib-ver"]] },
-              ],
-            ],
-          ],
-        },
-      ],
-    ],
-  ],
-};
-
-/** CLIENT HELP with the 7.2 SETINFO lines inserted after SETNAME's, where 7.2 has them. */
-export const CLIENT_HELP_LINES: readonly string[] = (() => {
-  const at = CLIENT_HELP.indexOf("SETNAME <name>");
-  const setinfo = [
-    "SETINFO <option> <value>",
-    "    Set client meta attr. Options are:",
-    "    * LIB-NAME: the client lib name.",
-    "    * LIB-VER: the client lib version.",
-  ];
-  return at < 0 ? [...CLIENT_HELP, ...setinfo] : [...CLIENT_HELP.slice(0, at + 2), ...setinfo, ...CLIENT_HELP.slice(at + 2)];
-})();
-
-/** Builds the Sentinel command table from the captured data (plus CLIENT SETINFO). */
-export function createSentinelCommandTable(): CommandTable {
-  const docsByName = new Map<string, TypedJson>(COMMAND_DOCS.map(([name, doc]) => [name, doc]));
+/** Builds the command table captured from the dialect's Sentinel. */
+export function createSentinelCommandTable(dialect: SentinelDialect = DEFAULT_DIALECT): CommandTable {
+  const data = commandTableData(dialect);
+  const docsByName = new Map<string, TypedJson>(data.COMMAND_DOCS.map(([name, doc]) => [name, doc]));
   const commands = new Map<string, CommandSpec>();
-  for (const entry of COMMAND_INFO) {
+  for (const entry of data.COMMAND_INFO) {
     const spec = buildSpec(entry as readonly TypedJson[], docsByName.get(infoName(entry)), (sub) => subDocs(docsByName, sub));
     commands.set(spec.fullName, spec);
   }
-  const client = commands.get("client");
-  if (client && !client.subcommands.has("setinfo")) {
-    const setinfo = buildSpec(CLIENT_SETINFO_INFO as readonly TypedJson[], CLIENT_SETINFO_DOCS, () => undefined);
-    commands.set("client", withSubcommand(client, "setinfo", setinfo, CLIENT_SETINFO_INFO, CLIENT_SETINFO_DOCS));
-  }
-  return tableOf(commands);
+  return tableOf(commands, new Map());
 }
 
 /** An extension subcommand an embedder adds to a container command (e.g. `sentinel|vigil-explain`). */
@@ -125,20 +71,22 @@ export interface ExtraSubcommand {
 
 /**
  * The table with extra subcommands under `container`, described like Sentinel's own (flag `admin`,
- * categories `@admin @slow @dangerous`) so arity checks, COMMAND and ACL rules treat them alike.
+ * categories `@admin @slow @dangerous`) so arity checks and ACL rules treat them alike. They are
+ * hidden: dispatched and usable in ACL rules, but not enumerated by COMMAND (COUNT, LIST, INFO,
+ * DOCS) or ACL CAT, so a client sees exactly the command table of the Sentinel being imitated.
  */
 export function withExtraSubcommands(table: CommandTable, container: string, extras: readonly ExtraSubcommand[]): CommandTable {
-  let parent = table.commands.get(container);
-  if (!parent || extras.length === 0) return table;
+  if (!table.commands.has(container) || extras.length === 0) return table;
+  const hidden = new Map(table.hidden);
+  const subs = new Map(hidden.get(container));
   for (const x of extras) {
     const fullName = `${container}|${x.name}`;
     const info: TypedJson = [fullName, x.arity, { "~": [{ "+": "admin" }] }, 0, 0, 0, { "~": [{ "+": "@admin" }, { "+": "@slow" }, { "+": "@dangerous" }] }, { "~": [] }, { "~": [] }, { "~": [] }];
     const doc: TypedJson = { "%": [["summary", x.summary], ["since", "0.1.0"], ["group", container], ["complexity", "O(N)"]] };
-    parent = withSubcommand(parent, x.name, buildSpec(info as readonly TypedJson[], doc, () => undefined), info, doc);
+    subs.set(x.name, buildSpec(info as readonly TypedJson[], doc, () => undefined));
   }
-  const commands = new Map(table.commands);
-  commands.set(container, parent);
-  return tableOf(commands);
+  hidden.set(container, subs);
+  return tableOf(table.commands, hidden);
 }
 
 /** A top-level command in the byte-level index, with its own index of subcommands. */
@@ -147,18 +95,24 @@ interface Indexed {
   readonly subcommands: NameIndex<CommandSpec> | undefined;
 }
 
-function tableOf(commands: ReadonlyMap<string, CommandSpec>): CommandTable {
+function tableOf(commands: ReadonlyMap<string, CommandSpec>, hidden: ReadonlyMap<string, ReadonlyMap<string, CommandSpec>>): CommandTable {
   const index = new NameIndex<Indexed>(
-    [...commands].map(([name, spec]) => [name, { spec, subcommands: spec.subcommands.size === 0 ? undefined : new NameIndex(spec.subcommands) }] as const),
+    [...commands].map(([name, spec]) => {
+      // Hidden subcommands are found by dispatch like the others; only enumeration skips them.
+      const all = new Map([...spec.subcommands, ...(hidden.get(name) ?? [])]);
+      return [name, { spec, subcommands: all.size === 0 ? undefined : new NameIndex(all) }] as const;
+    }),
   );
-  const lookupFullName = (name: string): CommandSpec | undefined => {
+  const lookupFullName = (name: string, includeHidden = false): CommandSpec | undefined => {
     const [base, sub, extra] = asciiLower(name).split("|");
     if (extra !== undefined || base === undefined) return undefined;
     const spec = commands.get(base);
-    return sub === undefined ? spec : spec?.subcommands.get(sub);
+    if (sub === undefined) return spec;
+    return spec?.subcommands.get(sub) ?? (includeHidden ? hidden.get(base)?.get(sub) : undefined);
   };
   return {
     commands,
+    hidden,
     lookup(argv) {
       const base = argv[0] && index.get(argv[0]);
       if (!base) return undefined;
@@ -215,28 +169,4 @@ function buildSpec(entry: readonly TypedJson[], docs: TypedJson | undefined, doc
     top: fullName.split("|")[0]!,
     noAuth: flags.has("no_auth"),
   };
-}
-
-/** A container spec with one more subcommand, its INFO and DOCS replies extended to match. */
-function withSubcommand(parent: CommandSpec, name: string, sub: CommandSpec, subInfo: TypedJson, subDoc: TypedJson): CommandSpec {
-  const subcommands = new Map(parent.subcommands);
-  subcommands.set(name, sub);
-  const info = parent.info;
-  const docs = parent.docs;
-  const patchedInfo: Reply =
-    info.kind === "array"
-      ? { kind: "array", items: info.items.map((item, i) => (i === 9 && item.kind === "array" ? { kind: "array", items: [...item.items, fromTypedJson(subInfo)] } : item)) }
-      : info;
-  const patchedDocs: Reply =
-    docs.kind === "map"
-      ? {
-          kind: "map",
-          entries: docs.entries.map(([k, v]) =>
-            k.kind === "bulk" && k.value === "subcommands" && v.kind === "map"
-              ? ([k, { kind: "map", entries: [...v.entries, [fromTypedJson(sub.fullName), fromTypedJson(subDoc)] as const] }] as const)
-              : ([k, v] as const),
-          ),
-        }
-      : docs;
-  return { ...parent, subcommands, info: patchedInfo, docs: patchedDocs };
 }

@@ -50,6 +50,10 @@ export class Connection implements Subscriber, QueuedWriter {
   name = "";
   libName = "";
   libVer = "";
+  /** Bytes read and written, and commands run, on this connection (Valkey's `tot-net-in|out`, `tot-cmds`). */
+  totNetIn = 0;
+  totNetOut = 0;
+  totCmds = 0;
   protocol: Protocol = 2;
   user: AclUser;
   authenticated: boolean;
@@ -194,6 +198,7 @@ export class Connection implements Subscriber, QueuedWriter {
 
   private onData(chunk: Buffer): void {
     this.core.counters.netInputBytes += chunk.length;
+    this.totNetIn += chunk.length;
     this.lastInteractionAt = Date.now();
     if (this.closed || this.closeAfterReply) return;
     this.parser.feed(chunk);
@@ -298,6 +303,7 @@ export class Connection implements Subscriber, QueuedWriter {
     if (this.closed || this.out.empty) return;
     const data = this.out.take();
     this.core.counters.netOutputBytes += data.length;
+    this.totNetOut += data.length;
     this.socket.write(data);
     this.enforceOutputLimit();
   }

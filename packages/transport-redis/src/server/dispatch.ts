@@ -68,10 +68,12 @@ export function dispatch(conn: Connection, argv: Buffer[]): DispatchOutcome {
   // Counted once the command ran, like Redis's call(): INFO does not count itself.
   if (!running) {
     core.counters.commandsProcessed++;
+    conn.totCmds++;
     return done(conn);
   }
   return running.then(() => {
     core.counters.commandsProcessed++;
+    conn.totCmds++;
     conn.afterCommand();
   });
 }

@@ -4,7 +4,8 @@ import { AclLog } from "./acl-log.js";
 import { type AclStore, createAclStore } from "./acl-store.js";
 import { utf8ToBinary } from "./byte-string.js";
 import { type CommandTable, createSentinelCommandTable, withExtraSubcommands } from "./command-table.js";
-import { ACL_CATEGORIES } from "./command-table-data.js";
+import { DEFAULT_DIALECT } from "../dialect.js";
+import { commandTableData } from "./command-table-dialects.js";
 import { clientTypeOf } from "./commands/client.js";
 import { Connection } from "./connection.js";
 import { FlushQueue } from "./flush-queue.js";
@@ -65,7 +66,8 @@ class Server implements ServerCore, RespServer {
   constructor(readonly options: RespServerOptions) {
     this.handlers = options.handlers ?? {};
     this.settings = {
-      version: options.version ?? "7.2.4",
+      dialect: options.dialect ?? DEFAULT_DIALECT,
+      data: commandTableData(options.dialect ?? DEFAULT_DIALECT),
       maxClients: options.maxClients ?? 10000,
       maxBulkLength: options.maxBulkLength ?? 512 * MB,
       queryBufferLimit: options.queryBufferLimit ?? 64 * MB,
@@ -73,10 +75,10 @@ class Server implements ServerCore, RespServer {
       pubsubLimit: options.outputBufferLimits?.pubsub ?? DEFAULT_PUBSUB_LIMIT,
       tcpKeepAliveSeconds: options.tcpKeepAliveSeconds ?? 300,
     };
-    this.table = withExtraSubcommands(createSentinelCommandTable(), "sentinel", options.extraSentinelSubcommands ?? []);
+    this.table = withExtraSubcommands(createSentinelCommandTable(this.settings.dialect), "sentinel", options.extraSentinelSubcommands ?? []);
     this.acl = createAclStore(options.auth ?? {}, {
-      isCommand: (name) => this.table.lookupFullName(name) !== undefined,
-      isCategory: (name) => ACL_CATEGORIES.includes(name),
+      isCommand: (name) => this.table.lookupFullName(name, true) !== undefined,
+      isCategory: (name) => this.settings.data.ACL_CATEGORIES.includes(name),
     });
   }
 

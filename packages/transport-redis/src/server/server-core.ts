@@ -1,3 +1,5 @@
+import type { SentinelDialect } from "../dialect.js";
+import type { CommandTableData } from "./command-table-dialects.js";
 import type { AclLog } from "./acl-log.js";
 import type { AclStore } from "./acl-store.js";
 import type { CommandTable } from "./command-table.js";
@@ -26,7 +28,10 @@ export interface PauseState {
 
 /** Resolved limits and identity. */
 export interface CoreSettings {
-  readonly version: string;
+  /** The Sentinel answered as (command table, help texts, HELLO identity, CLIENT LIST fields). */
+  readonly dialect: SentinelDialect;
+  /** Its captured command data. */
+  readonly data: CommandTableData;
   readonly maxClients: number;
   readonly maxBulkLength: number;
   readonly queryBufferLimit: number;

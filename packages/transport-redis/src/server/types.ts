@@ -1,3 +1,4 @@
+import type { SentinelDialect } from "../dialect.js";
 import type { Protocol } from "../resp/encoder.js";
 import type { Reply } from "../resp/reply.js";
 import type { ExtraSubcommand } from "./command-table.js";
@@ -111,8 +112,11 @@ export interface RespServerOptions {
   readonly onError?: (error: unknown, where: string) => void;
   /** `maxclients`, default 10000. */
   readonly maxClients?: number;
-  /** Version in the HELLO reply, default `7.2.4`. */
-  readonly version?: string;
+  /**
+   * The Sentinel whose generic commands are answered (default `redis-7.0`): its captured command
+   * table and help texts, its CLIENT LIST fields, and HELLO's `server`/`version`.
+   */
+  readonly dialect?: SentinelDialect;
   /** `proto-max-bulk-len`, default 512 MiB. */
   readonly maxBulkLength?: number;
   /**
@@ -128,8 +132,8 @@ export interface RespServerOptions {
   /** `tcp-keepalive` seconds, default 300; 0 disables. */
   readonly tcpKeepAliveSeconds?: number;
   /**
-   * Extra `SENTINEL` subcommands the delegated handler serves (Vigil's `vigil-*` extensions), added
-   * to the command table so lookup, arity, COMMAND and ACL know them. Default none.
+   * Extra `SENTINEL` subcommands the delegated handler serves (Vigil's `vigil-*` extensions): known
+   * to lookup, arity and ACL rules, but not listed by COMMAND or ACL CAT. Default none.
    */
   readonly extraSentinelSubcommands?: readonly ExtraSubcommand[];
 }

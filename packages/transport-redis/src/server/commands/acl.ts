@@ -4,13 +4,11 @@ import { parseRedisInteger } from "../../resp/string-to-integer.js";
 import { DEFAULT_USER } from "../acl-store.js";
 import { channelsDescription, describeUser, keysDescription, userFlags } from "../acl-user.js";
 import { argIs, asciiLower, binaryToBytes, bytesToBinary, cString } from "../byte-string.js";
-import { ACL_CATEGORIES, ACL_HELP } from "../command-table-data.js";
 import { err, NOT_AN_INTEGER, subcommandSyntaxError, wrongArityError } from "../errors.js";
 import { channelDenial } from "../permissions.js";
 import { walkCommands } from "./command.js";
 import type { Invocation } from "./invocation.js";
 
-const HELP = array(ACL_HELP.map((l) => simple(l)));
 const NO_ACL_FILE = err(
   "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.",
 );
@@ -61,7 +59,7 @@ export function aclCommand({ conn, argv, spec }: Invocation): void {
     case "acl|save":
       return conn.reply(NO_ACL_FILE);
     case "acl|help":
-      return conn.reply(HELP);
+      return conn.reply(array(conn.core.settings.data.ACL_HELP.map((l) => simple(l))));
     default:
       return conn.reply(subcommandSyntaxError(argv));
   }
@@ -86,9 +84,10 @@ function aclDelUser({ conn, argv }: Call): void {
 }
 
 function aclCat({ conn, argv }: Call): void {
-  if (argv.length === 2) return conn.reply(array(ACL_CATEGORIES.map((c) => bulk(c))));
+  const categories = conn.core.settings.data.ACL_CATEGORIES;
+  if (argv.length === 2) return conn.reply(array(categories.map((c) => bulk(c))));
   const category = asciiLower(cString(argv[2]!));
-  if (!ACL_CATEGORIES.includes(category)) return conn.reply(err(`ERR Unknown category '${cString(argv[2]!)}'`));
+  if (!categories.includes(category)) return conn.reply(err(`ERR Unknown category '${cString(argv[2]!)}'`));
   const names = walkCommands(conn.core.table).filter((c) => c.categories.has(category));
   conn.reply(array(names.map((c) => bulk(c.fullName))));
 }

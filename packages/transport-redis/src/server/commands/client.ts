@@ -2,7 +2,6 @@ import { array, bulk, integer, map, NULL, OK, type Reply, set, simple, verbatim 
 import { parseRedisInteger } from "../../resp/string-to-integer.js";
 import { argIs, asciiLower, bytesToBinary, cString } from "../byte-string.js";
 import { clientListLine } from "../client-list.js";
-import { CLIENT_HELP_LINES } from "../command-table.js";
 import type { Connection, TrackingState } from "../connection.js";
 import { err, NOT_AN_INTEGER, SYNTAX_ERROR, subcommandSyntaxError } from "../errors.js";
 import type { ClientKillFilter } from "../types.js";
@@ -24,7 +23,6 @@ export function clientTypeOf(c: Connection): ClientType {
   return c.isPubSub() ? "pubsub" : "normal";
 }
 
-const HELP = array(CLIENT_HELP_LINES.map((l) => simple(l)));
 
 /** CLIENT <subcommand>: the subcommands Sentinel has, with Redis 7.0's argument handling. */
 export function clientCommand(inv: Invocation): void {
@@ -83,7 +81,7 @@ export function clientCommand(inv: Invocation): void {
       clientCaching(conn, argv);
       return;
     case "client|help":
-      conn.reply(HELP);
+      conn.reply(array(conn.core.settings.data.CLIENT_HELP.map((l) => simple(l))));
       return;
     default:
       conn.reply(subcommandSyntaxError(argv));

@@ -1,12 +1,10 @@
 import { array, bulk, integer, map, NULL, type Reply, simple } from "../../resp/reply.js";
 import { argIs, asciiLower, bytesToBinary } from "../byte-string.js";
 import type { CommandSpec, CommandTable } from "../command-table.js";
-import { COMMAND_HELP } from "../command-table-data.js";
 import { err, SYNTAX_ERROR } from "../errors.js";
 import { globMatch } from "../glob.js";
 import type { Invocation } from "./invocation.js";
 
-const HELP = array(COMMAND_HELP.map((l) => simple(l)));
 
 /** Every command followed by its subcommands, the order COMMAND LIST and ACL CAT walk the table. */
 export function walkCommands(table: CommandTable): CommandSpec[] {
@@ -47,7 +45,7 @@ export function commandCommand({ conn, argv, spec }: Invocation): void {
       conn.reply(table.lookup(argv.slice(2)) ? err("ERR The command has no key arguments") : err("ERR Invalid command specified"));
       return;
     default:
-      conn.reply(HELP);
+      conn.reply(array(conn.core.settings.data.COMMAND_HELP.map((l) => simple(l))));
   }
 }
 

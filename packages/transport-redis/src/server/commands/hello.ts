@@ -1,3 +1,4 @@
+import { dialectIdentity } from "../../dialect.js";
 import { array, bulk, integer, map } from "../../resp/reply.js";
 import { parseRedisInteger } from "../../resp/string-to-integer.js";
 import { argIs, cString } from "../byte-string.js";
@@ -56,10 +57,11 @@ export function helloCommand({ conn, argv }: Invocation): void {
   }
   if (name && !setClientName(conn, name)) return;
   if (version) conn.protocol = version as 2 | 3;
+  const identity = dialectIdentity(conn.core.settings.dialect);
   conn.reply(
     map([
-      [bulk("server"), bulk("redis")],
-      [bulk("version"), bulk(conn.core.settings.version)],
+      [bulk("server"), bulk(identity.server)],
+      [bulk("version"), bulk(identity.version)],
       [bulk("proto"), integer(conn.protocol)],
       [bulk("id"), integer(conn.id)],
       [bulk("mode"), bulk("sentinel")],
