@@ -18,12 +18,12 @@ export {
   type PendingScript,
   SENTINEL_ARITY,
   SENTINEL_HELP_LINES,
-  sentinelHelpLines,
   type SentinelApi,
   type SentinelApiContext,
   type SentinelProcessInfo,
   type SentinelServerStats,
   type SentinelSubcommand,
+  sentinelHelpLines,
   sentinelSubcommands,
   VIGIL_SENTINEL_SUBCOMMANDS,
 } from "./api/sentinel-api.js";

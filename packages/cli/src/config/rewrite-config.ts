@@ -1,6 +1,6 @@
 import { MASTER_DEFAULTS, type PersistedState } from "@vigil/core";
-import { canonicalDirective, isRewritableDirective } from "./redis-directives.js";
 import type { SentinelDialect } from "@vigil/transport-redis";
+import { canonicalDirective, isRewritableDirective } from "./redis-directives.js";
 import { REBOOT_KEY, type RewriteLine, sentinelConfigLines } from "./sentinel-config-lines.js";
 import { formatLine, reprArg, tokenize } from "./tokenize.js";
 

@@ -1,5 +1,5 @@
-import { DEFAULT_DIALECT, type SentinelDialect } from "@vigil/transport-redis";
 import { type Address, type GlobalSettings, GlobalSettingsSchema, type KnownSentinel, MasterSettingsSchema, type PersistedMaster } from "@vigil/core";
+import { DEFAULT_DIALECT, type SentinelDialect } from "@vigil/transport-redis";
 import { atoi, parseYesNo, strtoull } from "./c-numbers.js";
 import type { ConfigError } from "./config-error.js";
 import { ipLiteral } from "./ip-literal.js";

@@ -104,8 +104,8 @@ export const INFO_STABLE_VALUES = new Set([
   "role",
 ]);
 
-/** CLIENT LIST / CLIENT INFO fields whose values are identity, sizes or ages. */
-export const CLIENT_VOLATILE = new Set(["id", "addr", "laddr", "fd", "age", "idle", "qbuf", "qbuf-free", "argv-mem", "multi-mem", "rbs", "rbp", "obl", "oll", "omem", "tot-mem"]);
+/** CLIENT LIST / CLIENT INFO fields whose values are identity, sizes or ages (Valkey's byte totals too). */
+export const CLIENT_VOLATILE = new Set(["id", "addr", "laddr", "fd", "age", "idle", "qbuf", "qbuf-free", "argv-mem", "multi-mem", "rbs", "rbp", "obl", "oll", "omem", "tot-mem", "tot-net-in", "tot-net-out"]);
 
 /** A normalised, JSON-comparable view of a frame. */
 type Shape = string | { readonly t: string; readonly v?: Shape | readonly Shape[] | readonly (readonly [Shape, Shape])[] };

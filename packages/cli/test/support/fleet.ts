@@ -3,8 +3,8 @@
 // Ports come from freePort(), files from temp dirs; close() kills everything this fleet started.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, type Proc, requireBinary, restartRedis, sentinelConf, sleep, startRedis, startSentinel, tempDir, waitFor } from "./processes.js";
 import { oracleSentinel, type SentinelDialect } from "./oracles.js";
+import { freePort, type Proc, requireBinary, restartRedis, sentinelConf, sleep, startRedis, startSentinel, tempDir, waitFor } from "./processes.js";
 import { pairs, plain, RespConnection } from "./resp-client.js";
 
 export type Kind = "vigil" | "redis";

@@ -1,6 +1,6 @@
 import { machine, type as osType, release } from "node:os";
-import { bulk, type Reply } from "../resp/reply.js";
 import { DEFAULT_DIALECT, dialectIdentity, type SentinelDialect } from "../dialect.js";
+import { bulk, type Reply } from "../resp/reply.js";
 import type { SentinelApiContext, SentinelServerStats } from "./context.js";
 
 /** The sections a Sentinel has, in the order INFO prints them. */

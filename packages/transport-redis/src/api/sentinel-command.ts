@@ -1,5 +1,5 @@
-import type { Reply } from "../resp/reply.js";
 import type { SentinelDialect } from "../dialect.js";
+import type { Reply } from "../resp/reply.js";
 import { unknownSubcommand, wrongArity } from "./errors.js";
 import { helpReply, sentinelHelpLines } from "./help-text.js";
 import type { ApiScope, SubcommandHandler } from "./scope.js";

@@ -5,6 +5,8 @@ import { asciiLower, binaryToBytes } from "./byte-string.js";
 export interface AclVocabulary {
   isCommand(name: string): boolean;
   isCategory(name: string): boolean;
+  /** New users start `sanitize-payload` (Redis 7.2+, Valkey); 7.0 leaves it unset. */
+  readonly sanitizeNewUsers?: boolean;
 }
 
 /** Redis's messages for the errno values ACLSetUser reports. */

@@ -32,7 +32,7 @@ export interface AclStore {
  */
 export function createAclStore(options: AuthOptions, vocabulary: AclVocabulary): AclStore {
   const users = new Map<string, AclUser>();
-  const defaultUser = newUser(DEFAULT_USER);
+  const defaultUser = newUser(DEFAULT_USER, vocabulary.sanitizeNewUsers);
   for (const r of ["on", "nopass", "~*", "&*", "+@all"]) applyAclRule(defaultUser, r, vocabulary);
   users.set(DEFAULT_USER, defaultUser);
   if (options.requirePass !== undefined) {
@@ -42,8 +42,8 @@ export function createAclStore(options: AuthOptions, vocabulary: AclVocabulary):
   for (const spec of options.users ?? []) {
     const name = utf8ToBinary(spec.name);
     // Like `user` lines in a config file, a startup spec starts from a reset user.
-    const target = users.get(name) ?? newUser(name);
-    const scratch = newUser(name);
+    const target = users.get(name) ?? newUser(name, vocabulary.sanitizeNewUsers);
+    const scratch = newUser(name, vocabulary.sanitizeNewUsers);
     for (const rule of startupRules(spec)) {
       const reason = applyAclRule(scratch, rule, vocabulary);
       if (reason) throw new Error(`invalid ACL rule '${rule}' for user '${spec.name}': ${reason}`);
@@ -64,7 +64,7 @@ export function createAclStore(options: AuthOptions, vocabulary: AclVocabulary):
     setUser(name, rules) {
       if (/[ \0]/.test(name)) return "Usernames can't contain spaces or null characters";
       const existing = users.get(name);
-      const scratch = existing ? copyUser(existing) : newUser(name);
+      const scratch = existing ? copyUser(existing) : newUser(name, vocabulary.sanitizeNewUsers);
       for (const rule of rules) {
         const reason = applyAclRule(scratch, rule, vocabulary);
         if (reason) return `Error in ACL SETUSER modifier '${cStringOf(rule)}': ${reason}`;

@@ -24,8 +24,11 @@ export interface AclUser {
   sanitizePayload: "unset" | "sanitize" | "skip";
 }
 
-/** A user as `ACL SETUSER <new name>` creates it: off, no passwords, no permissions. */
-export function newUser(name: string): AclUser {
+/**
+ * A user as `ACL SETUSER <new name>` creates it: off, no passwords, no permissions; Redis 7.2 and
+ * Valkey also mark it `sanitize-payload` (`sanitize`).
+ */
+export function newUser(name: string, sanitize = false): AclUser {
   return {
     name,
     enabled: false,
@@ -36,7 +39,7 @@ export function newUser(name: string): AclUser {
     keyPatterns: [],
     allChannels: false,
     channelPatterns: [],
-    sanitizePayload: "unset",
+    sanitizePayload: sanitize ? "sanitize" : "unset",
   };
 }
 

@@ -1,6 +1,6 @@
+import { DEFAULT_DIALECT, type SentinelDialect } from "../dialect.js";
 import type { Reply } from "../resp/reply.js";
 import { asciiLower } from "./byte-string.js";
-import { DEFAULT_DIALECT, type SentinelDialect } from "../dialect.js";
 import { commandTableData } from "./command-table-dialects.js";
 import { NameIndex } from "./name-index.js";
 import { fromTypedJson, type TypedJson } from "./typed-json.js";

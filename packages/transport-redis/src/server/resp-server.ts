@@ -1,10 +1,10 @@
 import net from "node:net";
 import tls from "node:tls";
+import { DEFAULT_DIALECT } from "../dialect.js";
 import { AclLog } from "./acl-log.js";
 import { type AclStore, createAclStore } from "./acl-store.js";
 import { utf8ToBinary } from "./byte-string.js";
 import { type CommandTable, createSentinelCommandTable, withExtraSubcommands } from "./command-table.js";
-import { DEFAULT_DIALECT } from "../dialect.js";
 import { commandTableData } from "./command-table-dialects.js";
 import { clientTypeOf } from "./commands/client.js";
 import { Connection } from "./connection.js";
@@ -79,6 +79,7 @@ class Server implements ServerCore, RespServer {
     this.acl = createAclStore(options.auth ?? {}, {
       isCommand: (name) => this.table.lookupFullName(name, true) !== undefined,
       isCategory: (name) => this.settings.data.ACL_CATEGORIES.includes(name),
+      sanitizeNewUsers: this.settings.dialect !== "redis-7.0",
     });
   }
 

@@ -1,8 +1,8 @@
 import type { SentinelDialect } from "../dialect.js";
-import type { CommandTableData } from "./command-table-dialects.js";
 import type { AclLog } from "./acl-log.js";
 import type { AclStore } from "./acl-store.js";
 import type { CommandTable } from "./command-table.js";
+import type { CommandTableData } from "./command-table-dialects.js";
 import type { Connection } from "./connection.js";
 import type { FlushQueue } from "./flush-queue.js";
 import type { PubSubRegistry } from "./pubsub.js";

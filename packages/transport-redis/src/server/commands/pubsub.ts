@@ -1,6 +1,7 @@
 import { bulk, integer, NULL, push, type Reply } from "../../resp/reply.js";
 import { binaryToBytes, bytesToBinary } from "../byte-string.js";
 import type { Connection } from "../connection.js";
+import { err } from "../errors.js";
 import type { Invocation } from "./invocation.js";
 
 /** `[kind, name-or-null, subscription count]`, a push in RESP3 and an array in RESP2. */
@@ -26,8 +27,16 @@ export function psubscribeCommand({ conn, argv }: Invocation): void {
   }
 }
 
+/** Valkey 8 refuses (P)UNSUBSCRIBE from a client with no subscription at all; Redis confirms. */
+function notSubscribed(conn: Invocation["conn"], command: string): boolean {
+  if (conn.core.settings.dialect !== "valkey-8" || conn.isPubSub()) return false;
+  conn.reply(err(`NOSUB '${command}' command executed not in subscribed mode`));
+  return true;
+}
+
 /** UNSUBSCRIBE [channel ...]: without arguments, every channel (or one null confirmation). */
 export function unsubscribeCommand({ conn, argv }: Invocation): void {
+  if (notSubscribed(conn, "unsubscribe")) return;
   const names = argv.length > 1 ? argv.slice(1).map(bytesToBinary) : [...conn.channels];
   if (names.length === 0) {
     conn.deliver(confirmation(conn, "unsubscribe", undefined));
@@ -41,6 +50,7 @@ export function unsubscribeCommand({ conn, argv }: Invocation): void {
 
 /** PUNSUBSCRIBE [pattern ...]. */
 export function punsubscribeCommand({ conn, argv }: Invocation): void {
+  if (notSubscribed(conn, "punsubscribe")) return;
   const names = argv.length > 1 ? argv.slice(1).map(bytesToBinary) : [...conn.patterns];
   if (names.length === 0) {
     conn.deliver(confirmation(conn, "punsubscribe", undefined));
