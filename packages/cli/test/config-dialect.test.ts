@@ -42,8 +42,10 @@ describe("vigil-dialect", () => {
       path: "/etc/sentinel.conf",
       line: 2,
       lineText: 'vigil-dialect "7.2"',
-      message: "argument must be one of the following: redis-7.0, redis-7.2, valkey-8 (command-line option --vigil-dialect)",
+      message: "argument must be one of the following: redis-7.0, redis-7.2, valkey-8",
+      fromCommandLine: true,
     });
+    if (!onCommandLine.ok) expect(formatConfigError(onCommandLine.error)).toContain("Reading the command-line option --vigil-dialect");
   });
 
   it("reads Valkey's primary-reboot-down-after-period in valkey-8 only (both spellings there)", () => {
