@@ -34,8 +34,8 @@ export function buildRoot(workspace, env) {
     const dst = join(nm, "@vigil", p);
     mkdirSync(dst);
     cpSync(join(src, "package.json"), join(dst, "package.json"));
-    cpSync(join(src, "dist"), join(dst, "dist"), { recursive: true });
-    if (existsSync(join(src, "public"))) cpSync(join(src, "public"), join(dst, "public"), { recursive: true });
+    cpSync(join(src, "dist"), join(dst, "dist"), { recursive: true, preserveTimestamps: true });
+    if (existsSync(join(src, "public"))) cpSync(join(src, "public"), join(dst, "public"), { recursive: true, preserveTimestamps: true });
   }
   root = { dir, pkg: (name) => join(nm, "@vigil", name), temp: true };
   return root;
