@@ -89,6 +89,15 @@ export {
 export { type GlobalSettings, type GlobalSettingsInput, GlobalSettingsSchema } from "./settings/global-settings.js";
 export { MASTER_DEFAULTS, type MasterSettings, type MasterSettingsInput, MasterSettingsSchema } from "./settings/master-settings.js";
 export { ADAPTIVE_PING_MAX, DEBUG_KEYS, engineTiming, FAST_TIMING, pingInterval, SENTINEL_TIMING, type Timing, type TimingProfile, TimingSchema, timingFor } from "./settings/timing.js";
+export {
+  type CommandOf,
+  composeTransport,
+  executeCommand,
+  executeCommands,
+  type HostTransport,
+  type NetworkTransport,
+  type Transport,
+} from "./transport/transport.js";
 export { type Address, addressKey, sameAddress } from "./util/address.js";
 export { canonicalIpv4, isIpLiteral } from "./util/ip-literal.js";
 export { createPrng, type Prng } from "./util/prng.js";

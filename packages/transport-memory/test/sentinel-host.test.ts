@@ -5,6 +5,7 @@ import {
   type EngineInput,
   type EngineOutput,
   type EngineView,
+  isStaleFence,
   type PersistedState,
   type SentinelEngineOptions,
 } from "@vigil/core";
@@ -195,5 +196,48 @@ describe("sentinel host (the transport's obligations)", () => {
     w.run(300);
     const up = w.a.of("link-up")[0]!;
     expect(up.now).toBeLessThan(w.s.now - 4000);
+  });
+
+  it("delivers a tick at a wake's deadline, between the periodic ticks (the daemon's timer does)", () => {
+    const w = world();
+    const ticks: number[] = [];
+    const step = w.a.step.bind(w.a);
+    w.a.step = (input) => {
+      if (input.kind === "tick") ticks.push(input.now);
+      return step(input);
+    };
+    w.run(1000);
+    // The next periodic tick (100 ms after the last) drains the queue; the wake asks for 37 ms later.
+    const at = ticks[ticks.length - 1]! + 100 + 37;
+    w.a.queue.push({ kind: "wake", at });
+    w.run(300);
+    expect(ticks).toContain(at);
+  });
+
+  it("fences a stale master and lifts the fence inside the reconfiguration, as the daemon's links do", () => {
+    const w = world();
+    w.redis.minReplicasToWrite = 1;
+    w.connect(w.a, M, "cmd");
+    w.run(300);
+    w.a.queue.push({ kind: "fence-stale-master", addr: M });
+    w.run(300);
+    expect(isStaleFence({ toWrite: w.redis.minReplicasToWrite, maxLag: w.redis.minReplicasMaxLagS })).toBe(true);
+    w.a.queue.push({ kind: "reconfigure", addr: M, target: w.replica.addr });
+    w.run(300);
+    expect(w.redis.role).toBe("slave");
+    expect(w.redis.minReplicasToWrite).toBe(1);
+  });
+
+  it("sets and restores the operator's min-replicas values for write fencing", () => {
+    const w = world();
+    w.redis.minReplicasToWrite = 2;
+    w.connect(w.a, M, "cmd");
+    w.run(300);
+    w.a.queue.push({ kind: "fence-writes", addr: M, minReplicas: 1, maxLagS: 3 });
+    w.run(300);
+    expect([w.redis.minReplicasToWrite, w.redis.minReplicasMaxLagS]).toEqual([1, 3]);
+    w.a.queue.push({ kind: "unfence-writes", addr: M });
+    w.run(300);
+    expect([w.redis.minReplicasToWrite, w.redis.minReplicasMaxLagS]).toEqual([2, 10]);
   });
 });

@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 async function linkUp(pool: LinkPool, inputs: EngineInput[]): Promise<Extract<EngineInput, { kind: "link-up" }>> {
-  pool.execute({ kind: "connect", addr: { host: "127.0.0.1", port }, link: "cmd", peer: "instance", clientName: "sentinel-test-cmd", renames: {} } as never);
+  pool.connect({ kind: "connect", addr: { host: "127.0.0.1", port }, link: "cmd", peer: "instance", clientName: "sentinel-test-cmd", renames: {}, auth: undefined });
   for (let i = 0; i < 200; i++) {
     const up = inputs.find((x) => x.kind === "link-up");
     if (up) return up as Extract<EngineInput, { kind: "link-up" }>;
@@ -81,7 +81,7 @@ it("PINGs go out from the source address too, and a refused connection is a link
   const pool = new LinkPool({ deliver: (i) => inputs.push(i), now: Date.now, sourceAddress: "127.0.0.78" });
   try {
     const up = await linkUp(pool, inputs);
-    pool.execute({ kind: "ping", addr: up.addr });
+    pool.ping({ kind: "ping", addr: up.addr });
     for (let i = 0; i < 200 && !inputs.some((x) => x.kind === "ping-reply"); i++) await new Promise((r) => setTimeout(r, 10));
     expect(inputs.find((x) => x.kind === "ping-reply")).toMatchObject({ reply: "PONG" });
     expect(peers.at(-1)).toBe("127.0.0.78");
@@ -90,7 +90,7 @@ it("PINGs go out from the source address too, and a refused connection is a link
     await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
     const deadPort = (probe.address() as { port: number }).port;
     await new Promise((r) => probe.close(r));
-    pool.execute({ kind: "connect", addr: { host: "127.0.0.1", port: deadPort }, link: "cmd", peer: "instance", clientName: "x", renames: {} } as never);
+    pool.connect({ kind: "connect", addr: { host: "127.0.0.1", port: deadPort }, link: "cmd", peer: "instance", clientName: "x", renames: {}, auth: undefined });
     for (let i = 0; i < 200 && !inputs.some((x) => x.kind === "link-down"); i++) await new Promise((r) => setTimeout(r, 10));
     const down = inputs.find((x) => x.kind === "link-down") as Extract<EngineInput, { kind: "link-down" }>;
     expect(down.addr.port).toBe(deadPort);

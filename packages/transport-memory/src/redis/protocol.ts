@@ -1,4 +1,4 @@
-import type { Address } from "@vigil/core";
+import type { Address, MinReplicasConfig } from "@vigil/core";
 import type { Keyspace } from "./keyspace.js";
 
 /**
@@ -21,7 +21,19 @@ export type Request =
   | { readonly t: "publish"; readonly channel: string; readonly payload: string }
   | { readonly t: "subscribe"; readonly channel: string }
   /** Sentinel's MULTI / SLAVEOF / CONFIG REWRITE / CLIENT KILL normal / CLIENT KILL pubsub / EXEC. */
-  | { readonly t: "reconfigure"; readonly target: Address | null; readonly origin?: ReconfigureOrigin }
+  | {
+      readonly t: "reconfigure";
+      readonly target: Address | null;
+      readonly origin?: ReconfigureOrigin;
+      /** The operator's `min-replicas-*` values set inside the transaction (a stale-master fence lifted). */
+      readonly minReplicas?: MinReplicasConfig;
+    }
+  /** `CONFIG GET min-replicas-*`. */
+  | { readonly t: "config-get-min-replicas" }
+  /** `CONFIG SET min-replicas-to-write <toWrite> min-replicas-max-lag <maxLag>`. */
+  | { readonly t: "config-set-min-replicas"; readonly config: MinReplicasConfig }
+  /** `CONFIG REWRITE` (the simulated config file always holds the running values). */
+  | { readonly t: "config-rewrite" }
   | { readonly t: "script-kill" }
   /** `RPUSH key id` from an application client. */
   | { readonly t: "write"; readonly key: string; readonly id: number }
@@ -41,6 +53,8 @@ export type Response =
   | { readonly t: "message"; readonly channel: string; readonly payload: string }
   | { readonly t: "ask-reply"; readonly master: string; readonly reply: unknown }
   | { readonly t: "master-addr"; readonly addr: Address | null }
+  /** Reply to `config-get-min-replicas`. */
+  | { readonly t: "min-replicas"; readonly config: MinReplicasConfig }
   /** Full resynchronisation: the whole dataset at `offset`. */
   | { readonly t: "fullresync"; readonly replId: string; readonly offset: number; readonly data: Keyspace }
   /** One write in the replication stream. */

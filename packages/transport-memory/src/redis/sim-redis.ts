@@ -1,4 +1,4 @@
-import { type Address, addressKey, type Prng, sameAddress } from "@vigil/core";
+import { type Address, addressKey, type MinReplicasConfig, type Prng, sameAddress } from "@vigil/core";
 import type { Scheduler } from "../clock/scheduler.js";
 import type { Connection, ServerHandlers } from "../network/connection.js";
 import type { Listener, Network } from "../network/network.js";
@@ -351,8 +351,16 @@ export class SimRedis implements Listener<WireMessage> {
         return this.status(side, "subscribe", true, "subscribe");
       case "reconfigure":
         if (this.loading) return this.status(side, "reconfigure", false, ERRORS.loading);
+        if (req.minReplicas) this.setMinReplicas(req.minReplicas);
         this.reconfigure(side, req.target, req.origin);
         return this.status(side, "reconfigure", true, "OK");
+      case "config-get-min-replicas":
+        return this.reply(side, { t: "min-replicas", config: { toWrite: this.minReplicasToWrite, maxLag: this.minReplicasMaxLagS } });
+      case "config-set-min-replicas":
+        this.setMinReplicas(req.config);
+        return this.status(side, "config-set-min-replicas", true, "OK");
+      case "config-rewrite":
+        return this.status(side, "config-rewrite", true, "OK");
       case "script-kill":
         return this.status(side, "script-kill", false, ERRORS.notbusy);
       case "write":
@@ -368,6 +376,12 @@ export class SimRedis implements Listener<WireMessage> {
       default:
         return this.status(side, req.t, false, `ERR unknown command '${req.t}'`);
     }
+  }
+
+  /** `CONFIG SET min-replicas-*`: the running values (kept across restarts, as if rewritten). */
+  private setMinReplicas(config: MinReplicasConfig): void {
+    this.minReplicasToWrite = config.toWrite;
+    this.minReplicasMaxLagS = config.maxLag;
   }
 
   private publish(channel: string, payload: string): number {

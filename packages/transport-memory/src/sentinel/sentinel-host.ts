@@ -1,23 +1,26 @@
 import {
   type Address,
   addressKey,
-  type EngineCommand,
+  type CommandOf,
+  composeTransport,
   type EngineInput,
   type EngineOutput,
-  type LinkFailure,
-  type LinkKind,
+  executeCommands,
+  type HostTransport,
   type MasterSeed,
   type PersistedState,
   type Prng,
   type Timing,
   type TimingProfile,
+  type Transport,
 } from "@vigil/core";
 import type { Scheduler } from "../clock/scheduler.js";
 import type { OutputOrigin, SentinelObservation, SentinelRef } from "../cluster/observer.js";
 import type { Connection, ServerHandlers } from "../network/connection.js";
 import type { Listener, Network } from "../network/network.js";
-import { HELLO_CHANNEL, type Request, type Response, type WireMessage } from "../redis/protocol.js";
+import type { Request, Response, WireMessage } from "../redis/protocol.js";
 import type { EngineFactory, EngineLike } from "./engine-like.js";
+import { SimLinks, type SimLinksOwner } from "./sim-links.js";
 
 /** Configuration of one simulated sentinel process. */
 export interface SentinelHostOptions {
@@ -51,14 +54,15 @@ export interface SentinelHostHooks {
 
 /**
  * A sentinel process: one engine fed from the simulated network and the virtual clock, and a
- * transport that honours every obligation of the engine's commands — links reported up or down,
+ * {@link Transport} (core's `executeCommands`, the daemon's command path) that honours every obligation
+ * of the engine's commands — links reported up or down,
  * replies fed back as inputs, `persist` written to the simulated disk before anything that follows
  * it (a vote is on disk before its reply leaves), peers' vote requests served by calling
  * `isMasterDownByAddr` on this engine and executing its output before replying.
  *
  * Its clock can be skewed (`clockOffset`) to drive TILT; it can crash and restart from its disk.
  */
-export class SentinelHost implements Listener<WireMessage>, SentinelRef {
+export class SentinelHost implements Listener<WireMessage>, SentinelRef, HostTransport, SimLinksOwner {
   readonly name: string;
   readonly host: string;
   readonly addr: Address;
@@ -71,14 +75,16 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef {
   /** Scripts the engine asked to run, in order (the simulator only records them). */
   readonly scripts: { time: number; script: string; path: string; args: readonly string[] }[] = [];
   private engineRef: EngineLike | null = null;
-  private readonly links = new Map<string, Connection<WireMessage>>();
+  private readonly links: SimLinks;
+  /** The daemon's command path: simulated links for the network, this process for the rest. */
+  private readonly transport: Transport;
   private readonly served = new Set<Connection<WireMessage>>();
   private incarnation = 0;
   private readonly tickMs: number;
 
   constructor(
     private readonly scheduler: Scheduler,
-    private readonly net: Network,
+    net: Network,
     private readonly options: SentinelHostOptions,
     private readonly hooks: SentinelHostHooks = {},
   ) {
@@ -87,6 +93,8 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef {
     this.addr = { host: options.host, port: options.port ?? 26379 };
     this.myId = options.myId;
     this.tickMs = options.tickMs ?? 100;
+    this.links = new SimLinks(net, this);
+    this.transport = composeTransport(this.links, this);
     net.listen(this.addr, this);
   }
 
@@ -146,8 +154,7 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef {
     this.alive = false;
     this.incarnation++;
     this.engineRef = null;
-    for (const c of this.links.values()) c.closeByClient();
-    this.links.clear();
+    this.links.closeAll();
     for (const c of this.served) c.closeByServer();
     this.served.clear();
     this.trace(reason);
@@ -190,123 +197,48 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef {
     const engine = this.engineRef;
     if (engine === null) return;
     const inc = this.incarnation;
-    for (const c of output.commands) {
-      if (inc !== this.incarnation) break; // crashed half-way (simulate-failure)
-      this.command(c);
-    }
+    // Stops when the process crashed half-way (simulate-failure), as the daemon's exit does.
+    executeCommands(this.transport, output, () => inc === this.incarnation);
     this.hooks.onOutput?.({ time: this.scheduler.now, localTime: this.localNow, sentinel: this, origin, input, output, engine, result });
   }
 
-  private command(c: EngineCommand): void {
-    switch (c.kind) {
-      case "connect":
-        return this.connect(c.addr, c.link, c.auth?.pass, c.auth?.user);
-      case "disconnect": {
-        const key = linkKey(c.addr, c.link);
-        this.links.get(key)?.closeByClient();
-        this.links.delete(key);
-        return;
-      }
-      case "ping":
-        return this.send(c.addr, { t: "ping" });
-      case "info":
-        return this.send(c.addr, { t: "info" });
-      case "publish-hello":
-        return this.send(c.addr, { t: "publish", channel: HELLO_CHANNEL, payload: c.payload });
-      case "script-kill":
-        return this.send(c.addr, { t: "script-kill" });
-      case "ask-master-down":
-        return this.send(c.addr, { t: "is-master-down-by-addr", master: c.master, args: c.args });
-      case "reconfigure":
-        return this.send(c.addr, { t: "reconfigure", target: c.target, origin: c.target === null ? this.promotionOrigin(c.addr) : undefined });
-      case "persist":
-        // Synchronous and durable before the next command runs: the obligation holds trivially.
-        this.disk = c.state;
-        this.hooks.onPersist?.(this, c.state, this.scheduler.now);
-        return;
-      case "run-script":
-        this.scripts.push({ time: this.scheduler.now, script: c.script, path: c.path, args: c.args });
-        this.trace(`script ${c.script} ${c.path} ${c.args.join(" ")}`);
-        return;
-      default: {
-        const other = c as { kind: string; reason?: string };
-        if (other.kind === "crash") this.crash(`exits (${other.reason ?? "simulated failure"})`);
-        return;
-      }
-    }
+  // ------------------------------------------------------------------ HostTransport (the network half is the SimLinks)
+
+
+  /** Synchronous and durable before the next command runs: the obligation holds trivially. */
+  persist(c: CommandOf<"persist">): void {
+    this.disk = c.state;
+    this.hooks.onPersist?.(this, c.state, this.scheduler.now);
+  }
+
+  /** A tick at `at` on this sentinel's clock, as the daemon's timer delivers it. */
+  wake(c: CommandOf<"wake">): void {
+    const inc = this.incarnation;
+    this.scheduler.after(Math.max(0, c.at - this.localNow), () => {
+      if (inc === this.incarnation) this.step({ kind: "tick", now: this.localNow });
+    });
+  }
+
+  exitProcess(c: CommandOf<"crash">): void {
+    this.crash(`exits (${c.reason})`);
+  }
+
+  /** The simulator only records script runs. */
+  runScript(c: CommandOf<"run-script">): void {
+    this.scripts.push({ time: this.scheduler.now, script: c.script, path: c.path, args: c.args });
+    this.trace(`script ${c.script} ${c.path} ${c.args.join(" ")}`);
   }
 
   /** The failover epoch a `SLAVEOF NO ONE` belongs to, for the checkers. */
-  private promotionOrigin(addr: Address): { sentinel: string; epoch: number } {
+  promotionOrigin(addr: Address): { sentinel: string; epoch: number } {
     const key = addressKey(addr);
     const m = this.engine.view().masters.find((x) => x.promoted === key);
     return { sentinel: this.myId, epoch: m?.failoverEpoch ?? -1 };
   }
 
-  private send(addr: Address, req: Request): void {
-    const conn = this.links.get(linkKey(addr, "cmd"));
-    if (conn?.clientOpen) conn.sendToServer(req);
-  }
-
-  private connect(addr: Address, link: LinkKind, pass: string | undefined, user: string | undefined): void {
-    const key = linkKey(addr, link);
-    this.links.get(key)?.closeByClient();
-    const inc = this.incarnation;
-    const current = (): boolean => inc === this.incarnation && this.links.get(key) === conn;
-    const down = (error: string, failure: LinkFailure): void => {
-      if (!current()) return;
-      this.links.delete(key);
-      this.step({ kind: "link-down", now: this.localNow, addr, link, error, failure });
-    };
-    const conn: Connection<WireMessage> = this.net.connect<WireMessage>(this.host, addr, {
-      onOpen: () => {
-        if (!current()) return;
-        if (pass !== undefined) conn.sendToServer({ t: "auth", pass, ...(user !== undefined ? { user } : {}) });
-        if (link === "pubsub") conn.sendToServer({ t: "subscribe", channel: HELLO_CHANNEL });
-        this.step({ kind: "link-up", now: this.localNow, addr, link, localHost: this.host });
-      },
-      onFail: (reason, failure) => down(reason, failure),
-      onClose: (reason, failure) => down(reason, failure),
-      onMessage: (m) => {
-        if (!current()) return;
-        this.onReply(addr, link, conn, m as Response);
-      },
-    });
-    this.links.set(key, conn);
-  }
-
-  private onReply(addr: Address, link: LinkKind, conn: Connection<WireMessage>, r: Response): void {
-    const now = this.localNow;
-    switch (r.t) {
-      case "status":
-        switch (r.cmd) {
-          case "ping":
-            return this.step({ kind: "ping-reply", now, addr, reply: r.text });
-          case "publish":
-            return this.step({ kind: "publish-reply", now, addr, ok: r.ok });
-          case "reconfigure":
-            return this.step({ kind: "reconfigure-reply", now, addr, ok: r.ok });
-          case "auth":
-          case "subscribe":
-            // An error here closes the link (what hiredis does), and the engine hears link-down.
-            if (!r.ok) {
-              conn.closeByClient();
-              this.links.delete(linkKey(addr, link));
-              this.step({ kind: "link-down", now, addr, link, error: r.text, failure: "other" });
-            }
-            return;
-          default:
-            return;
-        }
-      case "info":
-        return this.step({ kind: "info-reply", now, addr, text: r.text });
-      case "message":
-        return this.step({ kind: "hello", now, via: addr, payload: r.payload });
-      case "ask-reply":
-        return this.step({ kind: "ask-reply", now, addr, master: r.master, reply: r.reply });
-      default:
-        return;
-    }
+  /** {@link SimLinks} feeds replies here, stamped with this sentinel's clock. */
+  deliver(input: DistributiveOmit<EngineInput, "now">): void {
+    this.step({ ...input, now: this.localNow } as EngineInput);
   }
 
   // ------------------------------------------------------------------ serving peers and clients
@@ -359,6 +291,4 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef {
   }
 }
 
-function linkKey(addr: Address, link: LinkKind): string {
-  return `${addressKey(addr)}|${link}`;
-}
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from "node:tls";
-import { type Address, addressKey, type EngineCommand, type EngineInput, type LinkFailure, type LinkKind, type MinReplicasConfig, operatorValuesOf, staleFenceFor } from "@vigil/core";
+import { type Address, addressKey, type CommandOf, type EngineInput, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf, staleFenceFor } from "@vigil/core";
 import type { PlainReply } from "./reply-reader.js";
 import { RespLink } from "./resp-link.js";
 
@@ -31,12 +31,12 @@ interface OpenLink {
 }
 
 /**
- * Carries out the engine's network commands over {@link RespLink}s: one command connection and one
+ * Carries out the engine's network commands (its half of the daemon's `Transport`) over {@link RespLink}s: one command connection and one
  * pub/sub connection per Redis instance, one command connection per peer sentinel. A link never
  * reconnects on its own (the engine decides when, §2) and never queues offline, so a reply always
  * belongs to the connection the engine thinks is up.
  */
-export class LinkPool {
+export class LinkPool implements NetworkTransport {
   private readonly links = new Map<string, OpenLink>();
   /** Inside {@link batch} … {@link flush}: connections written to are corked until the flush. */
   private batching = false;
@@ -46,44 +46,66 @@ export class LinkPool {
 
   constructor(private readonly options: LinkPoolOptions) {}
 
-  /** Execute one network command. Non-network commands are ignored (the caller handles them). */
-  execute(c: EngineCommand): void {
-    switch (c.kind) {
-      case "connect":
-        return this.connect(c);
-      case "disconnect":
-        return this.close(c.addr, c.link);
-      case "ping":
-        return this.send(c.addr, ["PING"], (reply, err) =>
-          this.deliver({ kind: "ping-reply", addr: c.addr, reply: err ?? String(reply) }),
-        );
-      case "info":
-        return this.send(c.addr, ["INFO"], (reply, err) =>
-          this.deliver({ kind: "info-reply", addr: c.addr, text: err === undefined ? String(reply) : null }),
-        );
-      case "publish-hello":
-        return this.send(c.addr, ["PUBLISH", HELLO_CHANNEL, c.payload], (_r, err) =>
-          this.deliver({ kind: "publish-reply", addr: c.addr, ok: err === undefined }),
-        );
-      case "ask-master-down":
-        return this.send(c.addr, ["SENTINEL", "is-master-down-by-addr", ...c.args], (reply, err) =>
-          this.deliver({ kind: "ask-reply", addr: c.addr, master: c.master, reply: err === undefined ? reply : null }),
-        );
-      case "script-kill":
-        return this.send(c.addr, ["SCRIPT", "KILL"], () => {});
-      case "reconfigure":
-        return this.reconfigure(c.addr, c.target);
-      case "fence-writes":
-        return this.fence(c.addr, c.minReplicas, c.maxLagS);
-      case "unfence-writes":
-        return this.unfence(c.addr);
-      case "fence-stale-master":
-        return this.fenceStale(c.addr);
-      case "unfence-stale-master":
-        return this.unfenceStale(c.addr);
-      default:
-        return;
-    }
+  /** `connect`: open a link, then report `link-up` (handshake answered) or `link-down`. */
+  connect(c: CommandOf<"connect">): void {
+    this.open(c);
+  }
+
+  /** `disconnect`: close a link without a `link-down`. */
+  disconnect(c: CommandOf<"disconnect">): void {
+    this.close(c.addr, c.link);
+  }
+
+  /** `ping` on the cmd link; reports `ping-reply`. */
+  ping(c: CommandOf<"ping">): void {
+    this.send(c.addr, ["PING"], (reply, err) => this.deliver({ kind: "ping-reply", addr: c.addr, reply: err ?? String(reply) }));
+  }
+
+  /** `info` on the cmd link; reports `info-reply`. */
+  info(c: CommandOf<"info">): void {
+    this.send(c.addr, ["INFO"], (reply, err) => this.deliver({ kind: "info-reply", addr: c.addr, text: err === undefined ? String(reply) : null }));
+  }
+
+  /** `PUBLISH __sentinel__:hello`; reports `publish-reply`. */
+  publishHello(c: CommandOf<"publish-hello">): void {
+    this.send(c.addr, ["PUBLISH", HELLO_CHANNEL, c.payload], (_r, err) => this.deliver({ kind: "publish-reply", addr: c.addr, ok: err === undefined }));
+  }
+
+  /** `SENTINEL is-master-down-by-addr` to a peer; reports `ask-reply`. */
+  askMasterDown(c: CommandOf<"ask-master-down">): void {
+    this.send(c.addr, ["SENTINEL", "is-master-down-by-addr", ...c.args], (reply, err) =>
+      this.deliver({ kind: "ask-reply", addr: c.addr, master: c.master, reply: err === undefined ? reply : null }),
+    );
+  }
+
+  /** `SCRIPT KILL`, reply ignored. */
+  scriptKill(c: CommandOf<"script-kill">): void {
+    this.send(c.addr, ["SCRIPT", "KILL"], () => {});
+  }
+
+  /** The reconfiguration transaction (§21.2), lifting a stale-master fence inside it. */
+  reconfigure(c: CommandOf<"reconfigure">): void {
+    this.reconfigureTo(c.addr, c.target);
+  }
+
+  /** Write fencing on. */
+  fenceWrites(c: CommandOf<"fence-writes">): void {
+    this.fence(c.addr, c.minReplicas, c.maxLagS);
+  }
+
+  /** Write fencing off: the operator's values back. */
+  unfenceWrites(c: CommandOf<"unfence-writes">): void {
+    this.unfence(c.addr);
+  }
+
+  /** Stale-master fence on. */
+  fenceStaleMaster(c: CommandOf<"fence-stale-master">): void {
+    this.fenceStale(c.addr);
+  }
+
+  /** Stale-master fence lifted (when present). */
+  unfenceStaleMaster(c: CommandOf<"unfence-stale-master">): void {
+    this.unfenceStale(c.addr);
   }
 
   /**
@@ -125,7 +147,7 @@ export class LinkPool {
     return `${link}/${addressKey(addr)}`;
   }
 
-  private connect(c: Extract<EngineCommand, { kind: "connect" }>): void {
+  private open(c: CommandOf<"connect">): void {
     const key = this.key(c.addr, c.link);
     const previous = this.links.get(key);
     if (previous) {
@@ -273,7 +295,7 @@ export class LinkPool {
   }
 
   /** §21.2: MULTI, SLAVEOF, CONFIG REWRITE, CLIENT KILL TYPE normal, CLIENT KILL TYPE pubsub, EXEC. */
-  private reconfigure(addr: Address, target: Address | null): void {
+  private reconfigureTo(addr: Address, target: Address | null): void {
     const l = this.links.get(this.key(addr, "cmd"));
     if (!l) return;
     const n = (cmd: string) => l.renames[cmd.toLowerCase()] ?? cmd;

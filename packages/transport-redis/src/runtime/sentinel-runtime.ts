@@ -1,4 +1,16 @@
-import type { EngineCommand, EngineInput, EngineOutput, PersistedState, SentinelEngine, SentinelEvent } from "@vigil/core";
+import {
+  type CommandOf,
+  composeTransport,
+  type EngineCommand,
+  type EngineInput,
+  type EngineOutput,
+  executeCommands,
+  type HostTransport,
+  type PersistedState,
+  type SentinelEngine,
+  type SentinelEvent,
+  type Transport,
+} from "@vigil/core";
 import { LinkPool, type LinkPoolOptions } from "../links/link-pool.js";
 
 /** Options for {@link SentinelRuntime}. */
@@ -36,11 +48,15 @@ export interface SentinelRuntimeOptions {
 
 /**
  * Runs one engine against real Redis: a timer feeds ticks, the link pool feeds replies, and every
- * output is executed in order. The only place where engine time meets the wall clock.
+ * output is executed in order through core's `executeCommands`. It is the daemon's {@link Transport}:
+ * network commands go to the {@link LinkPool}, `persist` to the store, `wake` to a timer. The only place
+ * where engine time meets the wall clock.
  */
-export class SentinelRuntime {
+export class SentinelRuntime implements HostTransport {
   readonly engine: SentinelEngine;
   readonly links: LinkPool;
+  /** The daemon's command path: the link pool for the network, this runtime for the rest. */
+  private readonly transport: Transport;
   private timer: NodeJS.Timeout | undefined;
   private readonly wakes = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
@@ -49,11 +65,14 @@ export class SentinelRuntime {
   private deferredTimer: NodeJS.Timeout | undefined;
   /** Result of the last persist; the API layer reads it to answer FLUSHCONFIG & co. */
   lastPersistOk = true;
+  /** False once a persist of the output being applied failed. */
+  private persistOk = true;
 
   constructor(private readonly options: SentinelRuntimeOptions) {
     this.engine = options.engine;
     this.now = options.now ?? Date.now;
     this.links = new LinkPool({ ...options.links, deliver: (i) => this.input(i), now: this.now });
+    this.transport = composeTransport(this.links, this);
   }
 
   /** Emit start-up events and begin ticking. */
@@ -90,46 +109,53 @@ export class SentinelRuntime {
    * that produced the output, passed on to `onStep`.
    */
   apply(out: EngineOutput, cause?: EngineInput): boolean {
-    let ok = true;
+    let ok: boolean;
     // One write per connection for the whole output (the link pool corks until flush). Delaying the
     // writes to the end never weakens the persist-before-send obligation.
     this.links.batch();
     try {
-      for (const c of out.commands) {
-        switch (c.kind) {
-          case "persist":
-            if (c.deferrable === true) this.deferPersist();
-            else {
-              this.cancelDeferredPersist(); // the durable write carries the newer whole state
-              ok = this.options.persist(c.state) && ok;
-              this.lastPersistOk = ok;
-            }
-            break;
-          case "run-script":
-            this.options.onScript?.(c);
-            break;
-          case "crash":
-            this.links.flush(); // what was sent before the crash point leaves, as it did uncorked
-            this.options.onCrash?.(c.reason);
-            break;
-          case "wake": {
-            const t = setTimeout(() => {
-              this.wakes.delete(t);
-              this.input({ kind: "tick", now: this.now() });
-            }, Math.max(0, c.at - this.now()));
-            this.wakes.add(t);
-            break;
-          }
-          default:
-            this.links.execute(c);
-        }
-      }
+      this.persistOk = true;
+      executeCommands(this.transport, out);
+      ok = this.persistOk;
     } finally {
       this.links.flush();
     }
     for (const e of out.events) this.options.onEvent(e);
     this.options.onStep?.(out, cause);
     return ok;
+  }
+
+  // ------------------------------------------------------------------ HostTransport (the network half is the LinkPool)
+
+
+  /** Durable persists are written now; a `deferrable` one waits to coalesce a burst of discoveries. */
+  persist(c: CommandOf<"persist">): void {
+    if (c.deferrable === true) return this.deferPersist();
+    this.cancelDeferredPersist(); // the durable write carries the newer whole state
+    const ok = this.options.persist(c.state);
+    this.persistOk &&= ok;
+    this.lastPersistOk = this.persistOk;
+  }
+
+  /** A tick at `at` (the engine has a deadline before the next periodic tick). */
+  wake(c: CommandOf<"wake">): void {
+    const t = setTimeout(
+      () => {
+        this.wakes.delete(t);
+        this.input({ kind: "tick", now: this.now() });
+      },
+      Math.max(0, c.at - this.now()),
+    );
+    this.wakes.add(t);
+  }
+
+  exitProcess(c: CommandOf<"crash">): void {
+    this.links.flush(); // what was sent before the crash point leaves, as it did uncorked
+    this.options.onCrash?.(c.reason);
+  }
+
+  runScript(c: CommandOf<"run-script">): void {
+    this.options.onScript?.(c);
   }
 
   /**
