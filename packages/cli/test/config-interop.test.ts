@@ -1,6 +1,7 @@
 /**
  * Interop with the real `redis-sentinel` (Debian 7.0.15): it must load the files Vigil writes, and
- * Vigil must read the files it writes back, with identical state. Also a differential check of the
+ * Vigil must read the files it writes back, with identical state. Per dialect, a file the dialect's
+ * oracle (Redis 7.0.15, 7.2.6, Valkey 8.0.1) rewrote loads unchanged in Vigil and back. Also a differential check of the
  * loader's error reports against Redis's own. Missing binaries fail the suite: this is the proof
  * of drop-in compatibility and must not silently disappear.
  */
@@ -16,6 +17,8 @@ import { isExecutable } from "../src/config/atomic-write.js";
 import { formatConfigError } from "../src/config/config-error.js";
 import { type LoadedConfig, loadConfig } from "../src/config/load-config.js";
 import { rewriteConfig } from "../src/config/rewrite-config.js";
+import { oracleSentinel, SENTINEL_DIALECTS, type SentinelDialect } from "./support/oracles.js";
+import { cmd, freePorts, type Proc, pairs as replyPairs, startSentinel as startOfKind } from "./support/processes.js";
 
 const SENTINEL_BIN = "/usr/bin/redis-sentinel";
 const CLI_BIN = "/usr/bin/redis-cli";
@@ -272,4 +275,79 @@ describe("error reports match redis-sentinel's", () => {
       });
     });
   }
+});
+
+/** What a Sentinel reports about its one master and its globals: everything its file configures. */
+async function reportedState(port: number): Promise<Record<string, unknown>> {
+  const master = replyPairs(await cmd(port, "SENTINEL", "MASTER", "m"));
+  const keep = ["name", "ip", "port", "quorum", "down-after-milliseconds", "failover-timeout", "parallel-syncs", "config-epoch"];
+  return {
+    myid: await cmd(port, "SENTINEL", "MYID"),
+    master: Object.fromEntries(keep.map((k) => [k, master[k]])),
+    config: replyPairs(await cmd(port, "SENTINEL", "CONFIG", "GET", "*")),
+  };
+}
+
+async function stop(p: Proc): Promise<void> {
+  p.kill("SIGTERM");
+  const t = setTimeout(() => p.kill("SIGKILL"), 5000);
+  await p.exited();
+  clearTimeout(t);
+}
+
+function rebootPeriod(text: string, path: string, dialect: SentinelDialect): number {
+  const r = loadConfig(text, path, [["vigil-dialect", dialect]], { isExecutable });
+  if (!r.ok) throw new Error(`${formatConfigError(r.error)}\n--- file ---\n${text}`);
+  return r.config.masters[0]!.settings.masterRebootDownAfterMs;
+}
+
+describe.each(SENTINEL_DIALECTS)("a file rewritten by the %s oracle", (dialect) => {
+  it(`loads unchanged in vigil --vigil-dialect ${dialect} with the same state, and the oracle loads vigil's rewrite`, async () => {
+    const oracle = oracleSentinel(dialect);
+    const [port, masterPort] = await freePorts(2);
+    const conf = join(dir, `oracle-${dialect}-${port}.conf`);
+    const reboot = dialect === "valkey-8" ? "primary-reboot-down-after-period" : "master-reboot-down-after-period";
+    writeFileSync(
+      conf,
+      [
+        `port ${port}`,
+        "bind 127.0.0.1",
+        `dir ${dir}`,
+        `sentinel monitor m 127.0.0.1 ${masterPort} 2`,
+        "sentinel down-after-milliseconds m 15000",
+        "sentinel auth-pass m s3cret",
+        "sentinel rename-command m CONFIG XCONFIG",
+        "",
+      ].join("\n"),
+    );
+    // The oracle completes the file (myid), then rewrites it with what SENTINEL SET / CONFIG SET changed.
+    let p = await startOfKind("redis", conf, port, [], undefined, dialect);
+    expect(await cmd(port, "SENTINEL", "SET", "m", "quorum", "1", "failover-timeout", "60000", "parallel-syncs", "3", reboot, "2500")).toBe("OK");
+    const globals = dialect === "redis-7.0" ? [["announce-port", "7777"]] : [["announce-port", "7777", "announce-hostnames", "yes", "loglevel", "verbose"]];
+    for (const g of globals) expect(await cmd(port, "SENTINEL", "CONFIG", "SET", ...g)).toBe("OK");
+    expect(await cmd(port, "SENTINEL", "FLUSHCONFIG")).toBe("OK");
+    const theirs = await reportedState(port);
+    await stop(p);
+    const written = readFileSync(conf, "utf8");
+    expect(written, `${oracle.label} writes its own spelling`).toContain(`sentinel ${reboot} m 2500`);
+
+    p = await startOfKind("vigil", conf, port, [], undefined, dialect);
+    try {
+      expect(readFileSync(conf, "utf8"), "vigil starts on the file without changing it").toBe(written);
+      expect(await reportedState(port)).toEqual(theirs);
+      expect(rebootPeriod(written, conf, dialect)).toBe(2500);
+      expect(await cmd(port, "SENTINEL", "FLUSHCONFIG")).toBe("OK");
+    } finally {
+      await stop(p);
+    }
+    const ours = readFileSync(conf, "utf8");
+    expect(ours, "vigil writes the dialect's spelling back").toContain(`sentinel ${reboot} m 2500`);
+
+    p = await startOfKind("redis", conf, port, [], undefined, dialect);
+    try {
+      expect(await reportedState(port)).toEqual(theirs);
+    } finally {
+      await stop(p);
+    }
+  }, 60000);
 });

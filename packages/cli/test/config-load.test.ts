@@ -76,7 +76,7 @@ describe("loadConfig: sentinel directives", () => {
       fenceWrites: false,
       fenceStaleMaster: true,
       fenceMaxLagS: 1,
-      renamedCommands: { config: "xconfig" },
+      renamedCommands: { CONFIG: "xconfig" },
     });
     expect(m.configEpoch).toBe(3);
     expect(m.leaderEpoch).toBe(4);

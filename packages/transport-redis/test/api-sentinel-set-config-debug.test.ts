@@ -150,7 +150,7 @@ describe("SENTINEL SET", () => {
       expect(f.sentinel("set", "mymaster", "rename-command", ...pair)).toEqual(err("ERR Invalid argument '' for SENTINEL SET 'rename-command'"));
     }
     expect(f.sentinel("set", "mymaster", "rename-command", "CONFIG", "cfg-x")).toEqual(OK);
-    expect(f.persisted.at(-1)!.masters[0]!.settings.renamedCommands).toEqual({ config: "cfg-x" });
+    expect(f.persisted.at(-1)!.masters[0]!.settings.renamedCommands).toEqual({ CONFIG: "cfg-x" }); // as written, like redis-sentinel
     expect(f.events.at(-1)!.payload).toBe("master mymaster 127.0.0.1 6379 rename-command CONFIG cfg-x");
     expect(f.sentinel("set", "mymaster", "rename-command", "config", "CONFIG")).toEqual(OK);
     expect(f.persisted.at(-1)!.masters[0]!.settings.renamedCommands).toEqual({});

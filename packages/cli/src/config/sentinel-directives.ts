@@ -259,8 +259,9 @@ function applyLine(draft: Draft, entry: SentinelLine, isExecutable: (path: strin
   if (sub === "rename-command" && argc === 4) {
     const m = master();
     if (!m) return NO_SUCH_MASTER;
-    const command = args[2]!.toLowerCase();
-    if (m.renamedCommands.has(command)) return "Same command renamed multiple times with rename-command.";
+    // Kept as written (Sentinel writes it back that way); duplicates are found case-insensitively.
+    const command = args[2]!;
+    if ([...m.renamedCommands.keys()].some((k) => k.toLowerCase() === command.toLowerCase())) return "Same command renamed multiple times with rename-command.";
     m.renamedCommands.set(command, args[3]!);
     return undefined;
   }

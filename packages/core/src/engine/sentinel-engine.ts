@@ -14,6 +14,7 @@ import { tiltMachine } from "../machines/tilt.machine.js";
 import { type RankingContext, type RankingReplica, rankReplicas, selectReplica } from "../ranking/replica-ranking.js";
 import { type GlobalSettings, type GlobalSettingsInput, GlobalSettingsSchema } from "../settings/global-settings.js";
 import { type MasterSettingsInput, MasterSettingsSchema } from "../settings/master-settings.js";
+import { renamesByLowerName, setRenamedCommand } from "../settings/renamed-commands.js";
 import { engineTiming, FAST_TIMING, pingInterval, type Timing, type TimingProfile, timingFor } from "../settings/timing.js";
 import { type Address, addressKey, sameAddress } from "../util/address.js";
 import { createEmitter } from "../util/emitter.js";
@@ -423,8 +424,7 @@ export class SentinelEngine {
           break;
         case "rename-command": {
           const [cmd, renamed] = value as readonly [string, string];
-          delete s.renamedCommands[cmd.toLowerCase()];
-          if (cmd.toLowerCase() !== renamed.toLowerCase()) s.renamedCommands[cmd.toLowerCase()] = renamed;
+          setRenamedCommand(s.renamedCommands, cmd, renamed);
           shown = `rename-command ${cmd} ${renamed}`;
           this.emit("+set", "warning", `${this.details(m, m)} ${shown}`, m);
           this.markDirty();
@@ -673,7 +673,7 @@ export class SentinelEngine {
     if (l.cmd !== "down" && (!needPubsub || l.pubsub !== "down")) return;
     if (this.now - l.lastReconnTime < reconnectPeriod(l, m.settings.crashDownAfterMs, this.timing.pingPeriod)) return;
     l.lastReconnTime = this.now;
-    const base = { addr: l.addr, peer: l.peer, auth: this.authFor(inst, m), renames: m.settings.renamedCommands } as const;
+    const base = { addr: l.addr, peer: l.peer, auth: this.authFor(inst, m), renames: renamesByLowerName(m.settings.renamedCommands) } as const;
     const id8 = this.myId.slice(0, 8);
     if (l.cmd === "down") {
       l.cmd = "connecting";
