@@ -13,7 +13,7 @@ export async function startCluster(opts) {
   const redisPorts = ports.slice(0, 1 + replicas);
   const sentinelPorts = ports.slice(1 + replicas);
   const dir = tempDir("vigil-bench-cluster-");
-  const master = await startRedis(redisPorts[0], { dir });
+  const master = await startRedis(redisPorts[0], { dir, extra: opts.masterExtra });
   const monitorPort = opts.monitorPort ? await opts.monitorPort(redisPorts[0]) : redisPorts[0];
   const reps = await Promise.all(redisPorts.slice(1).map((p) => startRedis(p, { dir, replicaOf: opts.replicaOfPort ?? monitorPort })));
   await waitFor(async () => (await Promise.all(reps.map((r) => linkStatus(r.port)))).every((s) => s === "up"), 20000, 50, "replicas in sync");

@@ -23,6 +23,8 @@ const USAGE = `usage: npm run sim -- [--seeds N] [--from S] [--seed S [--trace]]
   --masters N        master groups per run (default: drawn, 1 or 2)
   --replicas N       replicas per master (default: drawn, 1-3)
   --safety-ms MS     length of the faulty safety phase (default: drawn, 20000-35000)
+  --crash-down-after MS  vigil-crash-down-after of every master, 0 = off (default: drawn, on in ~1/3)
+  --simultaneous     fast-profile seeds campaign without start jitter or stagger (default: drawn, ~1/6)
   --faults K=W,...   fault weights, e.g. crash-master=5,partition=0 (kinds: ${FAULT_KINDS.join(", ")})
   --vote-twice       inject the test-only engine bug "vote twice per epoch" (the checkers must catch it)
 `;
@@ -96,6 +98,16 @@ function parseArgs(argv: readonly string[]): CliArgs {
         args.replayFlags.push(flag, spec);
         break;
       }
+      case "--crash-down-after": {
+        const n = int(flag, value());
+        opts.crashDownAfterMs = n;
+        args.replayFlags.push(flag, String(n));
+        break;
+      }
+      case "--simultaneous":
+        opts.simultaneousStart = true;
+        args.replayFlags.push(flag);
+        break;
       case "--vote-twice":
         opts.engineFaults = { voteTwicePerEpoch: true };
         args.replayFlags.push(flag);

@@ -21,6 +21,8 @@ export interface SimClusterOptions {
   readonly downAfterMs?: number;
   /** `failover-timeout`. Default 5000. */
   readonly failoverTimeoutMs?: number;
+  /** `vigil-crash-down-after` (crash detection; 0 = off). Default 0. */
+  readonly crashDownAfterMs?: number;
   /** `parallel-syncs`. Default 1. */
   readonly parallelSyncs?: number;
   /** `replica-priority` of replica `i` of group `g` (the initial masters too, index 0). Default 100. */

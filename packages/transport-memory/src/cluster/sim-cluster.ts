@@ -120,6 +120,7 @@ export class SimCluster implements ClusterProbe {
           downAfterMs: options.downAfterMs ?? 1000,
           failoverTimeoutMs: options.failoverTimeoutMs ?? 5000,
           parallelSyncs: options.parallelSyncs ?? 1,
+          crashDownAfterMs: options.crashDownAfterMs ?? 0,
         },
         knownReplicas: (options.preconfigureReplicas ?? true) ? grp.nodes.slice(1).map((n) => n.addr) : [],
         knownSentinels: peers,

@@ -9,12 +9,15 @@ import type { PromotionObservation, SentinelObservation, SimObserver } from "../
 export class FailoverStats implements SimObserver {
   /** Durations (ms of virtual time), one per failover, in order. */
   readonly durations: number[] = [];
+  /** `-failover-abort-not-elected`: a candidate's epoch elected nobody (a split or lost vote). */
+  notElected = 0;
   private readonly since = new Map<string, number>();
 
   /** Remember when each sentinel saw each master go down (or was asked to fail over). */
   onSentinelOutput(o: SentinelObservation): void {
     for (const e of o.output.events) {
       if (e.master === undefined) continue;
+      if (e.type === "-failover-abort-not-elected") this.notElected++;
       if (e.type === "+sdown" && e.payload.startsWith("master ")) this.since.set(`${o.sentinel.myId}|${e.master}`, o.time);
       if (e.type === "+try-failover" && o.origin === "failover-api") this.since.set(`${o.sentinel.myId}|${e.master}`, o.time);
     }

@@ -10,6 +10,7 @@ import type { SimClusterOptions } from "../cluster/cluster-options.js";
 import { SimCluster } from "../cluster/sim-cluster.js";
 import type { TraceSink } from "../cluster/trace.js";
 import { FaultInjector, type FaultRecord } from "../faults/fault-injector.js";
+import { LAN_PROFILE } from "../network/link-profile.js";
 import type { Keyspace } from "../redis/keyspace.js";
 import type { EngineFactory } from "../sentinel/engine-like.js";
 import { streamPrng } from "../util/seeded.js";
@@ -50,6 +51,8 @@ export interface SeedResult {
   readonly scenario: Scenario;
   /** Empty when every invariant held; the run stops at the first safety violation. */
   readonly violations: readonly Violation[];
+  /** Elections that ended with `-failover-abort-not-elected` (split or lost votes). */
+  readonly notElected: number;
   /** Durations of the failovers that happened (ms, see `FailoverStats`). */
   readonly failoverMs: readonly number[];
   readonly writes: LostWriteReport;
@@ -80,8 +83,11 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedResult 
     downAfterMs: scenario.downAfterMs,
     failoverTimeoutMs: scenario.failoverTimeoutMs,
     minReplicasToWrite: scenario.minReplicasToWrite,
+    crashDownAfterMs: scenario.crashDownAfterMs,
     replicaPriority: (g, i) => scenario.priorities[g]?.[i] ?? 100,
     replicaAnnounced: (g, i) => scenario.announced[g]?.[i] ?? true,
+    // Simultaneous-start seeds: 20 ms one way, so vote requests arrive after every sentinel started campaigning.
+    ...(scenario.simultaneousStart ? { network: { defaultProfile: { ...LAN_PROFILE, latencyMs: 20 } } } : {}),
     engineFaults: options.engineFaults,
     createEngine: options.createEngine,
     trace: options.trace,
@@ -92,6 +98,7 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedResult 
       `seed ${seed}: ${typeof scenario.timing === "string" ? scenario.timing : "custom"} timing, ${scenario.sentinels} sentinels, ${scenario.masters} master group(s) with ${scenario.replicasPerMaster} replica(s), ` +
         `priorities ${scenario.priorities.map((r) => r.join("/")).join(" ")}, down-after ${scenario.downAfterMs} ms, ` +
         `failover-timeout ${scenario.failoverTimeoutMs} ms, min-replicas-to-write ${scenario.minReplicasToWrite}, ` +
+        `crash-down-after ${scenario.crashDownAfterMs} ms${scenario.simultaneousStart ? ", simultaneous start" : ""}, ` +
         `safety phase ${scenario.safetyMs} ms, ${scenario.faults.length} fault(s) planned`,
     );
   }
@@ -149,7 +156,7 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedResult 
   const writes = ledger.account(finalData, injector.log);
   if (options.trace) {
     cluster.trace(
-      `end: ${violations.length} violation(s), ${stats.count} failover(s) [${stats.durations.join(", ")}] ms, ` +
+      `end: ${violations.length} violation(s), ${stats.count} failover(s) [${stats.durations.join(", ")}] ms, ${stats.notElected} not elected, ` +
         `liveness ${reachedAt !== null ? `reached ${reachedAt - healAt} ms after healing` : `not reached (${liveness.problem})`}, ` +
         `${writes.acknowledged} acknowledged writes, ${writes.lost} lost ${JSON.stringify(writes.byFault)}, ${cluster.scheduler.eventsRun} events`,
     );
@@ -159,6 +166,7 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedResult 
     scenario,
     violations,
     failoverMs: stats.durations,
+    notElected: stats.notElected,
     writes,
     faults: injector.log,
     convergenceMs: reachedAt !== null ? reachedAt - healAt : null,

@@ -1,4 +1,4 @@
-import type { Prng, Timing, TimingProfile } from "@vigil/core";
+import { FAST_TIMING, type Prng, type Timing, type TimingProfile } from "@vigil/core";
 import type { FaultKind } from "../faults/fault-kinds.js";
 import { type PlannedFault, planFaults } from "../faults/fault-plan.js";
 import { between, chance, pick, streamPrng } from "../util/seeded.js";
@@ -12,6 +12,14 @@ export interface ScenarioOptions {
   readonly downAfterMs?: number;
   readonly failoverTimeoutMs?: number;
   readonly minReplicasToWrite?: number;
+  /** `vigil-crash-down-after` (0 = off). Default: drawn, on in about a third of the seeds. */
+  readonly crashDownAfterMs?: number;
+  /**
+   * Every sentinel campaigns the instant it may (the fast profile without its start jitter and rank
+   * stagger): with crash detection they all see a crash at once, the worst case for split votes.
+   * Default: drawn, in about one fast-profile seed in six.
+   */
+  readonly simultaneousStart?: boolean;
   /** Length of the safety phase, during which faults fire (ms). */
   readonly safetyMs?: number;
   /** Relative fault weights (see `DEFAULT_FAULT_WEIGHTS`). */
@@ -30,6 +38,8 @@ export interface Scenario {
   readonly downAfterMs: number;
   readonly failoverTimeoutMs: number;
   readonly minReplicasToWrite: number;
+  readonly crashDownAfterMs: number;
+  readonly simultaneousStart: boolean;
   /** `replica-priority` per group and node (index 0 = initial master). */
   readonly priorities: readonly (readonly number[])[];
   /** `replica-announced` per group and node. */
@@ -64,18 +74,26 @@ export function scenarioFor(seed: number, options: ScenarioOptions = {}): Scenar
   const safetyMs = options.safetyMs ?? between(p, 20000, 35000);
   // Vigil's default profile mostly, Sentinel's exact periods sometimes (mixed fleets use it).
   const timing: TimingProfile = chance(p, 0.2) ? "sentinel" : "fast";
+  const chosenTiming = options.timing ?? timing;
+  const faults = options.faults ?? planFaults(streamPrng(seed, "faults"), { fromMs: WARMUP_MS, untilMs: safetyMs, weights: options.faultWeights });
+  // Drawn from their own stream: the draws above (and so every existing seed's deployment) stay as they were.
+  const q = streamPrng(seed, "crash");
+  const crashDownAfterMs = options.crashDownAfterMs ?? (chance(q, 0.35) ? pick(q, [200, 300, 500]) : 0);
+  const simultaneousStart = chosenTiming === "fast" && (options.simultaneousStart ?? chance(q, 0.17));
   return {
     seed,
     sentinels,
     masters,
     replicasPerMaster,
-    timing: options.timing ?? timing,
+    timing: simultaneousStart ? { ...FAST_TIMING, startJitter: 0 } : chosenTiming,
     downAfterMs: options.downAfterMs ?? pick(p, [1000, 1000, 2000]),
     failoverTimeoutMs: options.failoverTimeoutMs ?? pick(p, [4000, 5000, 6000]),
     minReplicasToWrite: options.minReplicasToWrite ?? (chance(p, 0.3) && replicasPerMaster > 1 ? 1 : 0),
+    crashDownAfterMs,
+    simultaneousStart,
     priorities,
     announced,
     safetyMs,
-    faults: options.faults ?? planFaults(streamPrng(seed, "faults"), { fromMs: WARMUP_MS, untilMs: safetyMs, weights: options.faultWeights }),
+    faults,
   };
 }

@@ -6,6 +6,8 @@ export interface SimSummary {
   readonly seeds: number;
   readonly violations: number;
   readonly failovers: number;
+  /** Elections that elected nobody (`-failover-abort-not-elected`, one per losing candidate). */
+  readonly notElected: number;
   readonly p50FailoverMs: number;
   readonly p99FailoverMs: number;
   readonly lostWrites: number;
@@ -25,6 +27,7 @@ export interface SeedDigest {
   readonly seed: number;
   readonly violations: readonly Violation[];
   readonly failoverMs: readonly number[];
+  readonly notElected: number;
   readonly acknowledged: number;
   readonly lost: number;
   readonly lostByFault: Readonly<Record<string, number>>;
@@ -39,6 +42,7 @@ export function digest(r: SeedResult): SeedDigest {
     seed: r.seed,
     violations: r.violations,
     failoverMs: r.failoverMs,
+    notElected: r.notElected,
     acknowledged: r.writes.acknowledged,
     lost: r.writes.lost,
     lostByFault: r.writes.byFault,
@@ -63,6 +67,7 @@ export function summarize(digests: readonly SeedDigest[]): SimSummary {
   const lostByFault: Record<string, number> = {};
   const failing: { seed: number; violation: Violation }[] = [];
   let violations = 0;
+  let notElected = 0;
   let lost = 0;
   let acked = 0;
   let simulatedMs = 0;
@@ -71,6 +76,7 @@ export function summarize(digests: readonly SeedDigest[]): SimSummary {
   let maxConvergenceMs = 0;
   for (const d of ordered) {
     durations.push(...d.failoverMs);
+    notElected += d.notElected;
     violations += d.violations.length;
     if (d.violations.length > 0) failing.push({ seed: d.seed, violation: d.violations[0]! });
     lost += d.lost;
@@ -87,6 +93,7 @@ export function summarize(digests: readonly SeedDigest[]): SimSummary {
     seeds: ordered.length,
     violations,
     failovers: durations.length,
+    notElected,
     p50FailoverMs: percentile(durations, 50),
     p99FailoverMs: percentile(durations, 99),
     lostWrites: lost,
@@ -102,5 +109,5 @@ export function summarize(digests: readonly SeedDigest[]): SimSummary {
 
 /** The one-line summary the CLI ends with. */
 export function summaryLine(s: SimSummary): string {
-  return `seeds=${s.seeds} violations=${s.violations} failovers=${s.failovers} p50_failover_ms=${s.p50FailoverMs} p99_failover_ms=${s.p99FailoverMs} lost_writes=${s.lostWrites}`;
+  return `seeds=${s.seeds} violations=${s.violations} failovers=${s.failovers} p50_failover_ms=${s.p50FailoverMs} p99_failover_ms=${s.p99FailoverMs} lost_writes=${s.lostWrites} not_elected=${s.notElected}`;
 }
