@@ -91,62 +91,56 @@ async function restartMaster(c) {
   return Date.now() - t0;
 }
 
-async function restartPhase(kind) {
+/**
+ * A fresh deployment of `kind`; `setup(c)` once, then `step(c, i)` `opts.times` times, 2 × down-after
+ * (at least 2 s) apart; `what(notes)` describes the phase from the steps' returned notes.
+ */
+async function repeatOnMaster(kind, step, what, setup = async () => {}) {
   const c = await deploy(kind);
   const w = await watchEvents(c);
-  const took = [];
+  const notes = [];
   try {
+    await setup(c);
     for (let i = 0; i < opts.times; i++) {
-      took.push(await restartMaster(c));
+      notes.push(await step(c, i));
       await sleep(Math.max(2000, 2 * opts.downAfter));
     }
     await sleep(1000);
-    return { ...w.counts, ...(await finalState(c, c.master.port)), what: `${opts.times} × SHUTDOWN + restart (down until PONG: ${took.join(" ")} ms)` };
+    return { ...w.counts, ...(await finalState(c, c.master.port)), what: what(notes) };
   } finally {
     w.close();
     await stopCluster(c);
   }
 }
 
-async function sleepPhase(kind) {
-  const c = await deploy(kind);
-  const w = await watchEvents(c);
-  const secs = (opts.downAfter * opts.pauseFraction) / 1000;
-  try {
-    for (let i = 0; i < opts.times; i++) {
-      await cmd(c.master.port, "DEBUG", "SLEEP", secs.toFixed(3)).catch(() => {});
-      await sleep(Math.max(2000, 2 * opts.downAfter));
-    }
-    await sleep(1000);
-    return { ...w.counts, ...(await finalState(c, c.master.port)), what: `${opts.times} × DEBUG SLEEP ${secs.toFixed(3)} s` };
-  } finally {
-    w.close();
-    await stopCluster(c);
-  }
+const restartPhase = (kind) => repeatOnMaster(kind, restartMaster, (took) => `${opts.times} × SHUTDOWN + restart (down until PONG: ${took.join(" ")} ms)`);
+
+function sleepPhase(kind) {
+  const secs = ((opts.downAfter * opts.pauseFraction) / 1000).toFixed(3);
+  return repeatOnMaster(
+    kind,
+    (c) => cmd(c.master.port, "DEBUG", "SLEEP", secs).catch(() => {}),
+    () => `${opts.times} × DEBUG SLEEP ${secs} s`,
+  );
 }
 
-async function loadingPhase(kind) {
-  const c = await deploy(kind);
-  const w = await watchEvents(c);
-  const took = [];
-  try {
+function loadingPhase(kind) {
+  const setup = async (c) => {
     await cmd(c.master.port, "DEBUG", "POPULATE", opts.keys, "k", 100).catch(() => {});
     await cmd(c.master.port, "SAVE").catch(() => {});
-    for (let i = 0; i < opts.times; i++) {
-      const t0 = Date.now();
-      if (i % 2 === 0) await restartMaster(c);
-      else await cmd(c.master.port, "DEBUG", "RELOAD").catch(() => {});
-      // Loaded: it answers PONG again (the restart already waited for that).
-      for (let k = 0; k < 600; k++) if ((await cmd(c.master.port, "PING").catch(() => null)) === "PONG") break; else await sleep(50);
-      took.push(`${i % 2 === 0 ? "restart" : "reload"} ${Date.now() - t0}`);
-      await sleep(Math.max(2000, 2 * opts.downAfter));
+  };
+  const step = async (c, i) => {
+    const t0 = Date.now();
+    if (i % 2 === 0) await restartMaster(c);
+    else await cmd(c.master.port, "DEBUG", "RELOAD").catch(() => {});
+    // Loaded: it answers PONG again (the restart already waited for that).
+    for (let k = 0; k < 600; k++) {
+      if ((await cmd(c.master.port, "PING").catch(() => null)) === "PONG") break;
+      await sleep(50);
     }
-    await sleep(1000);
-    return { ...w.counts, ...(await finalState(c, c.master.port)), what: `${opts.keys} keys: ${took.join(", ")} ms until PONG` };
-  } finally {
-    w.close();
-    await stopCluster(c);
-  }
+    return `${i % 2 === 0 ? "restart" : "reload"} ${Date.now() - t0}`;
+  };
+  return repeatOnMaster(kind, step, (took) => `${opts.keys} keys: ${took.join(", ")} ms until PONG`, setup);
 }
 
 async function pausePhase(kind) {
