@@ -6,11 +6,13 @@
  * sentinel's events are watched with `PSUBSCRIBE *`). In the middle of the migration the master dies
  * while one sentinel is being swapped (two of three running): the failover completes, and the
  * replacement, started on a config that still names the old master, catches up through hello. The
- * finished fleet must still fail over. Both directions. Missing binaries fail the suite.
+ * finished fleet must still fail over. Both directions, and valkey-sentinel 8.0.1 → vigil
+ * `--vigil-dialect valkey-8` on the files Valkey wrote (its `primary-reboot-down-after-period`
+ * spelling included). Missing binaries fail the suite.
  */
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_DOWN_AFTER, Fleet, type Kind, type Member, masterDownEvents, masterInfo, ofType, persistedEpoch, reportedMaster } from "./support/fleet.js";
+import { DEFAULT_DOWN_AFTER, Fleet, type FleetOptions, type Kind, type Member, masterDownEvents, masterInfo, ofType, persistedEpoch, reportedMaster } from "./support/fleet.js";
 import { killAll, sleep, waitFor } from "./support/processes.js";
 
 let fleet: Fleet | undefined;
@@ -31,11 +33,13 @@ function spurious(f: Fleet, marks: Map<Member, number>): string[] {
 }
 
 /** Swap one member in a healthy fleet; the master must stay up for everyone. */
-async function quietSwap(f: Fleet, m: Member, to: Kind): Promise<{ member: Member; ms: number }> {
+async function quietSwap(f: Fleet, m: Member, to: Kind, beforeTakeover: FileCheck): Promise<{ member: Member; ms: number }> {
   const marks = f.marks();
   const t = Date.now();
   const myId = m.myId;
-  const member = await f.replace(m, to);
+  await f.remove(m);
+  beforeTakeover(m.conf);
+  const member = await f.add(to, { conf: m.conf, port: m.port });
   expect(member.myId, "the replacement keeps the myid from the shared config file").toBe(myId);
   await f.waitHealthy();
   const ms = Date.now() - t;
@@ -65,9 +69,12 @@ async function expectEpochsAgree(f: Fleet): Promise<void> {
   await waitFor(() => new Set(f.members.map((m) => persistedEpoch(m.conf))).size === 1, 10000);
 }
 
-async function migrate(from: Kind, to: Kind): Promise<string> {
+/** A check on a config file just before a sentinel of the other kind starts on it. */
+type FileCheck = (conf: string) => void;
+
+async function migrate(from: Kind, to: Kind, options: FleetOptions = {}, beforeTakeover: FileCheck = () => {}): Promise<string> {
   const times: string[] = [];
-  fleet = await Fleet.start([from, from, from]);
+  fleet = await Fleet.start([from, from, from], options);
   const f = fleet;
   const [a, b, c] = [...f.members] as [Member, Member, Member];
 
@@ -75,7 +82,7 @@ async function migrate(from: Kind, to: Kind): Promise<string> {
   let quiet = f.marks();
 
   // 1. First swap, with a healthy master.
-  const s1 = await quietSwap(f, a, to);
+  const s1 = await quietSwap(f, a, to, beforeTakeover);
   times.push(`swap1 ${s1.ms} ms`);
 
   // 2. Second swap, with the master dying while `b` is down.
@@ -93,6 +100,7 @@ async function migrate(from: Kind, to: Kind): Promise<string> {
   const newMaster = await f.completeFailover(old, marks);
   expect(newMaster).not.toBe(oldMaster);
   expect(readFileSync(bConf, "utf8"), "b's file still names the old master").toContain(`sentinel monitor mymaster 127.0.0.1 ${oldMaster} `);
+  beforeTakeover(bConf);
   const b2 = await f.add(to, { conf: bConf, port: bPort });
   expect(b2.myId).toBe(bId);
   // The replacement adopts the new master from the others' hellos (config epoch is higher).
@@ -106,7 +114,7 @@ async function migrate(from: Kind, to: Kind): Promise<string> {
   quiet = f.marks();
 
   // 3. Last swap, healthy master again.
-  const s3 = await quietSwap(f, c, to);
+  const s3 = await quietSwap(f, c, to, beforeTakeover);
   times.push(`swap3 ${s3.ms} ms`);
   expect(f.members.map((m) => m.kind)).toEqual([to, to, to]);
 
@@ -123,6 +131,20 @@ describe("rolling migration", () => {
     const t = Date.now();
     const times = await migrate("redis", "vigil");
     console.log(`[migration redis→vigil] ${Date.now() - t} ms: ${times}`);
+  });
+
+  it("valkey-sentinel 8.0.1 → vigil --vigil-dialect valkey-8, one at a time, on the files Valkey wrote", { timeout: 300000 }, async () => {
+    const t = Date.now();
+    // Valkey reads Redis's spelling and writes its own: each file a vigil takes over has it.
+    const written = "sentinel primary-reboot-down-after-period mymaster 60000";
+    const times = await migrate("redis", "vigil", { dialect: "valkey-8", extraConf: ["sentinel master-reboot-down-after-period mymaster 60000"] }, (conf) => {
+      // Every takeover is of a file valkey-sentinel ran on (and rewrote: it knows its peers).
+      const text = readFileSync(conf, "utf8");
+      expect(text, "valkey-sentinel rewrote the file").toContain("sentinel known-sentinel mymaster");
+      expect(text, "with its own spelling").toContain(written);
+    });
+    for (const m of fleet!.members) expect(readFileSync(m.conf, "utf8"), "vigil writes Valkey's spelling back").toContain(written);
+    console.log(`[migration valkey→vigil] ${Date.now() - t} ms: ${times}`);
   });
 
   it("vigil → redis-sentinel, one at a time, on the same config files", { timeout: 300000 }, async () => {

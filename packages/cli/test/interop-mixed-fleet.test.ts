@@ -1,6 +1,6 @@
 /**
- * Mixed fleets: vigil daemons and the real `redis-sentinel` (Debian 7.0.15) monitor one master with
- * two replicas. They must discover each other through hello, answer each other's
+ * Mixed fleets: vigil daemons and the real `redis-sentinel` (Debian 7.0.15; also Redis 7.2.6 and
+ * Valkey 8.0.1 with vigil in the matching dialect) monitor one master with two replicas. They must discover each other through hello, answer each other's
  * IS-MASTER-DOWN-BY-ADDR, vote for each other and agree on epochs. The master is killed several
  * times in a row (the old master comes back as a replica each time, so there are always two
  * replicas): the first round is a free race (vigil in its default `fast` profile against Sentinel's
@@ -10,6 +10,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { type EventEntry, Fleet, instances, type Kind, type Member, masterInfo, ofType, persistedEpoch } from "./support/fleet.js";
+import type { SentinelDialect } from "./support/oracles.js";
 import { killAll, waitFor } from "./support/processes.js";
 
 let fleet: Fleet | undefined;
@@ -89,15 +90,18 @@ async function expectDiscovery(f: Fleet): Promise<void> {
   }
 }
 
-const FLEETS: [string, Kind[]][] = [
-  ["1 vigil + 2 redis-sentinel", ["vigil", "redis", "redis"]],
-  ["2 vigil + 1 redis-sentinel", ["vigil", "vigil", "redis"]],
+/** Both proportions against Debian's 7.0.15; one each against Redis 7.2.6 and Valkey 8.0.1 (vigil in that dialect). */
+const FLEETS: [string, Kind[], SentinelDialect | undefined][] = [
+  ["1 vigil + 2 redis-sentinel", ["vigil", "redis", "redis"], undefined],
+  ["2 vigil + 1 redis-sentinel", ["vigil", "vigil", "redis"], undefined],
+  ["1 vigil (redis-7.2) + 2 redis-sentinel 7.2.6", ["vigil", "redis", "redis"], "redis-7.2"],
+  ["2 vigil (valkey-8) + 1 valkey-sentinel 8.0.1", ["vigil", "vigil", "redis"], "valkey-8"],
 ];
 
-describe.each(FLEETS)("mixed fleet: %s", (_label, kinds) => {
+describe.each(FLEETS)("mixed fleet: %s", (_label, kinds, dialect) => {
   it("discovers, votes across kinds, and fails over repeatedly with both kinds as leader", { timeout: 300000 }, async () => {
     const t0 = Date.now();
-    fleet = await Fleet.start(kinds);
+    fleet = await Fleet.start(kinds, { dialect });
     const f = fleet;
     await expectDiscovery(f);
 
@@ -117,7 +121,7 @@ describe.each(FLEETS)("mixed fleet: %s", (_label, kinds) => {
     expect([...leaderKinds].sort()).toEqual(["redis", "vigil"]);
     await expectDiscovery(f);
     console.log(
-      `[mixed ${kinds.join("+")}] setup+rounds ${Date.now() - t0} ms; ` +
+      `[mixed ${kinds.join("+")}${dialect ? ` ${dialect}` : ""}] setup+rounds ${Date.now() - t0} ms; ` +
         rounds.map((r, i) => `#${i + 1} ${r.steered ?? "free"} -> leader ${r.leaders[0]!.kind}, ${r.ms} ms, aborts ${r.aborts}`).join("; "),
     );
   });
