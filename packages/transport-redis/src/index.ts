@@ -31,5 +31,6 @@ export { DEFAULT_DIALECT, type DialectIdentity, dialectIdentity, parseDialect, S
 export { HELLO_CHANNEL, LinkPool, type LinkPoolOptions } from "./links/link-pool.js";
 export { encodeReply } from "./resp/encoder.js";
 export * from "./resp/reply.js";
+export { PlainError, type PlainReply, ReplyProtocolError, ReplyReader } from "./resp/reply-reader.js";
 export { SentinelRuntime, type SentinelRuntimeOptions } from "./runtime/sentinel-runtime.js";
 export * from "./server/index.js";

@@ -10,8 +10,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeReply } from "../src/resp/encoder.js";
 import { type Reply, simple } from "../src/resp/reply.js";
-import { decodeAllReplies, replyFrameLength } from "../src/resp/reply-decoder.js";
 import { apiFixture, type FixtureOptions } from "./api-support.js";
+import { decodeAllReplies, replyFrameLength } from "./fixtures/reply-decoder.js";
 
 const REDIS_SENTINEL = process.env.VIGIL_REDIS_SENTINEL ?? "/usr/bin/redis-sentinel";
 

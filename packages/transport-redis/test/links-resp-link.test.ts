@@ -4,8 +4,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ErrorReply, type PlainReply, ReplyProtocolError, ReplyReader } from "../src/links/reply-reader.js";
 import { RespLink } from "../src/links/resp-link.js";
+import { PlainError, type PlainReply, ReplyProtocolError, ReplyReader } from "../src/resp/reply-reader.js";
 import { freePort } from "./fixtures/real-sentinel.js";
 
 const REDIS_SERVER = process.env.VIGIL_REDIS_SERVER ?? "/usr/bin/redis-server";
@@ -13,7 +13,7 @@ const REDIS_SERVER = process.env.VIGIL_REDIS_SERVER ?? "/usr/bin/redis-server";
 /** RESP2 encoding of a plain reply (what a server sends). */
 function encode(v: PlainReply): string {
   if (v === null) return "$-1\r\n";
-  if (v instanceof ErrorReply) return `-${v.message}\r\n`;
+  if (v instanceof PlainError) return `-${v.message}\r\n`;
   if (typeof v === "number") return `:${v}\r\n`;
   if (typeof v === "string") return `$${Buffer.byteLength(v)}\r\n${v}\r\n`;
   return `*${v.length}\r\n${v.map(encode).join("")}`;
@@ -26,7 +26,7 @@ const reply: fc.Arbitrary<PlainReply> = fc.letrec<{ r: PlainReply }>((tie) => ({
     fc.string({ unit: "binary", maxLength: 40 }),
     fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
     fc.constant(null),
-    line.map((m) => new ErrorReply(m)),
+    line.map((m) => new PlainError(m)),
     fc.array(tie("r"), { maxLength: 4 }),
   ),
 })).r;
@@ -73,6 +73,41 @@ describe("ReplyReader", () => {
     expect(readAll(Buffer.from("+PONG\r\n*-1\r\n:0\r\n"), [])).toEqual(["PONG", null, 0]);
     expect(() => readAll(Buffer.from("hello\r\n"), [])).toThrow(ReplyProtocolError);
     expect(() => readAll(Buffer.from(":12x\r\n"), [])).toThrow(ReplyProtocolError);
+  });
+});
+
+describe("ReplyReader, RESP3 (what vigil explain may get from any server)", () => {
+  it("reads each RESP3 type as Redis's RESP2 form of it", () => {
+    const wire =
+      "_\r\n" + // null
+      ",3.14\r\n(3492890328409238509324850943850943825024385\r\n" + // double, big number: text
+      "#t\r\n#f\r\n" + // booleans: 1 / 0, as RESP2 integers
+      "=15\r\ntxt:Some string\r\n" + // verbatim: the text without its format
+      "!21\r\nSYNTAX invalid syntax\r\n" + // blob error
+      "~2\r\n+a\r\n:1\r\n" + // set: array
+      ">3\r\n+message\r\n+ch\r\n+hi\r\n" + // push: array
+      "%2\r\n+first\r\n:1\r\n+second\r\n$-1\r\n" + // map: flat key-value array
+      "|1\r\n+key-popularity\r\n%1\r\n$1\r\na\r\n,0.19\r\n+after attribute\r\n"; // attribute: skipped
+    const expected: PlainReply[] = [
+      null,
+      "3.14",
+      "3492890328409238509324850943850943825024385",
+      1,
+      0,
+      "Some string",
+      new PlainError("SYNTAX invalid syntax"),
+      ["a", 1],
+      ["message", "ch", "hi"],
+      ["first", 1, "second", null],
+      "after attribute",
+    ];
+    expect(readAll(Buffer.from(wire), [])).toEqual(expected);
+    // ... however the bytes are split.
+    for (let cut = 1; cut < wire.length; cut++) expect(readAll(Buffer.from(wire), [cut])).toEqual(expected);
+  });
+
+  it("refuses malformed RESP3", () => {
+    for (const bad of ["#x\r\n", "_x\r\n", "=3\r\nabc\r\n", "%-2\r\n"]) expect(() => readAll(Buffer.from(bad), []), bad).toThrow(ReplyProtocolError);
   });
 });
 

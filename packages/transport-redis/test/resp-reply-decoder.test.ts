@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeReply } from "../src/resp/encoder.js";
 import { array, bulk, integer, map, NULL, push, type Reply, set, simple, verbatim } from "../src/resp/reply.js";
-import { createReplyDecoder, decodeAllReplies, replyFrameLength } from "../src/resp/reply-decoder.js";
+import { createReplyDecoder, decodeAllReplies, replyFrameLength } from "./fixtures/reply-decoder.js";
 
 /** Replies whose RESP3 encoding decodes back to themselves (no null-array/bool/double corner cases). */
 const replyArb: fc.Arbitrary<Reply> = fc.letrec<{ r: Reply }>((tie) => ({

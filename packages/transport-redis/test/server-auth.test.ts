@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeAllReplies } from "../src/resp/reply-decoder.js";
 import { createRespServer } from "../src/server/resp-server.js";
 import type { RespServer } from "../src/server/types.js";
 import { startServer } from "./fixtures/our-server.js";
 import { command, RawConnection, rawExchange } from "./fixtures/raw-client.js";
+import { decodeAllReplies } from "./fixtures/reply-decoder.js";
 
 const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");
 

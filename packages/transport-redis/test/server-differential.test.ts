@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reply } from "../src/resp/reply.js";
-import { decodeAllReplies } from "../src/resp/reply-decoder.js";
 import type { RespServer } from "../src/server/types.js";
 import { startServer } from "./fixtures/our-server.js";
 import { command, RawConnection, rawExchange } from "./fixtures/raw-client.js";
 import { type RealSentinel, startRealSentinel } from "./fixtures/real-sentinel.js";
+import { decodeAllReplies } from "./fixtures/reply-decoder.js";
 
 /**
  * The real `redis-sentinel` is the oracle: each case sends the same bytes to it and to our server

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeAllReplies } from "../src/resp/reply-decoder.js";
 import { globMatch } from "../src/server/glob.js";
 import { command, rawExchange } from "./fixtures/raw-client.js";
 import { type RealSentinel, startRealSentinel } from "./fixtures/real-sentinel.js";
+import { decodeAllReplies } from "./fixtures/reply-decoder.js";
 
 describe("globMatch (stringmatchlen)", () => {
   it.each([

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bulk, error, integer, type Reply } from "../src/resp/reply.js";
-import { decodeAllReplies } from "../src/resp/reply-decoder.js";
 import type { CommandContext, RespServer, ShutdownRequest } from "../src/server/types.js";
 import { SENTINEL_LIKE_HANDLERS, type Started, startServer } from "./fixtures/our-server.js";
 import { command, RawConnection, rawExchange } from "./fixtures/raw-client.js";
+import { decodeAllReplies } from "./fixtures/reply-decoder.js";
 
 const text = (b: Buffer): string => b.toString("latin1");
 

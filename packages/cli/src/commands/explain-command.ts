@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { daemonAddress, runProgram, withDaemonOptions } from "./daemon-options.js";
-import { replyText, sendCommands } from "./sentinel-client.js";
+import { PlainError, replyText, sendCommands } from "./sentinel-client.js";
 
 /**
  * `vigil explain <master> [-h host] [-p port]`: ask a running daemon `SENTINEL VIGIL-EXPLAIN` and
@@ -21,7 +21,7 @@ export async function ask(cmd: Command, sub: string): Promise<number> {
   try {
     const [reply] = await sendCommands(to, [["SENTINEL", sub, master]]);
     const text = replyText(reply!);
-    if (reply!.kind === "error") {
+    if (reply instanceof PlainError) {
       process.stderr.write(`${text}\n`);
       return 1;
     }

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { daemonAddress, runProgram, withDaemonOptions } from "./daemon-options.js";
 import { ask } from "./explain-command.js";
-import { replyText, sendCommands } from "./sentinel-client.js";
+import { PlainError, replyText, sendCommands } from "./sentinel-client.js";
 
 /**
  * `vigil failover <master> --dry-run [-h host] [-p port]`: print what `SENTINEL FAILOVER` would do
@@ -19,8 +19,9 @@ export async function runFailoverCommand(argv: readonly string[]): Promise<numbe
     try {
       const [reply] = await sendCommands(to, [["SENTINEL", "FAILOVER", cmd.args[0]!]]);
       const text = replyText(reply!);
-      (reply!.kind === "error" ? process.stderr : process.stdout).write(`${text}\n`);
-      return reply!.kind === "error" ? 1 : 0;
+      const failed = reply instanceof PlainError;
+      (failed ? process.stderr : process.stdout).write(`${text}\n`);
+      return failed ? 1 : 0;
     } catch (e) {
       process.stderr.write(`Could not ask the Sentinel at ${to.host}:${to.port}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 1;

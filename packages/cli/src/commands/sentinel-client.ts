@@ -1,5 +1,9 @@
 import { connect } from "node:net";
-import { type PlainReply, RespReplyReader } from "./resp-reply-reader.js";
+// The transport's reply reader through its own entry point: not the package index, which would load
+// the whole server (and ioredis) for a one-line question.
+import { PlainError, type PlainReply, ReplyReader } from "@vigil/transport-redis/reply-reader";
+
+export { PlainError, type PlainReply };
 
 /** Where a companion command finds the daemon. */
 export interface DaemonAddress {
@@ -26,7 +30,7 @@ export async function sendCommands(to: DaemonAddress, commands: readonly (readon
   const all: (readonly string[])[] = [];
   if (to.password !== undefined) all.push(to.user === undefined ? ["AUTH", to.password] : ["AUTH", to.user, to.password]);
   all.push(...commands);
-  const decoder = new RespReplyReader();
+  const decoder = new ReplyReader();
   const replies: PlainReply[] = [];
   return new Promise((resolve, reject) => {
     const socket = connect({ host: to.host, port: to.port });
@@ -44,7 +48,7 @@ export async function sendCommands(to: DaemonAddress, commands: readonly (readon
       if (replies.length >= all.length) {
         socket.end();
         const auth = to.password !== undefined ? replies.shift() : undefined;
-        if (auth?.kind === "error") reject(new Error(`AUTH failed: ${String(auth.value)}`));
+        if (auth instanceof PlainError) reject(new Error(`AUTH failed: ${auth.message}`));
         else resolve(replies);
       }
     });
@@ -56,14 +60,8 @@ export async function sendCommands(to: DaemonAddress, commands: readonly (readon
 
 /** Plain text of a reply: array items one per line, errors prefixed with `(error)`. */
 export function replyText(r: PlainReply): string {
-  switch (r.kind) {
-    case "array":
-      return r.items.map(replyText).join("\n");
-    case "error":
-      return `(error) ${r.value}`;
-    case "null":
-      return "(nil)";
-    case "text":
-      return r.value;
-  }
+  if (r === null) return "(nil)";
+  if (r instanceof PlainError) return `(error) ${r.message}`;
+  if (Array.isArray(r)) return r.map(replyText).join("\n");
+  return String(r);
 }

@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from "node:tls";
 import { type Address, addressKey, type CommandOf, type EngineInput, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf, staleFenceFor } from "@vigil/core";
-import type { PlainReply } from "./reply-reader.js";
+import type { PlainReply } from "../resp/reply-reader.js";
 import { RespLink } from "./resp-link.js";
 
 /** The hello channel every sentinel publishes and listens on (§7). */

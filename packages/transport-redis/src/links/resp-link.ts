@@ -1,7 +1,7 @@
 import { createConnection, type Socket, type TcpNetConnectOpts } from "node:net";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 import type { LinkFailure } from "@vigil/core";
-import { ErrorReply, type PlainReply, ReplyReader } from "./reply-reader.js";
+import { PlainError, type PlainReply, ReplyReader } from "../resp/reply-reader.js";
 
 /** Where and how to connect one link. */
 export interface RespLinkOptions {
@@ -147,7 +147,7 @@ export class RespLink {
         this.pending.length = 0;
         this.head = 0;
       }
-      if (reply instanceof ErrorReply) done?.(undefined, reply.message);
+      if (reply instanceof PlainError) done?.(undefined, reply.message);
       else done?.(reply);
       if (this.closed) return;
     }

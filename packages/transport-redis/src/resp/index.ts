@@ -1,4 +1,4 @@
-/** @packageDocumentation RESP codec: reply values, encoder, request parser, reply decoder. */
+/** @packageDocumentation RESP codec: reply values, encoder, request parser, reply reader. */
 export { type BulkField, BulkFieldList, BulkFieldMap } from "./bulk-fields.js";
 export { doubleText, encodeReply, type Protocol } from "./encoder.js";
 export {
@@ -45,6 +45,6 @@ export {
   type VerbatimReply,
   verbatim,
 } from "./reply.js";
-export { createReplyDecoder, decodeAllReplies, type ReplyDecoder, type ReplyDecoderOptions, ReplySyntaxError } from "./reply-decoder.js";
+export { PlainError, type PlainReply, ReplyProtocolError, ReplyReader } from "./reply-reader.js";
 export { splitInlineArgs } from "./split-args.js";
 export { parseRedisInteger } from "./string-to-integer.js";
