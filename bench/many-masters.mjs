@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { cmd, freePorts, openConnection, removeDir, runMain, sentinelConf, sleep, spawnTracked, startSentinel, tempDir, waitFor } from "./lib/procs.mjs";
+import { cmd, freePorts, killAll, openConnection, removeDir, runMain, sentinelConf, sleep, spawnTracked, startSentinel, tempDir, waitFor } from "./lib/procs.mjs";
 import { cpuSplit, fmt, heading, load, machineLine, median, parseFlags, ratio, say, table, vmMB } from "./lib/report.mjs";
 
 const USAGE = `usage: node bench/many-masters.mjs [--masters 100,500,1000,2000,5000] [--seconds S] [--kinds vigil,redis] [--peers P] [--replicas 1|0] [--rounds R] [--quick]
@@ -87,7 +87,7 @@ async function run(kind, n) {
   const s = await startSentinel(kind, conf, port, [], { readyTimeoutMs: 120000 });
   const startMs = performance.now() - t0;
   const counts = { sdown: 0, tilt: 0 };
-  const sub = await openConnection(port, { readyTimeoutMs: 60000, commandTimeout: 60000 });
+  const sub = await openConnection(port, { readyTimeoutMs: 300000, commandTimeout: 60000 });
   sub.on("message", (ch) => {
     if (ch === "+sdown") counts.sdown++;
     if (ch === "+tilt") counts.tilt++;
@@ -144,7 +144,15 @@ async function main() {
     }
     for (let round = 0; round < opts.rounds; round++) {
       for (const kind of round % 2 ? [...kinds].reverse() : kinds) {
-        const r = await run(kind, n);
+        let r;
+        try {
+          r = await run(kind, n);
+        } catch (e) {
+          // One size failing (a daemon that cannot keep up, a loaded machine) must not lose the curve.
+          say(`${LABEL[kind]} ${n} masters: FAILED: ${String(e?.message ?? e).split("\n")[0]}`);
+          await killAll();
+          continue;
+        }
         results.push(r);
         say(`${LABEL[kind]} ${n} masters: ${fmt(r.cpu, 2)} CPU-s/min (user ${fmt(r.user, 2)}, sys ${fmt(r.sys, 2)}), RSS median ${fmt(r.rssMedian, 1)} MB max ${fmt(r.rssMax, 1)} peak ${fmt(r.hwm, 1)}, discovery ${fmt(r.discoveryS, 1)} s, +sdown ${r.sdown} +tilt ${r.tilt}, farm ${fmt(r.farmCpu, 2)} CPU-s/min, load ${r.load}`);
       }
