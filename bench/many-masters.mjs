@@ -149,7 +149,7 @@ async function main() {
           r = await run(kind, n);
         } catch (e) {
           // One size failing (a daemon that cannot keep up, a loaded machine) must not lose the curve.
-          say(`${LABEL[kind]} ${n} masters: FAILED: ${String(e?.message ?? e).split("\n")[0]}`);
+          say(`${LABEL[kind]} ${n} masters: FAILED: ${String(e?.message ?? e).slice(0, 3000)}`);
           await killAll();
           continue;
         }

@@ -12,20 +12,29 @@ import { performance } from "node:perf_hooks";
 import { freePorts, requireBinary, runMain, sentinelConf, sleep, spawnTracked, startRedis, tempDir, vigilBin } from "./lib/procs.mjs";
 import { cpuSeconds, fmt, heading, load, machineLine, median, parseFlags, ratio, say, table, vmMB } from "./lib/report.mjs";
 
-const USAGE = `usage: node bench/startup.mjs [--rounds N] [--idle-seconds S] [--kinds vigil,redis,node] [--quick]
+const USAGE = `usage: node bench/startup.mjs [--rounds N] [--idle-seconds S] [--kinds vigil,vigil-modules,redis,node] [--before BIN] [--quick]
   --rounds N        start-up rounds, each starting every kind once in alternating order (default 15)
   --idle-seconds S  after the start-up rounds, one idle window per kind, S seconds each, run side by
                     side (default 60; 0 skips it)
-  --kinds L         vigil, redis (redis-sentinel), node (bare Node answering +PONG); default all three
+  --kinds L         vigil (dist/bin.js: the start-up bundle when current), vigil-modules (the same
+                    with VIGIL_NO_BUNDLE=1: dist/ module by module), redis (redis-sentinel), node (bare
+                    Node answering +PONG); default vigil,vigil-modules,redis,node
+  --before BIN      also start this older build's bin.js (kind "before"), e.g. from \`git archive\`
   --quick           5 rounds, 20 s idle
 `;
-const opts = parseFlags(process.argv.slice(2), { rounds: 15, idleSeconds: 60, kinds: "vigil,redis,node", quick: false }, USAGE);
+const opts = parseFlags(process.argv.slice(2), { rounds: 15, idleSeconds: 60, kinds: "vigil,vigil-modules,redis,node", before: "", quick: false }, USAGE);
 if (opts.quick) {
   opts.rounds = Math.min(opts.rounds, 5);
   opts.idleSeconds = Math.min(opts.idleSeconds, 20);
 }
-const kinds = opts.kinds.split(",");
-const LABEL = { vigil: "Vigil", redis: "redis-sentinel", node: "bare Node (net server answering +PONG)" };
+const kinds = [...opts.kinds.split(","), ...(opts.before ? ["before"] : [])];
+const LABEL = {
+  vigil: "Vigil",
+  "vigil-modules": "Vigil, module by module (VIGIL_NO_BUNDLE=1)",
+  before: `Vigil before (${opts.before})`,
+  redis: "redis-sentinel",
+  node: "bare Node (net server answering +PONG)",
+};
 const BARE = (port) => `require("node:net").createServer((s) => s.on("data", () => s.write("+PONG\\r\\n"))).listen(${port}, "127.0.0.1")`;
 
 /** One connect + PING; true when the reply is +PONG. */
@@ -56,6 +65,8 @@ function privateMB(pid) {
 function spawnKind(kind, conf, port) {
   if (kind === "redis") return spawnTracked(requireBinary("redis-sentinel"), [conf], { kind, port });
   if (kind === "node") return spawnTracked(process.execPath, ["-e", BARE(port)], { kind, port });
+  if (kind === "before") return spawnTracked(process.execPath, [opts.before, conf], { kind, port });
+  if (kind === "vigil-modules") return spawnTracked(process.execPath, [vigilBin(), conf], { kind, port }, { ...process.env, VIGIL_NO_BUNDLE: "1" });
   return spawnTracked(process.execPath, [vigilBin(), conf], { kind, port });
 }
 

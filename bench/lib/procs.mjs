@@ -145,8 +145,8 @@ function track(child, info) {
 }
 
 /** Spawn any helper process, killed at exit like the daemons (`info.kind` names it in logs). */
-export function spawnTracked(bin, args, info) {
-  return track(spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] }), info);
+export function spawnTracked(bin, args, info, env = process.env) {
+  return track(spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], env }), info);
 }
 
 /** Kill (SIGKILL) every process this script started and remove its temp dirs. */

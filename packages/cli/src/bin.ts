@@ -19,7 +19,8 @@ function bundleIsCurrent(): boolean {
   }
   for (const [path, size, mtimeMs] of inputs) {
     const s = statSync(new URL(path, dir), { throwIfNoEntry: false });
-    if (s === undefined || s.size !== size || s.mtimeMs !== mtimeMs) return false;
+    // Within a millisecond: a copy that keeps timestamps (cp -p, fs.cpSync) rounds them.
+    if (s === undefined || s.size !== size || Math.abs(s.mtimeMs - mtimeMs) >= 1) return false;
   }
   return true;
 }
