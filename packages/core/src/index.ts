@@ -33,6 +33,17 @@ export {
   type SentinelEngineOptions,
 } from "./engine/sentinel-engine.js";
 export { isStaleFence, type MinReplicasConfig, operatorValuesOf, staleFenceFor } from "./engine/stale-master-fence.js";
+export { type InstanceEventType, SENTINEL_EVENT_TYPES, type SentinelEventType } from "./events/event-types.js";
+export {
+  type EventInstance,
+  type HostPort,
+  type InstanceEventFields,
+  isSentinelEventType,
+  type SentinelEventFields,
+  type SentinelEventOf,
+  type TypedSentinelEvent,
+  typedEvent,
+} from "./events/typed-event.js";
 export { explainAgreement } from "./explain/explain-agreement.js";
 export { describeSdownCause, explainDown } from "./explain/explain-down.js";
 export { explainElection } from "./explain/explain-election.js";
