@@ -91,9 +91,9 @@ export class RecordingTransport implements Transport {
     this.reply({ kind: "reconfigure-reply", addr: c.addr, ok: true });
   }
   fenceWrites(_c: CommandOf<"fence-writes">): void {}
-  unfenceWrites(_c: CommandOf<"unfence-writes">): void {}
   fenceStaleMaster(_c: CommandOf<"fence-stale-master">): void {}
   unfenceStaleMaster(_c: CommandOf<"unfence-stale-master">): void {}
+  liftFences(_c: CommandOf<"lift-fences">): void {}
   scriptKill(_c: CommandOf<"script-kill">): void {}
   persist(c: CommandOf<"persist">): void {
     this.disk = c.state;

@@ -339,6 +339,20 @@ describe("loadConfig: generic directives", () => {
     fails(["logfile /nope/x.log"], 1, "Can't open the log file: Permission denied", checks);
   });
 
+  it("resolves relative paths from the dir read so far, as Redis chdir()s at each dir line", () => {
+    const seen: string[] = [];
+    const c = ok(["logfile a.log", "dir ./one", "dir ../two", "logfile b.log", MONITOR, "sentinel notification-script mymaster ../h/n.sh", "dir /abs"].join("\n"), undefined, {
+      cwd: "/run",
+      checkDir: (p) => void seen.push(`dir ${p}`),
+      checkLogfile: (p) => void seen.push(`log ${p}`),
+      isExecutable: (p) => seen.push(`exec ${p}`) > 0,
+    });
+    // Sentinel lines are applied after the whole file: the script resolves from the last dir.
+    expect(seen).toEqual(["log /run/a.log", "dir /run/one", "dir /run/two", "log /run/two/b.log", "dir /abs", "exec /h/n.sh"]);
+    expect(c.generic).toMatchObject({ dir: "/abs", workingDir: "/abs" });
+    expect(c.masters[0]!.settings.notificationScript).toBe("../h/n.sh");
+  });
+
   it("follows include through the injected reader, with the included file's line numbers", () => {
     const files: Record<string, string> = { "/etc/inc.conf": "port 26399\n\nsentinel monitor m 127.0.0.1 6379 0" };
     const readInclude = (p: string) => (p in files ? { ok: true as const, text: files[p]! } : { ok: false as const, message: "No such file or directory" });

@@ -236,7 +236,7 @@ describe("sentinel host (the transport's obligations)", () => {
     w.a.queue.push({ kind: "fence-writes", addr: M, minReplicas: 1, maxLagS: 3 });
     w.run(300);
     expect([w.redis.minReplicasToWrite, w.redis.minReplicasMaxLagS]).toEqual([1, 3]);
-    w.a.queue.push({ kind: "unfence-writes", addr: M });
+    w.a.queue.push({ kind: "lift-fences", addr: M, staleMaster: false, writes: true, auth: undefined, renames: {} });
     w.run(300);
     expect([w.redis.minReplicasToWrite, w.redis.minReplicasMaxLagS]).toEqual([2, 10]);
   });

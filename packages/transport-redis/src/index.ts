@@ -46,6 +46,7 @@ export { FailoverRefusedError, NoSuchMasterError, PersistError, SentinelOptionsE
 export { EventChannel, type EventListener, type EventsOptions } from "./embed/event-channel.js";
 export { followMaster } from "./embed/follow-master.js";
 export { fileStore, memoryStore, type SentinelStore } from "./embed/state-store.js";
+export { type FenceConnection, type FenceLiftRequest, type FenceLiftResult, type FenceReading, liftFence, readFence } from "./links/fence-lifter.js";
 export { HELLO_CHANNEL, LinkPool, type LinkPoolOptions } from "./links/link-pool.js";
 export { encodeReply } from "./resp/encoder.js";
 export * from "./resp/reply.js";

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { parseStrictInteger, parseYesNo } from "./c-numbers.js";
 import type { GenericSettings, LogLevel, RawDirective } from "./generic-settings.js";
 import { DEPRECATED_CONFIGS, MULTI_ARG_CONFIGS, STANDARD_CONFIGS, VIGIL_PREFIX } from "./redis-directives.js";
@@ -17,10 +18,22 @@ export type GenericDraft = Mutable<Omit<GenericSettings, "passthrough" | "users"
  * so the daemon injects them; each returns the `strerror` text of the failure, or `undefined`.
  */
 export interface GenericFsChecks {
+  /**
+   * The absolute directory the file is loaded from (the process's working directory). Redis
+   * `chdir()`s at each `dir` line, so every relative path read after one (`dir`, `logfile`,
+   * `include`, scripts) resolves from there; the checks below get paths resolved that way. Without
+   * it, paths are passed as written.
+   */
+  readonly cwd?: string;
   /** `dir`: Redis `chdir`s at once and fails with e.g. `No such file or directory`. */
   readonly checkDir?: (path: string) => string | undefined;
   /** `logfile`: Redis opens it for append and fails with `Can't open the log file: <err>`. */
   readonly checkLogfile?: (path: string) => string | undefined;
+}
+
+/** `path` as the process would open it after the `dir` lines read so far. */
+export function fromWorkingDir(draft: Pick<GenericDraft, "workingDir">, path: string): string {
+  return draft.workingDir === undefined ? path : resolve(draft.workingDir, path);
 }
 
 /** What the loader must do after one generic line. */
@@ -104,13 +117,15 @@ function applyTyped(draft: GenericDraft, name: string, args: readonly string[], 
       draft.bind = args.slice(1);
       return undefined;
     case "dir": {
-      const err = fs.checkDir?.(v);
+      const target = fromWorkingDir(draft, v);
+      const err = fs.checkDir?.(target);
       if (err !== undefined) return err;
       draft.dir = v;
+      draft.workingDir = target;
       return undefined;
     }
     case "logfile": {
-      const err = v === "" ? undefined : fs.checkLogfile?.(v);
+      const err = v === "" ? undefined : fs.checkLogfile?.(fromWorkingDir(draft, v));
       if (err !== undefined) return `Can't open the log file: ${err}`;
       draft.logfile = v;
       return undefined;

@@ -20,8 +20,13 @@ export interface GenericSettings {
   readonly port: number;
   /** `bind`: addresses to listen on; `undefined` = Redis's default (`* -::*`), `[]` = listen nowhere. */
   readonly bind: readonly string[] | undefined;
-  /** `dir`: working directory, as written (the daemon makes it absolute by changing into it). */
+  /** `dir`: working directory, as written (the last `dir` line). */
   readonly dir: string | undefined;
+  /**
+   * The directory the daemon runs in: the launch directory ({@link LoadOptions.cwd}) moved by each
+   * `dir` line in turn, as Redis `chdir()`s at every one. Undefined when neither is known.
+   */
+  readonly workingDir: string | undefined;
   /** `logfile`: `""` = standard output. */
   readonly logfile: string;
   readonly loglevel: LogLevel;
@@ -61,6 +66,7 @@ export const GENERIC_DEFAULTS: GenericSettings = Object.freeze({
   port: 26379,
   bind: undefined,
   dir: undefined,
+  workingDir: undefined,
   logfile: "",
   loglevel: "notice",
   daemonize: false,

@@ -1,7 +1,7 @@
 import type { GlobalSettings, PersistedMaster } from "@vigil/core";
 import { DEFAULT_DIALECT, parseDialect, type SentinelDialect } from "@vigil/transport-redis";
 import type { ConfigError } from "./config-error.js";
-import { applyGenericDirective, type GenericDraft, type GenericFsChecks } from "./generic-directives.js";
+import { applyGenericDirective, fromWorkingDir, type GenericDraft, type GenericFsChecks } from "./generic-directives.js";
 import { GENERIC_DEFAULTS, type GenericSettings } from "./generic-settings.js";
 import { overrideLines } from "./overrides.js";
 import { applySentinelLines, type SentinelLine } from "./sentinel-directives.js";
@@ -74,7 +74,7 @@ function readText(state: ReadState, text: string, path: string, depth: number): 
     if (outcome.kind === "sentinel") state.sentinel.push({ path, line: lineNo, lineText: line, args: outcome.args });
     if (outcome.kind === "include") {
       if (depth >= MAX_INCLUDE_DEPTH) return fail(`Fatal error, too many nested includes at '${outcome.path}'`);
-      const read = state.options.readInclude?.(outcome.path) ?? { ok: false, message: "include is not available here" };
+      const read = state.options.readInclude?.(fromWorkingDir(state.draft, outcome.path)) ?? { ok: false, message: "include is not available here" };
       if (!read.ok) return fail(`Fatal error, can't open config file '${outcome.path}': ${read.message}`);
       const nested = readText(state, read.text, outcome.path, depth + 1);
       if (nested) return nested;
@@ -97,7 +97,7 @@ function readText(state: ReadState, text: string, path: string, depth: number): 
 export function loadConfig(text: string, path: string, overrides?: readonly (readonly string[])[], options: LoadOptions = {}): LoadResult {
   // Redis appends "\n" + the override lines even when there are none; it shifts nothing.
   const full = overrides && overrides.length > 0 ? `${text}\n${overrideLines(overrides).join("\n")}` : text;
-  const draft: GenericDraft = { ...GENERIC_DEFAULTS, passthrough: [], users: [], vigil: {} };
+  const draft: GenericDraft = { ...GENERIC_DEFAULTS, workingDir: options.cwd, passthrough: [], users: [], vigil: {} };
   const state: ReadState = { draft, sentinel: [], options };
   // Lines past the file's own are the command-line options (errors say so).
   const fileLines = text.split("\n").length;
@@ -109,10 +109,12 @@ export function loadConfig(text: string, path: string, overrides?: readonly (rea
   if (error) return located(error);
   const dialect = parseDialect(draft.vigil.dialect ?? "") ?? DEFAULT_DIALECT;
 
+  // Sentinel lines are applied after the whole file, so scripts resolve from the last `dir`.
+  const isExecutable = options.isExecutable;
   const sentinel = applySentinelLines(
     state.sentinel,
     { port: draft.port, requirePass: draft.requirepass, loglevel: draft.loglevel },
-    options.isExecutable ?? (() => true),
+    isExecutable === undefined ? () => true : (script) => isExecutable(fromWorkingDir(draft, script)),
     dialect,
   );
   if (!sentinel.ok) return located(sentinel.error);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createPrng, createSentinelEngine, type PersistedState, type SentinelEvent, type TimingProfile } from "@vigil/core";
 import { createRespServer, createSentinelApi, type RespServer, type SentinelProcessInfo, SentinelRuntime, VIGIL_SENTINEL_SUBCOMMANDS } from "@vigil/transport-redis";
@@ -64,13 +64,14 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
     // e.g. a directory ("Is a directory"): Redis would run without persisting; refuse instead.
     return { message: `Fatal error, can't open config file '${path}': ${strerror(e)}`, exitCode: 1 };
   }
-  const loaded = loadConfig(fileText, path, args.overrides, { isExecutable });
+  // Relative paths after a `dir` line resolve from that directory, as Redis chdir()s at each one.
+  const loaded = loadConfig(fileText, path, args.overrides, { isExecutable, cwd: process.cwd(), checkDir: usableDirectory });
   if (!loaded.ok) return { message: formatConfigError(loaded.error), exitCode: 1 };
   const config = loaded.config;
   const g = config.generic;
-  if (g.dir) {
+  if (g.workingDir !== undefined && g.workingDir !== process.cwd()) {
     try {
-      process.chdir(g.dir);
+      process.chdir(g.workingDir);
     } catch (e) {
       return { message: `Can't chdir to '${g.dir}': ${(e as Error).message}`, exitCode: 1 };
     }
@@ -111,7 +112,8 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
         return false;
       }
     }
-    const text = rewriteConfig(onDisk ?? "", state, { port: g.port }, {
+    // Like Redis, `dir` is always written, as the absolute working directory.
+    const text = rewriteConfig(onDisk ?? "", state, { port: g.port, dir: process.cwd() }, {
       defaultDownAfterMs: engine.timing.defaultDownAfter,
       defaultFailoverTimeoutMs: engine.timing.defaultFailoverTimeout,
       dialect: config.dialect,
@@ -185,6 +187,11 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
       ...(g.bindSourceAddr === undefined ? {} : { sourceAddress: g.bindSourceAddr }),
       // `tls-replication yes`: links to Redis and to peer sentinels speak TLS (docs/reliability.md).
       ...(tls.client === undefined ? {} : { tls: tls.client }),
+      onFenceLift: (addr, r) => {
+        const at = `${addr.host} ${addr.port}`;
+        if (r.kind === "lifted") logger.log("notice", `Lifted the ${r.fence} fence on ${at}: min-replicas-to-write ${r.restored.toWrite} min-replicas-max-lag ${r.restored.maxLag}${r.rewriteError ? ` (CONFIG REWRITE: ${r.rewriteError})` : ""}`);
+        else if (r.kind === "error") logger.log("warning", `Could not lift the fence on ${at}: ${r.message}`);
+      },
     },
   });
 
@@ -261,11 +268,22 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
     if (stopped) return;
     stopped = true;
     persist(engine.persistedState());
-    runtime.stop();
+    await runtime.stopAndLiftFences();
     scripts.stop();
     await Promise.all([server?.close(), ops.stop()]);
   };
   return { runtime, server, port, config, ops, logger, stop };
+}
+
+/** `chdir()`'s verdict on `path` without moving there yet: its `strerror` text, or undefined. */
+function usableDirectory(path: string): string | undefined {
+  try {
+    if (!statSync(path).isDirectory()) return "Not a directory";
+    accessSync(path, constants.X_OK);
+    return undefined;
+  } catch (e) {
+    return strerror(e);
+  }
 }
 
 /** `user alice on >pw ~* +@all` → the server's user spec (rules applied in ACL SETUSER syntax). */

@@ -198,13 +198,14 @@ export function sentinelConf(dir: string, port: number, masterPort: number, opts
 /**
  * Start a sentinel daemon of either kind on the given config; waits for PONG (with AUTH `password`
  * if given). With a `dialect`, "redis" is that dialect's oracle and vigil runs with `--vigil-dialect`.
+ * `cwd` is the directory it is launched from (default: the test's).
  */
-export async function startSentinel(kind: "vigil" | "redis", confPath: string, port: number, args: string[] = [], password?: string, dialect?: SentinelDialect): Promise<Proc> {
+export async function startSentinel(kind: "vigil" | "redis", confPath: string, port: number, args: string[] = [], password?: string, dialect?: SentinelDialect, cwd?: string): Promise<Proc> {
   let child: ChildProcess;
   const oracle = kind === "redis" && dialect !== undefined ? oracleSentinel(dialect) : undefined;
-  if (oracle) child = spawn(oracle.bin, [confPath, ...args, ...oracle.extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
-  else if (kind === "redis") child = spawn(requireBinary("redis-sentinel"), [confPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  else child = spawn(process.execPath, [VIGIL_BIN, confPath, ...args, ...(dialect === undefined ? [] : dialectArgs(dialect))], { stdio: ["ignore", "pipe", "pipe"] });
+  if (oracle) child = spawn(oracle.bin, [confPath, ...args, ...oracle.extraArgs], { stdio: ["ignore", "pipe", "pipe"], cwd });
+  else if (kind === "redis") child = spawn(requireBinary("redis-sentinel"), [confPath, ...args], { stdio: ["ignore", "pipe", "pipe"], cwd });
+  else child = spawn(process.execPath, [VIGIL_BIN, confPath, ...args, ...(dialect === undefined ? [] : dialectArgs(dialect))], { stdio: ["ignore", "pipe", "pipe"], cwd });
   const p = track(port, child, confPath, undefined, `${kind === "vigil" ? `vigil${dialect ? ` (${dialect})` : ""}` : (oracle?.label ?? "redis-sentinel")} :${port}`);
   await waitFor(async () => (await authCmd(port, password, "PING")) === "PONG", 30000);
   return p;

@@ -55,11 +55,9 @@ export type EngineCommand =
   /**
    * Write fencing (Vigil extension): `CONFIG SET min-replicas-to-write <minReplicas>
    * min-replicas-max-lag <maxLagS>` on `addr`. The first time for an address the transport reads and
-   * keeps the operator's values (`CONFIG GET`) so `unfence-writes` can restore them.
+   * keeps the operator's values (`CONFIG GET`) so `lift-fences` can restore them.
    */
   | { readonly kind: "fence-writes"; readonly addr: Address; readonly minReplicas: number; readonly maxLagS: number }
-  /** Restore the operator's `min-replicas-*` values on `addr` (fencing turned off). */
-  | { readonly kind: "unfence-writes"; readonly addr: Address }
   /**
    * Stale-master fence (Vigil extension, see `stale-master-fence.ts`): `CONFIG GET min-replicas-*`,
    * then, unless already fenced, `CONFIG SET` the values `staleFenceFor` encodes, so `addr`
@@ -72,6 +70,24 @@ export type EngineCommand =
    * outlives it. The `reconfigure` transaction does the same before its own `CONFIG REWRITE`.
    */
   | { readonly kind: "unfence-stale-master"; readonly addr: Address }
+  /**
+   * Vigil's watch over `addr` ended (REMOVE, RESET, the option turned off, clean shutdown; see
+   * `fencing/fence-lifting.ts`): lift its fences over a connection of the transport's own (with
+   * `auth` and `renames`), since the link may be closing. `staleMaster`: restore the values a
+   * stale-master fence encodes, if `addr` carries one. `writes`: restore the values read before the
+   * first `fence-writes` on `addr`, if any were recorded. Then `CONFIG REWRITE` (a fence may have been
+   * persisted by a conversion's rewrite). Best effort: an unreachable instance keeps what it has
+   * (`vigil fences <addr> --lift` lifts a stale-master fence later). A transport that is shutting
+   * down should wait for these before exiting.
+   */
+  | {
+      readonly kind: "lift-fences";
+      readonly addr: Address;
+      readonly staleMaster: boolean;
+      readonly writes: boolean;
+      readonly auth: LinkAuth | undefined;
+      readonly renames: Readonly<Record<string, string>>;
+    }
   /** `SCRIPT KILL` (reply ignored), sent once per SDOWN episode to a `-BUSY` instance. */
   | { readonly kind: "script-kill"; readonly addr: Address }
   /**

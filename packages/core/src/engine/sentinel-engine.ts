@@ -6,6 +6,7 @@ import type { InfoReport } from "../codecs/info-report.js";
 import { electedLeader, leadingCandidate, tallyVotes } from "../election/leader-tally.js";
 import { epochCannotElect, splitVoteBackoff } from "../election/split-vote.js";
 import { castVote } from "../election/vote.js";
+import { type FenceLiftScope, takeFenceLifts } from "../fencing/fence-lifting.js";
 import { crashRetryAt, crashRuleHolds, endRefusalRun, type LinkFailure, noteLinkFailure, reconnectPeriod, refusedForMs } from "../health/crash-detection.js";
 import { type FailoverEvent, type FailoverFacts, type FailoverStateName, failoverMachine, type Subject } from "../machines/failover.machine.js";
 import { type HealthFacts, instanceHealthMachine, sdownCause } from "../machines/instance-health.machine.js";
@@ -329,12 +330,24 @@ export class SentinelEngine {
     const output = this.run(now, () => {
       for (const m of this.masters.values()) {
         if (!matches(m.name)) continue;
+        // The master stays watched (its write fence is kept in step); the forgotten instances are not.
+        this.liftFences(m, { staleMaster: true, writes: "replicas" });
         this.resetMaster(m, false);
         this.emit("+reset-master", "warning", this.details(m, m), m);
         count++;
       }
     });
     return { count, output };
+  }
+
+  /**
+   * Clean shutdown: lift every fence this sentinel keeps (fencing/fence-lifting.ts). The engine is
+   * not stepped after this; the transport carries out the `lift-fences` commands before exiting.
+   */
+  liftAllFences(now: number): EngineOutput {
+    return this.run(now, () => {
+      for (const m of this.masters.values()) this.liftFences(m, { staleMaster: true, writes: "all" });
+    });
   }
 
   /** `SENTINEL MONITOR` (validation is the API layer's job). Emits `+monitor` and persists. */
@@ -352,6 +365,7 @@ export class SentinelEngine {
       const m = this.masters.get(name);
       if (!m) return;
       this.emit("-monitor", "warning", this.details(m, m), m);
+      this.liftFences(m, { staleMaster: true, writes: "all" });
       for (const r of m.replicas.values()) this.release(r.link);
       for (const s of m.sentinels.values()) this.release(s.link);
       this.release(m.link);
@@ -399,16 +413,14 @@ export class SentinelEngine {
           break;
         case "vigil-fence-writes": {
           const on = String(value).toLowerCase() === "yes";
-          if (s.fenceWrites && !on && m.fence) {
-            const [host, port] = splitKey(m.fence.key);
-            this.cmd({ kind: "unfence-writes", addr: { host, port } });
-          }
+          if (!on) this.liftFences(m, { staleMaster: false, writes: "all" });
           s.fenceWrites = on;
           m.fence = null;
           break;
         }
         case "vigil-fence-stale-master":
           s.fenceStaleMaster = String(value).toLowerCase() === "yes";
+          if (!s.fenceStaleMaster) this.liftFences(m, { staleMaster: true, writes: "none" });
           break;
         case "vigil-fence-max-lag":
           s.fenceMaxLagS = Number(value);
@@ -598,6 +610,10 @@ export class SentinelEngine {
     if (this.timing.eager && (m.health.value === "sdown" || m.odown.value === "odown" || m.failover.value !== "none" || m.startAt !== null)) {
       this.wakeBy(this.now + EAGER_STEP_MS);
     }
+  }
+
+  private liftFences(m: MasterRecord, scope: FenceLiftScope): void {
+    for (const lift of takeFenceLifts(m, scope)) this.cmd({ kind: "lift-fences", ...lift });
   }
 
   /** Write fencing (Vigil extension): keep the current master's `min-replicas-to-write` in step. */
@@ -1656,8 +1672,3 @@ const NO_RECORDS: readonly (readonly [InstanceRecord, MasterRecord])[] = Object.
 const STAGGER_MS = 100;
 
 /** `ip:port` / `[v6]:port` back to host and port. */
-function splitKey(key: string): [string, number] {
-  const i = key.lastIndexOf(":");
-  const host = key.slice(0, i).replace(/^\[(.*)\]$/, "$1");
-  return [host, Number(key.slice(i + 1))];
-}

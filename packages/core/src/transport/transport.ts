@@ -18,9 +18,9 @@ export interface NetworkTransport {
   askMasterDown(c: CommandOf<"ask-master-down">): void;
   reconfigure(c: CommandOf<"reconfigure">): void;
   fenceWrites(c: CommandOf<"fence-writes">): void;
-  unfenceWrites(c: CommandOf<"unfence-writes">): void;
   fenceStaleMaster(c: CommandOf<"fence-stale-master">): void;
   unfenceStaleMaster(c: CommandOf<"unfence-stale-master">): void;
+  liftFences(c: CommandOf<"lift-fences">): void;
   scriptKill(c: CommandOf<"script-kill">): void;
 }
 
@@ -57,9 +57,9 @@ export function composeTransport(network: NetworkTransport, host: HostTransport)
     askMasterDown: (c) => network.askMasterDown(c),
     reconfigure: (c) => network.reconfigure(c),
     fenceWrites: (c) => network.fenceWrites(c),
-    unfenceWrites: (c) => network.unfenceWrites(c),
     fenceStaleMaster: (c) => network.fenceStaleMaster(c),
     unfenceStaleMaster: (c) => network.unfenceStaleMaster(c),
+    liftFences: (c) => network.liftFences(c),
     scriptKill: (c) => network.scriptKill(c),
     persist: (c) => host.persist(c),
     wake: (c) => host.wake(c),
@@ -87,12 +87,12 @@ export function executeCommand(transport: Transport, c: EngineCommand): void {
       return transport.reconfigure(c);
     case "fence-writes":
       return transport.fenceWrites(c);
-    case "unfence-writes":
-      return transport.unfenceWrites(c);
     case "fence-stale-master":
       return transport.fenceStaleMaster(c);
     case "unfence-stale-master":
       return transport.unfenceStaleMaster(c);
+    case "lift-fences":
+      return transport.liftFences(c);
     case "script-kill":
       return transport.scriptKill(c);
     case "persist":

@@ -13,3 +13,9 @@ export function addressKey(addr: Address): string {
 export function sameAddress(a: Address, b: Address): boolean {
   return a.port === b.port && a.host.toLowerCase() === b.host.toLowerCase();
 }
+
+/** The address an {@link addressKey} names (`[::1]:6379` → `{ host: "::1", port: 6379 }`). */
+export function addressFromKey(key: string): Address {
+  const i = key.lastIndexOf(":");
+  return { host: key.slice(0, i).replace(/^\[(.*)\]$/, "$1"), port: Number(key.slice(i + 1)) };
+}

@@ -1,4 +1,4 @@
-import { type Address, addressKey, type CommandOf, type EngineInput, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf, staleFenceFor } from "@vigil/core";
+import { type Address, addressKey, type CommandOf, type EngineInput, type LinkFailure, type LinkKind, type MinReplicasConfig, isStaleFence, type NetworkTransport, operatorValuesOf, staleFenceFor } from "@vigil/core";
 import type { Connection } from "../network/connection.js";
 import type { Network } from "../network/network.js";
 import { HELLO_CHANNEL, type ReconfigureOrigin, type Request, type Response, type WireMessage } from "../redis/protocol.js";
@@ -105,11 +105,23 @@ export class SimLinks implements NetworkTransport {
     });
   }
 
-  unfenceWrites(c: CommandOf<"unfence-writes">): void {
+  /**
+   * Vigil's watch ended: the recorded write-fence values back, and a stale fence lifted. The daemon
+   * uses a connection of its own; the simulator uses the instance's link while it is still open (a
+   * lift in the output that closes it is sent before the close).
+   */
+  liftFences(c: CommandOf<"lift-fences">): void {
     const key = addressKey(c.addr);
-    const operator = this.unfenced.get(key) ?? { toWrite: 0, maxLag: 10 };
-    this.unfenced.delete(key);
-    this.setMinReplicas(c.addr, operator);
+    const recorded = c.writes ? this.unfenced.get(key) : undefined;
+    if (c.writes) this.unfenced.delete(key);
+    if (!c.staleMaster && recorded === undefined) return;
+    this.readMinReplicas(c.addr, (config) => {
+      const stale = c.staleMaster && config ? operatorValuesOf(config) : null;
+      const restored = stale ?? (config && isStaleFence(config) ? undefined : recorded);
+      if (!restored) return;
+      this.setMinReplicas(c.addr, restored);
+      this.send(c.addr, { t: "config-rewrite" });
+    });
   }
 
   fenceStaleMaster(c: CommandOf<"fence-stale-master">): void {

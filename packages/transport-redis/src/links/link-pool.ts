@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from "node:tls";
 import { type Address, addressKey, type CommandOf, type EngineInput, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf, staleFenceFor } from "@vigil/core";
 import type { PlainReply } from "../resp/reply-reader.js";
+import { type FenceLiftResult, liftFence } from "./fence-lifter.js";
 import { RespLink } from "./resp-link.js";
 
 /** The hello channel every sentinel publishes and listens on (§7). */
@@ -21,6 +22,8 @@ export interface LinkPoolOptions {
    * see this address, and the hello announces it (it is the link's local address).
    */
   readonly sourceAddress?: string;
+  /** A `lift-fences` command finished (for the log). */
+  readonly onFenceLift?: (addr: Address, result: FenceLiftResult) => void;
 }
 
 interface OpenLink {
@@ -93,9 +96,9 @@ export class LinkPool implements NetworkTransport {
     this.fence(c.addr, c.minReplicas, c.maxLagS);
   }
 
-  /** Write fencing off: the operator's values back. */
-  unfenceWrites(c: CommandOf<"unfence-writes">): void {
-    this.unfence(c.addr);
+  /** Vigil's watch over an address ended: lift its fences (see {@link lift}). */
+  liftFences(c: CommandOf<"lift-fences">): void {
+    this.lift(c);
   }
 
   /** Stale-master fence on. */
@@ -234,8 +237,8 @@ export class LinkPool implements NetworkTransport {
     this.corked.add(client);
   }
 
-  /** Operator's `min-replicas-*` values per address, read before the first fence (for unfence). */
-  private readonly unfenced = new Map<string, [string, string]>();
+  /** Operator's `min-replicas-*` values per address, read before the first write fence (for lifting). */
+  private readonly unfenced = new Map<string, MinReplicasConfig>();
 
   /** `CONFIG GET min-replicas-*` on `addr`, parsed (null when the reply is not a config list). */
   private readMinReplicas(addr: Address, done: (config: MinReplicasConfig | null) => void): void {
@@ -260,7 +263,7 @@ export class LinkPool implements NetworkTransport {
     this.readMinReplicas(addr, (config) => {
       if (config) {
         const operator = operatorValuesOf(config) ?? config;
-        this.unfenced.set(key, [String(operator.toWrite), String(operator.maxLag)]);
+        this.unfenced.set(key, operator);
       }
       set();
     });
@@ -286,12 +289,34 @@ export class LinkPool implements NetworkTransport {
     });
   }
 
-  /** Fencing turned off: put the operator's values back. */
-  private unfence(addr: Address): void {
-    const key = addressKey(addr);
-    const [toWrite, maxLag] = this.unfenced.get(key) ?? ["0", "10"];
-    this.unfenced.delete(key);
-    this.send(addr, ["CONFIG", "SET", "min-replicas-to-write", toWrite, "min-replicas-max-lag", maxLag], () => {});
+  /**
+   * Vigil's watch over an address ended: lift its fences over a connection of its own (the link may
+   * be closing in the same output), restoring the values recorded before the first write fence.
+   */
+  private lift(c: CommandOf<"lift-fences">): void {
+    const key = addressKey(c.addr);
+    const recorded = c.writes ? this.unfenced.get(key) : undefined;
+    if (c.writes) this.unfenced.delete(key);
+    if (!c.staleMaster && recorded === undefined) return;
+    const done = liftFence(
+      { addr: c.addr, auth: c.auth, renames: c.renames, tls: this.options.tls, sourceAddress: this.options.sourceAddress },
+      { staleMaster: c.staleMaster, ...(recorded ? { restoreWrites: recorded } : {}) },
+    ).then((result) => {
+      this.lifts.delete(done);
+      this.options.onFenceLift?.(c.addr, result);
+    });
+    this.lifts.add(done);
+  }
+
+  /** Fence lifts still in flight. */
+  private readonly lifts = new Set<Promise<void>>();
+
+  /** Resolves once every fence lift started so far is done, or after `timeoutMs` (shutdown). */
+  async liftsSettled(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+    await Promise.race([Promise.all([...this.lifts]), timeout]);
+    clearTimeout(timer);
   }
 
   /** §21.2: MULTI, SLAVEOF, CONFIG REWRITE, CLIENT KILL TYPE normal, CLIENT KILL TYPE pubsub, EXEC. */

@@ -92,6 +92,16 @@ export class SentinelRuntime implements HostTransport {
     this.links.closeAll();
   }
 
+  /**
+   * Clean shutdown: {@link stop}, then lift every fence the engine keeps (nothing Vigil sets on an
+   * instance may outlive its watch) and wait for the lifts, at most `timeoutMs`.
+   */
+  async stopAndLiftFences(timeoutMs = 2000): Promise<void> {
+    this.stop();
+    this.apply(this.engine.liftAllFences(this.now()));
+    await this.links.liftsSettled(timeoutMs);
+  }
+
   /** Feed one input to the engine and carry out its output. */
   input(input: EngineInput): void {
     if (this.stopped) return;
