@@ -1,4 +1,4 @@
-import { type Address, addressKey, type CommandOf, type EngineInput, type LinkFailure, type LinkKind, type MinReplicasConfig, isStaleFence, type NetworkTransport, operatorValuesOf, staleFenceFor } from "@vigil/core";
+import { type Address, addressKey, type CommandOf, type EngineInput, isStaleFence, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf, staleFenceFor } from "@vigil/core";
 import type { Connection } from "../network/connection.js";
 import type { Network } from "../network/network.js";
 import { HELLO_CHANNEL, type ReconfigureOrigin, type Request, type Response, type WireMessage } from "../redis/protocol.js";

@@ -85,29 +85,34 @@ class OneShot {
     this.link.close();
   }
 
-  async minReplicas(): Promise<MinReplicasConfig | string> {
+  /** Connect, authenticate and read `min-replicas-*`: the values, or the error text. */
+  async openAndRead(): Promise<MinReplicasConfig | string> {
+    const error = await this.open();
+    if (error !== undefined) return error;
     const r = await this.call(["CONFIG", "GET", "min-replicas-*"]);
     if ("error" in r) return r.error;
-    const reply = r.reply;
-    if (!Array.isArray(reply)) return "unexpected CONFIG GET reply";
-    const get = (name: string) => {
-      const i = reply.indexOf(name);
-      const n = i >= 0 ? Number(String(reply[i + 1])) : Number.NaN;
-      return Number.isSafeInteger(n) ? n : null;
-    };
-    const toWrite = get("min-replicas-to-write");
-    const maxLag = get("min-replicas-max-lag");
-    return toWrite === null || maxLag === null ? "unexpected CONFIG GET reply" : { toWrite, maxLag };
+    return parseMinReplicas(r.reply) ?? "unexpected CONFIG GET reply";
   }
+}
+
+/** A `CONFIG GET min-replicas-*` reply as values (null when it is not a config list with both). */
+export function parseMinReplicas(reply: PlainReply | undefined): MinReplicasConfig | null {
+  if (!Array.isArray(reply)) return null;
+  const get = (name: string) => {
+    const i = reply.indexOf(name);
+    const n = i >= 0 ? Number(String(reply[i + 1])) : Number.NaN;
+    return Number.isSafeInteger(n) ? n : null;
+  };
+  const toWrite = get("min-replicas-to-write");
+  const maxLag = get("min-replicas-max-lag");
+  return toWrite === null || maxLag === null ? null : { toWrite, maxLag };
 }
 
 /** Whether the instance at `c.addr` carries a Vigil stale-master fence, and its current values. */
 export async function readFence(c: FenceConnection): Promise<FenceReading> {
   const s = new OneShot(c);
   try {
-    const error = await s.open();
-    if (error !== undefined) return { kind: "error", message: error };
-    const current = await s.minReplicas();
+    const current = await s.openAndRead();
     if (typeof current === "string") return { kind: "error", message: current };
     const operator = operatorValuesOf(current);
     return operator ? { kind: "stale-master", current, operator } : { kind: "none", current };
@@ -124,9 +129,7 @@ export async function readFence(c: FenceConnection): Promise<FenceReading> {
 export async function liftFence(c: FenceConnection, request: FenceLiftRequest): Promise<FenceLiftResult> {
   const s = new OneShot(c);
   try {
-    const error = await s.open();
-    if (error !== undefined) return { kind: "error", message: error };
-    const current = await s.minReplicas();
+    const current = await s.openAndRead();
     if (typeof current === "string") return { kind: "error", message: current };
     const stale = request.staleMaster ? operatorValuesOf(current) : null;
     // A stale fence we were not asked to lift is another sentinel's: a write restore must not undo it.

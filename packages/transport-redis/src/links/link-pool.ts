@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from "node:tls";
 import { type Address, addressKey, type CommandOf, type EngineInput, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf, staleFenceFor } from "@vigil/core";
 import type { PlainReply } from "../resp/reply-reader.js";
-import { type FenceLiftResult, liftFence } from "./fence-lifter.js";
+import { type FenceLiftResult, liftFence, parseMinReplicas } from "./fence-lifter.js";
 import { RespLink } from "./resp-link.js";
 
 /** The hello channel every sentinel publishes and listens on (§7). */
@@ -242,17 +242,7 @@ export class LinkPool implements NetworkTransport {
 
   /** `CONFIG GET min-replicas-*` on `addr`, parsed (null when the reply is not a config list). */
   private readMinReplicas(addr: Address, done: (config: MinReplicasConfig | null) => void): void {
-    this.send(addr, ["CONFIG", "GET", "min-replicas-*"], (reply) => {
-      if (!Array.isArray(reply)) return done(null);
-      const get = (name: string) => {
-        const i = reply.indexOf(name);
-        const n = i >= 0 ? Number(String(reply[i + 1])) : Number.NaN;
-        return Number.isSafeInteger(n) ? n : null;
-      };
-      const toWrite = get("min-replicas-to-write");
-      const maxLag = get("min-replicas-max-lag");
-      done(toWrite === null || maxLag === null ? null : { toWrite, maxLag });
-    });
+    this.send(addr, ["CONFIG", "GET", "min-replicas-*"], (reply) => done(parseMinReplicas(reply)));
   }
 
   /** Write fencing: remember the operator's values once (never a stale-master fence's), then set ours. */
