@@ -138,11 +138,14 @@ export class Sentinel extends EventChannel {
     }
   }
 
-  /** Stop: every timer and socket is released, iterators end. Safe to call more than once. */
+  /**
+   * Stop: every fence this sentinel keeps is lifted (at most 2 s), every timer and socket is
+   * released, iterators end. Safe to call more than once.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.state = "closed";
-      this.runtime.stop();
+      await this.runtime.stopAndLiftFences();
       this.end();
       await this.server?.close();
     })();
