@@ -51,5 +51,5 @@ export { HELLO_CHANNEL, LinkPool, type LinkPoolOptions } from "./links/link-pool
 export { encodeReply } from "./resp/encoder.js";
 export * from "./resp/reply.js";
 export { PlainError, type PlainReply, ReplyProtocolError, ReplyReader } from "./resp/reply-reader.js";
-export { SentinelRuntime, type SentinelRuntimeOptions } from "./runtime/sentinel-runtime.js";
+export { type NetworkFactory, type RuntimeNetwork, SentinelRuntime, type SentinelRuntimeOptions } from "./runtime/sentinel-runtime.js";
 export * from "./server/index.js";

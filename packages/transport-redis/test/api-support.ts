@@ -131,6 +131,11 @@ export function apiFixture(options: FixtureOptions = {}) {
     global: { port: 26379, ...options.global },
     masters: options.masters ?? [{ settings: { name: "mymaster", host: MASTER.host, port: MASTER.port, quorum: 2, downAfterMs: 5000 } }],
   });
+  const record = (c: EngineCommand) => {
+    executed.push(c);
+    trace.push(c.kind);
+    queue.push(c);
+  };
   const runtime = new SentinelRuntime({
     engine,
     now: () => now,
@@ -140,12 +145,22 @@ export function apiFixture(options: FixtureOptions = {}) {
       return persistOk;
     },
     onEvent: (e) => events.push(e),
+    // Network commands are recorded, not sent: the test plays the network.
+    network: () => ({
+      connect: record,
+      disconnect: record,
+      ping: record,
+      info: record,
+      publishHello: record,
+      askMasterDown: record,
+      reconfigure: record,
+      fenceWrites: record,
+      unfenceWrites: record,
+      fenceStaleMaster: record,
+      unfenceStaleMaster: record,
+      scriptKill: record,
+    }),
   });
-  runtime.links.execute = (c: EngineCommand) => {
-    executed.push(c);
-    trace.push(c.kind);
-    queue.push(c);
-  };
 
   const ctx: SentinelApiContext = {
     runtime,

@@ -6,12 +6,26 @@ import {
   type EngineOutput,
   executeCommands,
   type HostTransport,
+  type NetworkTransport,
   type PersistedState,
   type SentinelEngine,
   type SentinelEvent,
   type Transport,
 } from "@vigil/core";
 import { LinkPool, type LinkPoolOptions } from "../links/link-pool.js";
+
+/** A network transport the runtime can drive: the engine's network commands, plus optional batching and shutdown. */
+export interface RuntimeNetwork extends NetworkTransport {
+  /** An output starts: writes may be held until {@link RuntimeNetwork.flush}. */
+  batch?(): void;
+  /** An output ends (or a crash point is reached): send what is held. */
+  flush?(): void;
+  /** Shutdown: close every connection. */
+  closeAll?(): void;
+}
+
+/** Builds the runtime's network half: report replies through `deliver`, stamped with `now()`. */
+export type NetworkFactory = (io: { readonly deliver: (input: EngineInput) => void; readonly now: () => number }) => RuntimeNetwork;
 
 /** Options for {@link SentinelRuntime}. */
 export interface SentinelRuntimeOptions {
@@ -39,6 +53,11 @@ export interface SentinelRuntimeOptions {
   /** Passed to the link pool (TLS etc.). */
   readonly links?: Partial<Omit<LinkPoolOptions, "deliver" | "now">>;
   /**
+   * The network half of the transport; default a {@link LinkPool} (real TCP/TLS links). A custom one
+   * gets `deliver` for the replies it reports and the runtime's clock.
+   */
+  readonly network?: NetworkFactory;
+  /**
    * Called after each output was carried out, with the input that produced it (absent for outputs
    * of API calls such as SENTINEL FAILOVER). The engine steps its machines with pure `transition()`,
    * so observers (metrics, the XState inspector, the topology page) diff its state here.
@@ -54,7 +73,8 @@ export interface SentinelRuntimeOptions {
  */
 export class SentinelRuntime implements HostTransport {
   readonly engine: SentinelEngine;
-  readonly links: LinkPool;
+  /** The network half of the transport (a {@link LinkPool} unless `network` was given). */
+  readonly links: RuntimeNetwork;
   /** The daemon's command path: the link pool for the network, this runtime for the rest. */
   private readonly transport: Transport;
   private timer: NodeJS.Timeout | undefined;
@@ -71,7 +91,8 @@ export class SentinelRuntime implements HostTransport {
   constructor(private readonly options: SentinelRuntimeOptions) {
     this.engine = options.engine;
     this.now = options.now ?? Date.now;
-    this.links = new LinkPool({ ...options.links, deliver: (i) => this.input(i), now: this.now });
+    const io = { deliver: (i: EngineInput) => this.input(i), now: this.now };
+    this.links = options.network ? options.network(io) : new LinkPool({ ...options.links, ...io });
     this.transport = composeTransport(this.links, this);
   }
 
@@ -89,7 +110,7 @@ export class SentinelRuntime implements HostTransport {
     if (this.timer) clearInterval(this.timer);
     for (const w of this.wakes) clearTimeout(w);
     this.wakes.clear();
-    this.links.closeAll();
+    this.links.closeAll?.();
   }
 
   /**
@@ -122,13 +143,13 @@ export class SentinelRuntime implements HostTransport {
     let ok: boolean;
     // One write per connection for the whole output (the link pool corks until flush). Delaying the
     // writes to the end never weakens the persist-before-send obligation.
-    this.links.batch();
+    this.links.batch?.();
     try {
       this.persistOk = true;
       executeCommands(this.transport, out);
       ok = this.persistOk;
     } finally {
-      this.links.flush();
+      this.links.flush?.();
     }
     for (const e of out.events) this.options.onEvent(e);
     this.options.onStep?.(out, cause);
@@ -160,7 +181,7 @@ export class SentinelRuntime implements HostTransport {
   }
 
   exitProcess(c: CommandOf<"crash">): void {
-    this.links.flush(); // what was sent before the crash point leaves, as it did uncorked
+    this.links.flush?.(); // what was sent before the crash point leaves, as it did uncorked
     this.options.onCrash?.(c.reason);
   }
 
