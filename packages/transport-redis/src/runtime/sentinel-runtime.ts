@@ -22,6 +22,8 @@ export interface RuntimeNetwork extends NetworkTransport {
   flush?(): void;
   /** Shutdown: close every connection. */
   closeAll?(): void;
+  /** Resolves once every fence lift started so far is done, or after `timeoutMs` (clean shutdown). */
+  liftsSettled?(timeoutMs: number): Promise<void>;
 }
 
 /** Builds the runtime's network half: report replies through `deliver`, stamped with `now()`. */
@@ -120,7 +122,7 @@ export class SentinelRuntime implements HostTransport {
   async stopAndLiftFences(timeoutMs = 2000): Promise<void> {
     this.stop();
     this.apply(this.engine.liftAllFences(this.now()));
-    await this.links.liftsSettled(timeoutMs);
+    await this.links.liftsSettled?.(timeoutMs);
   }
 
   /** Feed one input to the engine and carry out its output. */
