@@ -4,6 +4,7 @@ import {
   crashRuleHolds,
   endRefusalRun,
   explainMaster,
+  nextReconnectAt,
   noteLinkFailure,
   type RefusalRun,
   reconnectPeriod,
@@ -66,6 +67,19 @@ describe("the refusal run", () => {
     expect(reconnectPeriod(r, 0, 100)).toBe(100);
     expect(reconnectPeriod(r, 20, 100)).toBe(10);
     expect(reconnectPeriod(r, 3000, 1000)).toBe(600);
+  });
+
+  it("tries again exactly when the window closes, not up to a period later", () => {
+    const r = run();
+    noteLinkFailure(r, "closed", 1000);
+    noteLinkFailure(r, "refused", 1001);
+    expect(nextReconnectAt(r, 1001, 300, 100)).toBe(1061); // every 60 ms ...
+    noteLinkFailure(r, "refused", 1241);
+    expect(nextReconnectAt(r, 1241, 300, 100)).toBe(1300); // ... but at 1000 + 300, not 1301
+    expect(nextReconnectAt(r, 1295, 300, 100)).toBe(1305); // never more often than every 10 ms
+    noteLinkFailure(r, "refused", 1300);
+    expect(nextReconnectAt(r, 1300, 300, 100)).toBe(1360); // proven: back to the period
+    expect(nextReconnectAt(run(), 1000, 300, 100)).toBe(1100); // no run: the ping period
   });
 });
 

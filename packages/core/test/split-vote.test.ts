@@ -1,7 +1,7 @@
 // Split votes: an epoch that provably cannot elect anyone is retried after a short randomised
 // back-off instead of 2 × failover-timeout, with one vote per epoch intact.
 import { describe, expect, it } from "vitest";
-import { createPrng, epochCannotElect, FAST_TIMING, SENTINEL_TIMING, splitVoteBackoff, type Tally } from "../src/index.js";
+import { candidateRank, createPrng, epochCannotElect, FAST_TIMING, SENTINEL_TIMING, splitVoteBackoff, staggerSlot, type Tally } from "../src/index.js";
 import { MiniCluster } from "./support/mini-cluster.js";
 
 const tally = (...votes: [string, number][]): Tally => new Map(votes);
@@ -28,6 +28,24 @@ describe("splitVoteBackoff", () => {
     const slow = splitVoteBackoff(createPrng(7), SENTINEL_TIMING);
     expect(slow).toBeGreaterThanOrEqual(1000);
     expect(slow).toBeLessThanOrEqual(5000);
+  });
+});
+
+describe("campaign stagger", () => {
+  const peer = (askRttMs: number, down = false) => ({ askRttMs, health: { value: down ? "sdown" : "up" } }) as Parameters<typeof staggerSlot>[0] extends Iterable<infer P> ? P : never;
+  it("slots ranks twice the slowest ask round trip to a healthy peer, within 100..1000 ms", () => {
+    expect(staggerSlot([])).toBe(100);
+    expect(staggerSlot([peer(10), peer(30)])).toBe(100);
+    expect(staggerSlot([peer(80), peer(120)])).toBe(240);
+    expect(staggerSlot([peer(80), peer(900, true)])).toBe(160); // a down peer's old figure does not count
+    expect(staggerSlot([peer(5000)])).toBe(1000);
+  });
+  it("ranks the split's candidates by run id, and the retry waits rank slots longer", () => {
+    const t = tally(["b", 1], ["a", 1], ["c", 1]);
+    expect([candidateRank(t, "a"), candidateRank(t, "b"), candidateRank(t, "c")]).toEqual([0, 1, 2]);
+    const first = splitVoteBackoff(createPrng(3), FAST_TIMING, 0, 240);
+    const third = splitVoteBackoff(createPrng(3), FAST_TIMING, 2, 240);
+    expect(third - first).toBe(480);
   });
 });
 

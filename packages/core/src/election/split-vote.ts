@@ -28,10 +28,11 @@ export function epochCannotElect(tally: Tally, voters: number, quorum: number): 
 }
 
 /**
- * Randomised back-off before the next attempt after a provably split epoch: one ask period plus up to
- * four desync periods (fast profile 100–500 ms, Sentinel's periods 1–5 s). Randomised so that the
- * candidates that split do not campaign together again; drawn from the engine's seeded PRNG.
+ * Back-off before the next attempt after a provably split epoch: one ask period, plus `rank` stagger
+ * slots (our place among the split's candidates, campaign-stagger.ts), plus a random 0–4 desync
+ * periods (fast profile 0–400 ms, Sentinel's periods 0–4 s) drawn from the engine's seeded PRNG. The
+ * rank makes the lowest candidate's request arrive first; the randomness covers equal views.
  */
-export function splitVoteBackoff(prng: Prng, timing: Pick<Timing, "askPeriod" | "maxDesync">): number {
-  return timing.askPeriod + prng.int(4 * timing.maxDesync + 1);
+export function splitVoteBackoff(prng: Prng, timing: Pick<Timing, "askPeriod" | "maxDesync">, rank = 0, slotMs = 0): number {
+  return timing.askPeriod + rank * slotMs + prng.int(4 * timing.maxDesync + 1);
 }

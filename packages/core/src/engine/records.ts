@@ -93,6 +93,8 @@ export interface SentinelRecord extends InstanceBase {
   masterDown: boolean;
   lastMasterDownReplyTime: number;
   lastAskTime: number;
+  /** Last measured `is-master-down-by-addr` round trip to this peer (ms; 0 = none yet). */
+  askRttMs: number;
   leader: string | null;
   leaderEpoch: number;
 }
@@ -227,6 +229,7 @@ export function newSentinel(addr: Address, runId: string, link: Link, now: numbe
     masterDown: false,
     lastMasterDownReplyTime: now,
     lastAskTime: 0,
+    askRttMs: 0,
     leader: null,
     leaderEpoch: 0,
   };

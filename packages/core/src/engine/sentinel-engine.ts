@@ -3,11 +3,12 @@ import { initialTransition, transition } from "xstate";
 import { decodeHello, encodeHello, isHelloRejection } from "../codecs/hello-codec.js";
 import { isInfoRejection, parseInfo } from "../codecs/info-parser.js";
 import type { InfoReport } from "../codecs/info-report.js";
+import { candidateRank, staggerSlot, startRank } from "../election/campaign-stagger.js";
 import { electedLeader, leadingCandidate, tallyVotes } from "../election/leader-tally.js";
 import { epochCannotElect, splitVoteBackoff } from "../election/split-vote.js";
 import { castVote } from "../election/vote.js";
 import { type FenceLiftScope, takeFenceLifts } from "../fencing/fence-lifting.js";
-import { crashRetryAt, crashRuleHolds, endRefusalRun, type LinkFailure, noteLinkFailure, reconnectPeriod, refusedForMs } from "../health/crash-detection.js";
+import { crashRetryAt, crashRuleHolds, endRefusalRun, type LinkFailure, nextReconnectAt, noteLinkFailure, refusedForMs } from "../health/crash-detection.js";
 import { type FailoverEvent, type FailoverFacts, type FailoverStateName, failoverMachine, type Subject } from "../machines/failover.machine.js";
 import { type HealthFacts, instanceHealthMachine, sdownCause } from "../machines/instance-health.machine.js";
 import { isObjectivelyDown, odownMachine } from "../machines/odown.machine.js";
@@ -687,7 +688,7 @@ export class SentinelEngine {
     this.dropIdle(l, m);
     const needPubsub = l.peer === "instance";
     if (l.cmd !== "down" && (!needPubsub || l.pubsub !== "down")) return;
-    if (this.now - l.lastReconnTime < reconnectPeriod(l, m.settings.crashDownAfterMs, this.timing.pingPeriod)) return;
+    if (this.now < nextReconnectAt(l, l.lastReconnTime, m.settings.crashDownAfterMs, this.timing.pingPeriod)) return;
     l.lastReconnTime = this.now;
     const base = { addr: l.addr, peer: l.peer, auth: this.authFor(inst, m), renames: renamesByLowerName(m.settings.renamedCommands) } as const;
     const id8 = this.myId.slice(0, 8);
@@ -1270,6 +1271,7 @@ export class SentinelEngine {
     const s = [...m.sentinels.values()].find((x) => sameAddress(x.addr, addr));
     if (!s) return;
     if (s.link.pending > 0) s.link.pending--;
+    if (s.lastAskTime !== 0) s.askRttMs = this.now - s.lastAskTime;
     if (!Array.isArray(reply) || reply.length !== 3) return;
     const [down, leader, leaderEpoch] = reply as unknown[];
     if (typeof down !== "number" || typeof leader !== "string" || typeof leaderEpoch !== "number") return;
@@ -1305,7 +1307,7 @@ export class SentinelEngine {
   }
 
   /** §10.3: are we the elected leader for this failover's epoch; is the epoch provably split? */
-  private electionOutcome(m: MasterRecord): { won: boolean; split: boolean } {
+  private electionOutcome(m: MasterRecord): { won: boolean; retryAt: number | null } {
     const epoch = m.failover.context.failoverEpoch;
     // Deliberate fix of a Sentinel quirk (§23): peers' votes count only when cast in the epoch we
     // campaign in. Matching them against a later *current* epoch (raised meanwhile by another
@@ -1314,7 +1316,8 @@ export class SentinelEngine {
     this.vote(m, epoch, leadingCandidate(tally) ?? this.myId);
     if (m.leaderEpoch === epoch && m.leader !== null) tally.set(m.leader, (tally.get(m.leader) ?? 0) + 1);
     const won = electedLeader(tally, m.sentinels.size + 1, m.settings.quorum) === this.myId;
-    return { won, split: !won && epochCannotElect(tally, m.sentinels.size + 1, m.settings.quorum) };
+    const split = !won && epochCannotElect(tally, m.sentinels.size + 1, m.settings.quorum);
+    return { won, retryAt: split ? this.now + splitVoteBackoff(this.prng, this.timing, candidateRank(tally, this.myId), staggerSlot(m.sentinels.values())) : null };
   }
 
   private desync(): number {
@@ -1322,18 +1325,6 @@ export class SentinelEngine {
   }
 
   // ---------------------------------------------------------------- failover (§11)
-
-  /**
-   * Our place among the healthy sentinels of `m` ordered by runid. Staggering the failover start by
-   * rank lets the first candidate's vote request reach the others before they campaign, so a vote
-   * splits only if a request takes longer than the stagger (the random jitter alone left splits
-   * under load in the real-process fault tests).
-   */
-  private startRank(m: MasterRecord): number {
-    let rank = 0;
-    for (const s of m.sentinels.values()) if (s.runId < this.myId && s.health.value !== "sdown" && !linkDisconnected(s.link)) rank++;
-    return rank;
-  }
 
   private maybeStartFailover(m: MasterRecord): boolean {
     if (m.odown.value !== "odown" || m.failover.value !== "none" || this.now - m.failover.context.startTime < 2 * m.settings.failoverTimeoutMs) {
@@ -1345,7 +1336,7 @@ export class SentinelEngine {
     const yieldToPeer = this.timing.peerProbeYield > 0 && m.lastPeerProbe > 0 && this.now - m.lastPeerProbe < 2000;
     if (this.timing.startJitter > 0 || yieldToPeer) {
       if (m.startAt === null) {
-        const delay = yieldToPeer ? 200 + this.prng.int(this.timing.peerProbeYield + 1) : this.startRank(m) * STAGGER_MS + this.prng.int(this.timing.startJitter + 1);
+        const delay = yieldToPeer ? 200 + this.prng.int(this.timing.peerProbeYield + 1) : startRank(m.sentinels.values(), this.myId) * staggerSlot(m.sentinels.values()) + this.prng.int(this.timing.startJitter + 1);
         m.startAt = this.now + delay;
         if (m.startAt > this.now) this.cmd({ kind: "wake", at: m.startAt });
       }
@@ -1400,7 +1391,7 @@ export class SentinelEngine {
       failoverTimeoutMs: m.settings.failoverTimeoutMs,
       electionTimeoutMs: this.timing.electionTimeout,
       isLeader: election?.won === true,
-      splitVoteRetryAt: election?.split === true ? this.now + splitVoteBackoff(this.prng, this.timing) : null,
+      splitVoteRetryAt: election?.retryAt ?? null,
       selected,
       awaitingFreshInfo,
       promotedConnected: promoted !== undefined && !linkDisconnected(promoted.link),
@@ -1669,6 +1660,5 @@ const WAKE_SLACK_MS = 2;
 const NO_RECORDS: readonly (readonly [InstanceRecord, MasterRecord])[] = Object.freeze([]);
 
 /** Delay between consecutive ranks of the fast profile's staggered failover start (ms). */
-const STAGGER_MS = 100;
 
 /** `ip:port` / `[v6]:port` back to host and port. */

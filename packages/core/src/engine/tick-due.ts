@@ -1,4 +1,4 @@
-import { reconnectPeriod } from "../health/crash-detection.js";
+import { nextReconnectAt } from "../health/crash-detection.js";
 import { pingInterval, type Timing } from "../settings/timing.js";
 import { type InstanceRecord, linkDisconnected, linkSaturated, type MasterRecord, type ReplicaRecord, silentSince } from "./records.js";
 
@@ -67,7 +67,7 @@ function recordDueAt(inst: InstanceRecord, m: MasterRecord, timing: Timing, inte
     if (l.cmd === "up" && l.actPingTime !== 0) due = Math.min(due, Math.max(l.cmdConnTime + minAge, l.actPingTime + half, l.lastPongTime + half));
     if (l.pubsub === "up") due = Math.min(due, Math.max(l.pcConnTime + minAge, l.pcLastActivity + 3 * timing.publishPeriod));
     if (l.cmd === "down" || (l.peer === "instance" && l.pubsub === "down")) {
-      due = Math.min(due, l.lastReconnTime + reconnectPeriod(l, m.settings.crashDownAfterMs, timing.pingPeriod));
+      due = Math.min(due, nextReconnectAt(l, l.lastReconnTime, m.settings.crashDownAfterMs, timing.pingPeriod));
     }
   }
   if (!linkDisconnected(l)) {

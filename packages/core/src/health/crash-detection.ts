@@ -91,10 +91,21 @@ export function reconnectPeriod(run: RefusalRun, crashDownAfterMs: number, pingP
 }
 
 /**
+ * When a down link may next try to reconnect: one {@link reconnectPeriod} after the last attempt,
+ * and, while a refusal run is timed but not yet proven, no later than the instant its window
+ * closes (so the proving refusal is not up to a period late).
+ */
+export function nextReconnectAt(run: RefusalRun, lastReconnTime: number, crashDownAfterMs: number, pingPeriod: number): number {
+  const periodic = lastReconnTime + reconnectPeriod(run, crashDownAfterMs, pingPeriod);
+  if (crashDownAfterMs <= 0 || run.refusedSince === 0 || refusedForMs(run) >= crashDownAfterMs) return periodic;
+  return Math.max(lastReconnTime + MIN_CRASH_RETRY_MS, Math.min(periodic, run.refusedSince + crashDownAfterMs));
+}
+
+/**
  * When the next reconnection attempt is due while the crash rule times a refusal run (not before
  * `now`); +Infinity when nothing is being timed, so a caller can always take the minimum.
  */
 export function crashRetryAt(run: RefusalRun, lastReconnTime: number, crashDownAfterMs: number, pingPeriod: number, now: number): number {
   if (crashDownAfterMs <= 0 || run.refusedSince === 0) return Number.POSITIVE_INFINITY;
-  return Math.max(now, lastReconnTime + reconnectPeriod(run, crashDownAfterMs, pingPeriod));
+  return Math.max(now, nextReconnectAt(run, lastReconnTime, crashDownAfterMs, pingPeriod));
 }
