@@ -42,7 +42,7 @@ const ALLOWED: Readonly<Record<SentinelDialect, Allowance[]>> = {
     ...COMMON,
     // The oracle is a development build (`redis_git_dirty:1`); a release build reports 0 like vigil.
     { id: "valkey-build", step: /^INFO/, detail: /^"redis_git_dirty:1" "redis_git_dirty:0"$/ },
-    // Valkey's per-client command count: two commands of the script are counted by vigil only.
+    // Valkey's per-client command count: the two SENTINEL VIGIL-* commands run (and count) on vigil only.
     { id: "valkey-client-totals", step: /^CLIENT (LIST|INFO)/, detail: /^"tot-cmds=\d+" "tot-cmds=\d+"$/ },
   ],
 };
@@ -224,6 +224,9 @@ function script(): Step[] {
     s("CLIENT LIST TYPE master", ["CLIENT", "LIST", "TYPE", "master"]),
     s("CLIENT KILL unknown id", ["CLIENT", "KILL", "ID", 999999]),
     s("CLIENT KILL old style", ["CLIENT", "KILL", "127.0.0.1:1"]),
+    s("CLIENT KILL MAXAGE (Valkey)", ["CLIENT", "KILL", "MAXAGE", 100000]),
+    s("CLIENT KILL MAXAGE zero", ["CLIENT", "KILL", "MAXAGE", 0]),
+    s("CLIENT KILL MAXAGE bad", ["CLIENT", "KILL", "MAXAGE", "x"]),
     s("CLIENT NO-EVICT on", ["CLIENT", "NO-EVICT", "on"]),
     s("CLIENT NO-EVICT bad", ["CLIENT", "NO-EVICT", "maybe"]),
     s("CLIENT NO-EVICT off", ["CLIENT", "NO-EVICT", "off"]),

@@ -225,6 +225,7 @@ class Server implements ServerCore, RespServer {
     for (const c of [...this.connections.values()]) {
       if (filter.addr !== undefined && c.addr !== filter.addr) continue;
       if (filter.laddr !== undefined && c.laddr !== filter.laddr) continue;
+      if (filter.olderThanSeconds !== undefined && Math.floor((Date.now() - c.createdAt) / 1000) <= filter.olderThanSeconds) continue;
       if (type !== undefined && clientTypeOf(c) !== type) continue;
       if (filter.id !== undefined && c.id !== filter.id) continue;
       if (filter.user !== undefined && c.user.name !== filter.user) continue;

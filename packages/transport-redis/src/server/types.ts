@@ -182,6 +182,8 @@ export interface ClientKillFilter {
   readonly user?: string;
   /** A client id to spare (SKIPME). */
   readonly skipId?: number;
+  /** Only clients connected for more than this many seconds (Valkey's `MAXAGE`). */
+  readonly olderThanSeconds?: number;
 }
 
 /** Counters for INFO `clients` / `stats` (field names map to Redis's in the comments). */

@@ -140,6 +140,11 @@ function clientKill(conn: Connection, argv: readonly Buffer[]): void {
         const name = bytesToBinary(value);
         if (!conn.core.acl.get(name)) return conn.reply(err(`ERR No such user '${cString(value)}'`));
         filter.user = name;
+      } else if (argIs(opt, "maxage") && conn.core.settings.dialect === "valkey-8") {
+        const age = parseRedisInteger(value.toString("latin1"));
+        if (age === undefined) return conn.reply(err("ERR maxage is not an integer or out of range"));
+        if (age <= 0n) return conn.reply(err("ERR maxage should be greater than 0"));
+        filter.olderThanSeconds = Number(age);
       } else if (argIs(opt, "skipme")) {
         if (argIs(value, "yes")) skipMe = true;
         else if (argIs(value, "no")) skipMe = false;
