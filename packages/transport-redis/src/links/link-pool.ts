@@ -181,7 +181,11 @@ export class LinkPool implements NetworkTransport {
       client.send([name("CLIENT"), "SETNAME", c.clientName]);
       client.onMessage = (_channel, payload) => this.deliver({ kind: "hello", via: c.addr, payload });
       client.subscribe([name("SUBSCRIBE"), HELLO_CHANNEL], (_reply, error) => {
-        if (error === undefined) up();
+        // A Redis still loading its dataset answers -LOADING. Sentinel keeps such a connection (its
+        // hello callback ignores error replies); dropping it would leave the instance "disconnected",
+        // unpinged and SDOWN after down-after during a long load. The idle pub/sub rule reconnects
+        // (and subscribes) once the load is over and no hello arrives.
+        if (error === undefined || error.startsWith("LOADING")) up();
         else client.close(error);
       });
     };
