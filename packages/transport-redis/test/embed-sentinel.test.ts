@@ -6,7 +6,7 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { createSentinel, NoSuchMasterError, PersistError, type Sentinel, SentinelStateError, type TypedSentinelEvent } from "../src/index.js";
+import { createSentinel, memoryStore, type NetworkFactory, NoSuchMasterError, PersistError, type Sentinel, SentinelStateError, type TypedSentinelEvent } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vigil-embed-"));
 const procs: ChildProcess[] = [];
@@ -111,6 +111,35 @@ describe("createSentinel", () => {
     await expect(started).rejects.toThrow(/disk full/);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(PersistError);
+  });
+
+  it("runs on a transport of your own: every network command goes through it", async () => {
+    const MASTER_INFO = "# Server\r\nrun_id:0123456789abcdef0123456789abcdef01234567\r\n# Replication\r\nrole:master\r\nconnected_slaves:0\r\n";
+    const kinds: string[] = [];
+    const network: NetworkFactory = ({ deliver, now }) => {
+      // A fake network where the master answers everything, a little later (never inside the call).
+      const later = (input: Parameters<typeof deliver>[0]) => setTimeout(() => deliver(input), 1);
+      const record = (c: { kind: string }) => void kinds.push(c.kind);
+      return {
+        connect: (c) => (record(c), later({ kind: "link-up", now: now(), addr: c.addr, link: c.link, localHost: "127.0.0.1" })),
+        disconnect: record,
+        ping: (c) => (record(c), later({ kind: "ping-reply", now: now(), addr: c.addr, reply: "PONG" })),
+        info: (c) => (record(c), later({ kind: "info-reply", now: now(), addr: c.addr, text: MASTER_INFO })),
+        publishHello: (c) => (record(c), later({ kind: "publish-reply", now: now(), addr: c.addr, ok: true })),
+        askMasterDown: record,
+        reconfigure: record,
+        fenceWrites: record,
+        unfenceWrites: record,
+        fenceStaleMaster: record,
+        unfenceStaleMaster: record,
+        scriptKill: record,
+      };
+    };
+    sentinel = createSentinel({ masters: [{ name: "mymaster", host: "10.9.9.9", port: 6379, quorum: 1 }], store: memoryStore(), serve: false, transport: network });
+    await sentinel.start();
+    await until(() => kinds.includes("publish-hello"));
+    expect(kinds).toEqual(expect.arrayContaining(["connect", "ping", "info", "publish-hello"]));
+    expect(sentinel.explain("mymaster").down.sdown).toBe(false);
   });
 
   it("types its events: a misspelt name does not compile", () => {

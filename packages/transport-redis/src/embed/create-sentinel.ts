@@ -16,7 +16,7 @@ import {
 } from "@vigil/core";
 import { createSentinelApi, VIGIL_SENTINEL_SUBCOMMANDS } from "../api/sentinel-api.js";
 import type { LinkPoolOptions } from "../links/link-pool.js";
-import { SentinelRuntime } from "../runtime/sentinel-runtime.js";
+import { type NetworkFactory, SentinelRuntime } from "../runtime/sentinel-runtime.js";
 import { createRespServer, type RespServer } from "../server/index.js";
 import { FailoverRefusedError, NoSuchMasterError, PersistError, SentinelOptionsError, SentinelStateError } from "./errors.js";
 import { EventChannel } from "./event-channel.js";
@@ -40,8 +40,11 @@ export interface CreateSentinelOptions {
    * `false` only for a sentinel that is never counted by peers (tests, followers of a simulated fleet).
    */
   readonly serve?: false | { readonly hosts?: readonly string[] };
-  /** The real-network transport's options (TLS to instances and peers, source address, connect timeout). */
-  readonly transport?: Partial<Omit<LinkPoolOptions, "deliver" | "now">>;
+  /**
+   * The network: options of the default one (real TCP/TLS links: TLS to instances and peers, source
+   * address, connect timeout), or your own network transport (see docs/transports.md).
+   */
+  readonly transport?: Partial<Omit<LinkPoolOptions, "deliver" | "now">> | NetworkFactory;
   /** Tick period (ms). Default 100 (20 for the `fast` profile). */
   readonly tickMs?: number;
 }
@@ -88,7 +91,7 @@ export class Sentinel extends EventChannel {
     this.runtime = new SentinelRuntime({
       engine: this.engine,
       tickMs: options.tickMs ?? (timing === "fast" ? 20 : 100),
-      links: options.transport ?? {},
+      ...(typeof options.transport === "function" ? { network: options.transport } : { links: options.transport ?? {} }),
       persist: (state) => {
         try {
           store.save(state);
