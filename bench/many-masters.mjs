@@ -84,7 +84,9 @@ async function run(kind, n) {
   const [port] = await freePorts(1);
   const conf = sentinelConf(dir, port, farm.masters, { quorum: 2, downAfter: opts.downAfter, failoverTimeout: 180000 });
   const t0 = performance.now();
-  const s = await startSentinel(kind, conf, port, [], { readyTimeoutMs: 120000 });
+  // redis-sentinel rewrites its file (with fsync) for every discovered replica and peer, and a loaded
+  // machine makes either daemon slow to accept while it connects thousands of links: wait long.
+  const s = await startSentinel(kind, conf, port, [], { readyTimeoutMs: 600000 });
   const startMs = performance.now() - t0;
   const counts = { sdown: 0, tilt: 0 };
   const sub = await openConnection(port, { readyTimeoutMs: 300000, commandTimeout: 60000 });
