@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createSentinel, memoryStore, type NetworkFactory, NoSuchMasterError, PersistError, type Sentinel, SentinelStateError, type TypedSentinelEvent } from "../src/index.js";
+import { command, rawExchange } from "./fixtures/raw-client.js";
+import { decodeAllReplies } from "./fixtures/reply-decoder.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vigil-embed-"));
 const procs: ChildProcess[] = [];
@@ -140,6 +142,16 @@ describe("createSentinel", () => {
     await until(() => kinds.includes("publish-hello"));
     expect(kinds).toEqual(expect.arrayContaining(["connect", "ping", "info", "publish-hello"]));
     expect(sentinel.explain("mymaster").down.sdown).toBe(false);
+  });
+
+  it("serves the API as the chosen dialect (serve.dialect)", async () => {
+    const redisPort = await startRedis();
+    const port = await freePort();
+    sentinel = createSentinel({ masters: [{ name: "mymaster", host: "127.0.0.1", port: redisPort, quorum: 1 }], store: join(dir, "v.json"), port, serve: { dialect: "valkey-8" } });
+    await sentinel.start();
+    const [primary, hello] = decodeAllReplies((await rawExchange(port, Buffer.concat([command("SENTINEL", "GET-PRIMARY-ADDR-BY-NAME", "mymaster"), command("HELLO", "3")]), { replies: 2 })).bytes);
+    expect(primary).toEqual({ kind: "array", items: [{ kind: "bulk", value: "127.0.0.1" }, { kind: "bulk", value: String(redisPort) }] });
+    expect(hello?.kind === "map" && hello.entries.slice(0, 2).map(([k, v]) => `${(k as { value: string }).value}=${(v as { value: string }).value}`)).toEqual(["server=valkey", "version=8.0.1"]);
   });
 
   it("types its events: a misspelt name does not compile", () => {

@@ -15,6 +15,7 @@ import {
   typedEvent,
 } from "@vigil/core";
 import { createSentinelApi, VIGIL_SENTINEL_SUBCOMMANDS } from "../api/sentinel-api.js";
+import type { SentinelDialect } from "../dialect.js";
 import type { LinkPoolOptions } from "../links/link-pool.js";
 import { type NetworkFactory, SentinelRuntime } from "../runtime/sentinel-runtime.js";
 import { createRespServer, type RespServer } from "../server/index.js";
@@ -36,10 +37,11 @@ export interface CreateSentinelOptions {
   readonly announceIp?: string;
   /**
    * Serve the Sentinel API (RESP) on `port`, so peers can ask for votes and clients can use
-   * `SENTINEL GET-MASTER-ADDR-BY-NAME`, `redis-cli`, `vigil explain -p`. Default `{ hosts: ["127.0.0.1"] }`;
+   * `SENTINEL GET-MASTER-ADDR-BY-NAME`, `redis-cli`, `vigil explain -p`, answering as `dialect` (default
+   * `redis-7.0`, see {@link SentinelDialect}). Default `{ hosts: ["127.0.0.1"] }`;
    * `false` only for a sentinel that is never counted by peers (tests, followers of a simulated fleet).
    */
-  readonly serve?: false | { readonly hosts?: readonly string[] };
+  readonly serve?: false | { readonly hosts?: readonly string[]; readonly dialect?: SentinelDialect };
   /**
    * The network: options of the default one (real TCP/TLS links: TLS to instances and peers, source
    * address, connect timeout), or your own network transport (see docs/transports.md).
@@ -129,9 +131,10 @@ export class Sentinel extends EventChannel {
         pendingScripts: () => [],
         runningScripts: () => 0,
         isExecutable: () => false,
+        dialect: this.options.serve?.dialect,
         vigilExtensions: true,
       });
-      this.server = createRespServer({ handlers: api, extraSentinelSubcommands: VIGIL_SENTINEL_SUBCOMMANDS });
+      this.server = createRespServer({ handlers: api, dialect: this.options.serve?.dialect, extraSentinelSubcommands: VIGIL_SENTINEL_SUBCOMMANDS });
       await this.server.listen({ hosts: [...(this.options.serve?.hosts ?? ["127.0.0.1"])], port });
     }
     this.runtime.start();
