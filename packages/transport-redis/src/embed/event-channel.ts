@@ -97,19 +97,19 @@ export class EventChannel {
     return iterator;
   }
 
-  /** Deliver one event to its listeners and iterators. */
+  /** Deliver one event to its listeners and iterators. @internal (the sentinel emits, you listen) */
   emit(event: TypedSentinelEvent): void {
     for (const l of [...(this.listeners.get(event.type) ?? [])]) l(event);
     for (const l of [...(this.listeners.get("*") ?? [])]) l(event);
   }
 
-  /** Report an error to `error` listeners; with none, as a process warning (never silently). */
+  /** Report an error to `error` listeners; with none, as a process warning (never silently). @internal */
   error(error: VigilError): void {
     if (this.errorListeners.size === 0) process.emitWarning(error);
     for (const l of [...this.errorListeners]) l(error);
   }
 
-  /** The sentinel closed: every iterator ends. */
+  /** The sentinel closed: every iterator ends. @internal */
   end(): void {
     this.ended = true;
     for (const finish of [...this.ends]) finish();
