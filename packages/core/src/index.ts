@@ -15,6 +15,7 @@ export { electedLeader, leadingCandidate, type ReportedVote, type Tally, tallyVo
 export { type CheckQuorumInput, type CheckQuorumResult, checkQuorum, majority, requiredVotes } from "./election/quorum.js";
 export { epochCannotElect, splitVoteBackoff } from "./election/split-vote.js";
 export { castVote, type VoteOutcome, type VoteState } from "./election/vote.js";
+export { announcedHost } from "./engine/announced-address.js";
 export type { EngineCommand, LinkAuth } from "./engine/commands.js";
 export { type EventLevel, LEVEL_ORDER, type SentinelEvent } from "./engine/events.js";
 export type { EngineInput, LinkKind } from "./engine/inputs.js";

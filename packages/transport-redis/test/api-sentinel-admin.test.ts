@@ -70,7 +70,12 @@ describe("SENTINEL MONITOR", () => {
     const f = apiFixture({ global: { resolveHostnames: true }, resolveHost: (h) => (h === "db.local" ? "10.0.0.5" : null) });
     expect(f.sentinel("monitor", "h1", "nohost.invalid", "6379", "1")).toEqual(err("ERR Invalid IP address or hostname specified"));
     expect(f.sentinel("monitor", "h2", "db.local", "6379", "1")).toEqual(OK);
-    expect(items(f.sentinel("get-master-addr-by-name", "h2")).map(text)).toEqual(["db.local", "6379"]);
+    // Connected to and announced by the resolved address; the name only with announce-hostnames yes.
+    expect(f.engine.masterRecord("h2")?.addr).toEqual({ host: "10.0.0.5", port: 6379 });
+    expect(items(f.sentinel("get-master-addr-by-name", "h2")).map(text)).toEqual(["10.0.0.5", "6379"]);
+    const a = apiFixture({ global: { resolveHostnames: true, announceHostnames: true }, resolveHost: (h) => (h === "db.local" ? "10.0.0.5" : null) });
+    expect(a.sentinel("monitor", "h2", "db.local", "6379", "1")).toEqual(OK);
+    expect(items(a.sentinel("get-master-addr-by-name", "h2")).map(text)).toEqual(["db.local", "6379"]);
   });
 
   it("replies the flush error when the config cannot be written (the master is added anyway)", () => {

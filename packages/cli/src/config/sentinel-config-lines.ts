@@ -74,7 +74,8 @@ export function sentinelConfigLines(state: PersistedState, defaults: SentinelLin
 
   for (const m of state.masters) {
     const s = m.settings;
-    add("monitor", [s.name, s.host, String(s.port), String(s.quorum)]);
+    // Sentinel writes the announced name: the hostname only with announce-hostnames yes.
+    add("monitor", [s.name, g.announceHostnames && s.hostname !== undefined ? s.hostname : s.host, String(s.port), String(s.quorum)]);
     if (s.downAfterMs !== defaults.defaultDownAfterMs) add("down-after-milliseconds", [s.name, String(s.downAfterMs)]);
     if (s.failoverTimeoutMs !== defaults.defaultFailoverTimeoutMs) add("failover-timeout", [s.name, String(s.failoverTimeoutMs)]);
     if (s.parallelSyncs !== MASTER_DEFAULTS.parallelSyncs) add("parallel-syncs", [s.name, String(s.parallelSyncs)]);

@@ -12,6 +12,7 @@ import { strerror } from "../config/strerror.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { Operability } from "../ops/operability.js";
 import { ScriptRunner } from "../scripts/script-runner.js";
+import { resolveHostSync, resolveMasterHosts } from "./resolve-host.js";
 import { userDeclarationError } from "./startup-errors.js";
 import { configureTls } from "./tls-setup.js";
 
@@ -94,7 +95,7 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
     // Hellos announce the TLS port with `tls-replication yes` (Sentinel's rule), else `port`.
     global: { ...config.global, port: tls.announcePort, requirePass: g.requirepass, loglevel: g.loglevel },
     currentEpoch: config.currentEpoch,
-    masters: config.masters,
+    masters: config.global.resolveHostnames ? resolveMasterHosts(config.masters, resolveHostSync) : config.masters,
   });
 
   const unloadableWarned = new Set<string>();
@@ -213,6 +214,7 @@ export async function startDaemon(args: DaemonArgs): Promise<Daemon | DaemonErro
     pendingScripts: () => scripts.pending(),
     runningScripts: () => scripts.running(),
     isExecutable,
+    resolveHost: resolveHostSync,
     dialect: config.dialect,
     // Served (the vigil CLI uses them) but never enumerated by COMMAND: docs/compatibility.md.
     vigilExtensions: true,

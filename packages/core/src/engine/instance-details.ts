@@ -1,11 +1,14 @@
 import type { InstanceRecord, MasterRecord } from "./records.js";
 import { linkDisconnected } from "./records.js";
 
-/** `%@` (§16.1): `master <name> <ip> <port>`, or `<kind> <name> <ip> <port> @ <master> <ip> <port>`. */
-export function instanceDetails(inst: InstanceRecord, master: MasterRecord): string {
-  if (inst.kind === "master") return `master ${inst.name} ${inst.addr.host} ${inst.addr.port}`;
+/**
+ * `%@` (§16.1): `master <name> <ip> <port>`, or `<kind> <name> <ip> <port> @ <master> <ip> <port>`.
+ * `masterHost` is how the master's address is shown (`announced-address.ts`; default its address).
+ */
+export function instanceDetails(inst: InstanceRecord, master: MasterRecord, masterHost = master.addr.host): string {
+  if (inst.kind === "master") return `master ${inst.name} ${masterHost} ${inst.addr.port}`;
   const kind = inst.kind === "replica" ? "slave" : "sentinel";
-  return `${kind} ${inst.name} ${inst.addr.host} ${inst.addr.port} @ ${master.name} ${master.addr.host} ${master.addr.port}`;
+  return `${kind} ${inst.name} ${inst.addr.host} ${inst.addr.port} @ ${master.name} ${masterHost} ${master.addr.port}`;
 }
 
 /** The `flags` field (§1.2), names in Sentinel's fixed order, comma-joined. */

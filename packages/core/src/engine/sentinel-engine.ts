@@ -22,6 +22,7 @@ import { type Address, addressKey, sameAddress } from "../util/address.js";
 import { createEmitter } from "../util/emitter.js";
 import { isIpLiteral } from "../util/ip-literal.js";
 import type { Prng } from "../util/prng.js";
+import { announcedHost } from "./announced-address.js";
 import type { EngineCommand, LinkAuth } from "./commands.js";
 import type { EventLevel, SentinelEvent } from "./events.js";
 import type { EngineInput } from "./inputs.js";
@@ -198,7 +199,9 @@ export class SentinelEngine {
   /** `SENTINEL GET-MASTER-ADDR-BY-NAME`: the promoted replica from RECONF_SLAVES on (§11.5). */
   getMasterAddrByName(name: string): Address | null {
     const m = this.masters.get(name);
-    return m ? this.currentAddress(m) : null;
+    if (!m) return null;
+    const cur = this.currentAddress(m);
+    return { host: announcedHost(m, cur, this.global.announceHostnames), port: cur.port };
   }
 
   /** Master records in insertion order (for the API layer). */
@@ -761,7 +764,7 @@ export class SentinelEngine {
       sentinelRunId: this.myId,
       currentEpoch: this.epoch,
       masterName: m.name,
-      masterIp: cur.host,
+      masterIp: announcedHost(m, cur, this.global.announceHostnames),
       masterPort: cur.port,
       masterConfigEpoch: m.configEpoch,
     });
@@ -1570,6 +1573,7 @@ export class SentinelEngine {
     m.addr = to;
     m.settings.host = to.host;
     m.settings.port = to.port;
+    m.settings.hostname = undefined;
     m.link.actPingTime = m.link.cmd === "up" ? 0 : this.now;
     m.link.lastAvailTime = this.now;
     for (const addr of keep) {
@@ -1617,7 +1621,7 @@ export class SentinelEngine {
   }
 
   private details(inst: InstanceRecord, m: MasterRecord): string {
-    return instanceDetails(inst, m);
+    return instanceDetails(inst, m, announcedHost(m, m.addr, this.global.announceHostnames));
   }
 
   private emit(type: string, level: EventLevel, payload: string, m?: MasterRecord): void {

@@ -16,6 +16,12 @@ export const MASTER_DEFAULTS = {
 export const MasterSettingsSchema = z.object({
   name: z.string().min(1),
   host: z.string().min(1),
+  /**
+   * The hostname `host` was resolved from (`resolve-hostnames yes`): Sentinel keeps both and announces
+   * this name instead of `host` only with `announce-hostnames yes` (see `announced-address.ts`).
+   * Dropped when the master's address changes (a failover).
+   */
+  hostname: z.string().optional(),
   port: z.number().int().min(0).max(65535),
   quorum: z.number().int().min(1),
   downAfterMs: z.number().int().positive().default(MASTER_DEFAULTS.downAfterMs),

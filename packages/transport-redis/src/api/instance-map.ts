@@ -1,4 +1,4 @@
-import { type InstanceRecord, instanceFlags, type MasterRecord } from "@vigil/core";
+import { announcedHost, type InstanceRecord, instanceFlags, type MasterRecord } from "@vigil/core";
 import { type BulkField, BulkFieldMap, bulkKeys, PairMemo, stableBulkKeys } from "../resp/bulk-fields.js";
 import { type ArrayReply, array, type MapReply } from "../resp/reply.js";
 
@@ -57,14 +57,15 @@ const V = bulkKeys("master", "slave", "ok", "err", "1", "0", "?");
  *
  * A healthy master has exactly 20 pairs; `num-other-sentinels` is then at flat index 33.
  */
-export function instanceMap(inst: InstanceRecord, master: MasterRecord, now: number): MapReply {
+export function instanceMap(inst: InstanceRecord, master: MasterRecord, now: number, announceHostnames = false): MapReply {
   const link = inst.link;
   // One flat array, numbers left as numbers: this runs per request, and the encoder writes it as is.
   const f: BulkField[] = [
     K.name,
     inst.name,
     K.ip,
-    inst.addr.host,
+    // A master monitored by hostname shows it only with announce-hostnames yes (announced-address.ts).
+    inst.kind === "master" ? announcedHost(inst, inst.addr, announceHostnames) : inst.addr.host,
     K.port,
     inst.addr.port,
     K.runid,
@@ -165,11 +166,11 @@ function memoOf(inst: InstanceRecord): PairMemo {
  * to (a master with itself). Replicas that are not announced (`replica-announced:0` in their INFO)
  * are left out; `num-slaves` still counts them.
  */
-export function instanceList(instances: Iterable<readonly [InstanceRecord, MasterRecord]>, now: number): ArrayReply {
+export function instanceList(instances: Iterable<readonly [InstanceRecord, MasterRecord]>, now: number, announceHostnames = false): ArrayReply {
   const items: MapReply[] = [];
   for (const [inst, master] of instances) {
     if (inst.kind === "replica" && !inst.replicaAnnounced) continue;
-    items.push(instanceMap(inst, master, now));
+    items.push(instanceMap(inst, master, now, announceHostnames));
   }
   return array(items);
 }

@@ -10,13 +10,14 @@ export function mastersCommand(s: ApiScope): Reply {
   return instanceList(
     s.engine.masterRecords().map((m) => [m, m] as const),
     s.now,
+    s.engine.global.announceHostnames,
   );
 }
 
 /** `SENTINEL MASTER <name>` (and `PRIMARY`). */
 export function masterCommand(s: ApiScope, argv: readonly string[]): Reply {
   const m = s.engine.masterRecord(argv[2]!);
-  return m ? instanceMap(m, m, s.now) : NO_SUCH_MASTER;
+  return m ? instanceMap(m, m, s.now, s.engine.global.announceHostnames) : NO_SUCH_MASTER;
 }
 
 /** `SENTINEL REPLICAS|SLAVES <name>`: unannounced replicas are left out. */

@@ -16,8 +16,8 @@ const INVALID_ADDRESS = error("ERR Invalid IP address or hostname specified");
  * Deliberate differences: an empty name is refused (`Master name can't be empty.`, as the config
  * loader does; Sentinel would write a config it cannot read back), and so is a quorum that C's
  * `unsigned int` conversion turns into 0 (e.g. 4294967296). A hostname accepted under
- * `resolve-hostnames yes` is kept as the address (Sentinel shows the resolved IP unless
- * `announce-hostnames yes`), like a `sentinel monitor` line in the config file.
+ * `resolve-hostnames yes` is resolved (`ctx.resolveHost`) and kept next to the address: Sentinel
+ * shows the resolved IP unless `announce-hostnames yes`.
  */
 export function monitorCommand(s: ApiScope, argv: readonly string[]): Reply {
   const [, , name, host, portText, quorumText] = argv as [string, string, string, string, string, string];
@@ -28,10 +28,14 @@ export function monitorCommand(s: ApiScope, argv: readonly string[]): Reply {
   if (quorum <= 0n) return error("ERR Quorum must be 1 or greater.");
 
   let addr = canonicalIp(host);
+  let hostname: string | undefined;
   if (addr === undefined) {
     if (!s.engine.global.resolveHostnames || host === "") return INVALID_ADDRESS;
-    if (s.ctx.resolveHost !== undefined && s.ctx.resolveHost(host) === null) return INVALID_ADDRESS;
-    addr = host;
+    // Like Sentinel: connect to the resolved address, keep the name for announce-hostnames yes.
+    const resolved = s.ctx.resolveHost === undefined ? host : s.ctx.resolveHost(host);
+    if (resolved === null) return INVALID_ADDRESS;
+    addr = resolved;
+    if (resolved !== host) hostname = host;
   }
   const port32 = toInt32(port);
   if (port32 < 0 || port32 > 65535) return error("ERR Invalid port number.");
@@ -40,7 +44,7 @@ export function monitorCommand(s: ApiScope, argv: readonly string[]): Reply {
   const quorum32 = toUint32(quorum);
   if (quorum32 === 0) return error("ERR Quorum must be 1 or greater.");
 
-  const ok = s.runtime.apply(s.engine.monitor(s.now, { name, host: addr, port: port32, quorum: quorum32 }));
+  const ok = s.runtime.apply(s.engine.monitor(s.now, { name, host: addr, port: port32, quorum: quorum32, ...(hostname === undefined ? {} : { hostname }) }));
   return ok ? OK : FLUSH_FAILED;
 }
 
