@@ -96,7 +96,7 @@ export class RecordingTransport implements Transport {
   liftFences(_c: CommandOf<"lift-fences">): void {}
   scriptKill(_c: CommandOf<"script-kill">): void {}
   persist(c: CommandOf<"persist">): void {
-    this.disk = c.state;
+    if (c.deferrable !== true) this.disk = c.state; // a deferrable one would be read from the engine when written
   }
   wake(c: CommandOf<"wake">): void {
     this.wakes.push(c.at);

@@ -26,7 +26,7 @@ describe("deferrable persists", () => {
   it("a burst of discovery persists is written once, after the delay, with the engine's current state", () => {
     vi.useFakeTimers();
     const { runtime, writes, state, engine } = fixture();
-    for (let i = 0; i < 5; i++) runtime.apply({ commands: [{ kind: "persist", state, deferrable: true }], events: [] });
+    for (let i = 0; i < 5; i++) runtime.apply({ commands: [{ kind: "persist", deferrable: true }], events: [] });
     expect(writes).toHaveLength(0);
     vi.advanceTimersByTime(499);
     expect(writes).toHaveLength(0);
@@ -41,7 +41,7 @@ describe("deferrable persists", () => {
   it("a durable persist is written at once and covers a pending deferred one", () => {
     vi.useFakeTimers();
     const { runtime, writes, state } = fixture();
-    runtime.apply({ commands: [{ kind: "persist", state, deferrable: true }], events: [] });
+    runtime.apply({ commands: [{ kind: "persist", deferrable: true }], events: [] });
     runtime.apply({ commands: [{ kind: "persist", state }], events: [] });
     expect(writes).toHaveLength(1);
     vi.advanceTimersByTime(5000);
@@ -52,7 +52,7 @@ describe("deferrable persists", () => {
   it("stop writes a pending deferred persist, so a clean shutdown loses no discovery", () => {
     vi.useFakeTimers();
     const { runtime, writes, state } = fixture();
-    runtime.apply({ commands: [{ kind: "persist", state, deferrable: true }], events: [] });
+    runtime.apply({ commands: [{ kind: "persist", deferrable: true }], events: [] });
     runtime.stop();
     expect(writes).toHaveLength(1);
   });

@@ -99,8 +99,11 @@ export type EngineCommand =
    * sentinel, a peer's new address). Nothing later depends on it being on disk, and a restarted
    * sentinel rediscovers it from INFO and hellos, so a transport may coalesce such writes (Sentinel
    * rewrites the whole file for each one, which makes discovering N masters O(N²) in file writes).
+   * A deferrable persist carries no state: the transport writes the engine's `persistedState()` when
+   * it gets to it, so a burst of N discoveries does not copy the whole state N times.
    */
-  | { readonly kind: "persist"; readonly state: PersistedState; readonly deferrable?: boolean }
+  | { readonly kind: "persist"; readonly state: PersistedState; readonly deferrable?: undefined }
+  | { readonly kind: "persist"; readonly deferrable: true }
   /** Deliver a `tick` at (or soon after) `at`: the engine has a deadline sooner than the next periodic tick. */
   | { readonly kind: "wake"; readonly at: number }
   /** `SENTINEL SIMULATE-FAILURE`: the process must exit now with status 99 (after earlier commands). */

@@ -491,7 +491,7 @@ export class SentinelEngine {
       this.out.commands.splice(this.persistAt, 0, { kind: "persist", state: this.persistedState() });
       this.persistAt = null;
     } else if (this.discoveryDirty) {
-      this.out.commands.push({ kind: "persist", state: this.persistedState(), deferrable: true });
+      this.out.commands.push({ kind: "persist", deferrable: true });
     }
     this.discoveryDirty = false;
     this.requestWake();

@@ -268,7 +268,7 @@ export class MiniCluster {
     const later = (f: () => void) => this.queue.push(f);
     switch (c.kind) {
       case "persist":
-        s.persisted = c.state;
+        s.persisted = c.deferrable === true ? s.engine.persistedState() : c.state;
         return;
       case "connect": {
         const key = addressKey(c.addr);

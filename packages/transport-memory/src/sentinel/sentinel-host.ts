@@ -207,8 +207,9 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef, HostTra
 
   /** Synchronous and durable before the next command runs: the obligation holds trivially. */
   persist(c: CommandOf<"persist">): void {
-    this.disk = c.state;
-    this.hooks.onPersist?.(this, c.state, this.scheduler.now);
+    const state = c.deferrable === true ? this.engine.persistedState() : c.state;
+    this.disk = state;
+    this.hooks.onPersist?.(this, state, this.scheduler.now);
   }
 
   /** A tick at `at` on this sentinel's clock, as the daemon's timer delivers it. */

@@ -163,7 +163,7 @@ export class SentinelRuntime implements HostTransport {
 
   /** Durable persists are written now; a `deferrable` one waits to coalesce a burst of discoveries. */
   persist(c: CommandOf<"persist">): void {
-    if (c.deferrable === true) return this.deferPersist();
+    if (c.deferrable === true) return this.deferPersist(); // written from the engine's state when due
     this.cancelDeferredPersist(); // the durable write carries the newer whole state
     const ok = this.options.persist(c.state);
     this.persistOk &&= ok;
