@@ -33,6 +33,7 @@ export {
   type MasterView,
   SentinelEngine,
   type SentinelEngineOptions,
+  type SwitchoverOptions,
 } from "./engine/sentinel-engine.js";
 export { isStaleFence, type MinReplicasConfig, operatorValuesOf, staleFenceFor } from "./engine/stale-master-fence.js";
 export { type InstanceEventType, SENTINEL_EVENT_TYPES, type SentinelEventType } from "./events/event-types.js";
@@ -103,6 +104,18 @@ export {
 export { type GlobalSettings, type GlobalSettingsInput, GlobalSettingsSchema } from "./settings/global-settings.js";
 export { MASTER_DEFAULTS, type MasterSettings, type MasterSettingsInput, MasterSettingsSchema } from "./settings/master-settings.js";
 export { ADAPTIVE_PING_MAX, DEBUG_KEYS, engineTiming, FAST_TIMING, pingInterval, SENTINEL_TIMING, type Timing, type TimingProfile, TimingSchema, timingFor } from "./settings/timing.js";
+export {
+  DEFAULT_HANDOVER_TIMEOUT_MS,
+  HANDOVER_GRACE_MS,
+  type MasterFailoverState,
+  type Switchover,
+  type SwitchoverAbortReason,
+  type SwitchoverPhase,
+  type SwitchoverPreconditions,
+  type SwitchoverRefusal,
+  stuckInFailover,
+  switchoverRefusal,
+} from "./switchover/switchover.js";
 export {
   type CommandOf,
   composeTransport,

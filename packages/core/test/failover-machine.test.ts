@@ -40,7 +40,7 @@ describe("failoverMachine: none", () => {
   it("starts in none with empty bookkeeping", () => {
     const [s, actions] = initialTransition(failoverMachine);
     expect(s.value).toBe("none");
-    expect(s.context).toEqual({ failoverEpoch: 0, startTime: 0, stateChangeTime: 0, forced: false, promoted: null });
+    expect(s.context).toEqual({ failoverEpoch: 0, startTime: 0, stateChangeTime: 0, forced: false, coordinated: false, promoted: null });
     expect(actions).toEqual([]);
   });
 
@@ -48,7 +48,7 @@ describe("failoverMachine: none", () => {
     const [s0] = initialTransition(failoverMachine);
     const [s, actions] = transition(failoverMachine, s0, { type: "START", now: T, epoch: 4, forced: true, desync: 321 });
     expect(s.value).toBe("wait_start");
-    expect(s.context).toEqual({ failoverEpoch: 4, startTime: T + 321, stateChangeTime: T, forced: true, promoted: null });
+    expect(s.context).toEqual({ failoverEpoch: 4, startTime: T + 321, stateChangeTime: T, forced: true, coordinated: false, promoted: null });
     expect(actions.map((a) => ({ type: a.type, params: a.params }))).toEqual([{ type: "announce", params: { type: "+try-failover", subject: "master" } }]);
     expect(namedAt("none", { type: "START", now: T, epoch: 4, forced: false, desync: 0 })).toEqual({
       value: "wait_start",
@@ -97,7 +97,7 @@ describe("failoverMachine: wait_start (§11.2)", () => {
     expect(s.value).toBe("none");
     expect(actionNames(actions)).toEqual(["announce(-failover-abort-not-elected/master)", "abort"]);
     // forget: forced and promoted cleared, state change = now, start time kept for the retry gate.
-    expect(s.context).toEqual({ failoverEpoch: 7, startTime: T - 10_001, stateChangeTime: T, forced: false, promoted: null });
+    expect(s.context).toEqual({ failoverEpoch: 7, startTime: T - 10_001, stateChangeTime: T, forced: false, coordinated: false, promoted: null });
     expect(namedAt("wait_start", step(), { startTime: T - 10_001 }).names).toEqual(ABORT("-failover-abort-not-elected"));
   });
 
@@ -282,7 +282,7 @@ describe("failoverMachine: update_config (§11.8)", () => {
   it("SWITCHED → none: switchToPromoted, forgetAll (start time 0: a new failover may start at once)", () => {
     const [s, actions] = transition(failoverMachine, at("update_config", { promoted: "x:1", forced: true }), { type: "SWITCHED", now: T });
     expect(s.value).toBe("none");
-    expect(s.context).toEqual({ failoverEpoch: 7, startTime: 0, stateChangeTime: 0, forced: false, promoted: null });
+    expect(s.context).toEqual({ failoverEpoch: 7, startTime: 0, stateChangeTime: 0, forced: false, coordinated: false, promoted: null });
     expect(actionNames(actions)).toEqual(["switchToPromoted"]);
     expect(namedAt("update_config", { type: "SWITCHED", now: T }).names).toEqual(["switchToPromoted", "forgetAll"]);
   });
@@ -307,7 +307,7 @@ describe("failoverMachine: root events", () => {
     for (const v of all) {
       const [s, actions] = transition(failoverMachine, at(v, { promoted: "x:1", forced: true, startTime: T + 5 }), { type: "RESET", now: T });
       expect(s.value).toBe("none");
-      expect(s.context).toEqual({ failoverEpoch: 7, startTime: 0, stateChangeTime: 0, forced: false, promoted: null });
+      expect(s.context).toEqual({ failoverEpoch: 7, startTime: 0, stateChangeTime: 0, forced: false, coordinated: false, promoted: null });
       expect(actions).toEqual([]);
       expect(namedAt(v, { type: "RESET", now: T }).names).toEqual(["forgetAll"]);
     }

@@ -38,6 +38,7 @@ const FULL_EVENTS: FailoverEvent[] = [
   { type: "PROMOTED", now: T1 },
   { type: "SWITCHED", now: T0 },
   { type: "RESET", now: T0 },
+  { type: "ABANDON", now: T0 },
   { type: "DEFER", startTime: T0 },
   { type: "DEFER", startTime: T1 },
 ];
@@ -52,6 +53,7 @@ const SMALL_EVENTS: FailoverEvent[] = [
   { type: "PROMOTED", now: T0 },
   { type: "SWITCHED", now: T0 },
   { type: "RESET", now: T0 },
+  { type: "ABANDON", now: T0 },
   { type: "DEFER", startTime: T0 },
 ];
 
@@ -190,7 +192,7 @@ describe("failover machine, model-based (xstate/graph)", () => {
       };
       await path.test({
         states: Object.fromEntries(ALL_STATES.map((s) => [s, check(s)])),
-        events: { START: exec as never, STEP: exec as never, PROMOTED: exec as never, SWITCHED: exec as never, RESET: exec as never, DEFER: exec as never },
+        events: { START: exec as never, STEP: exec as never, PROMOTED: exec as never, SWITCHED: exec as never, RESET: exec as never, ABANDON: exec as never, DEFER: exec as never },
       });
     }
     expect([...visited].sort()).toEqual([...ALL_STATES].sort());
@@ -205,6 +207,7 @@ describe("failover machine, model-based (xstate/graph)", () => {
       fc.record({ type: fc.constant("PROMOTED" as const), now }),
       fc.record({ type: fc.constant("SWITCHED" as const), now }),
       fc.record({ type: fc.constant("RESET" as const), now }),
+      fc.record({ type: fc.constant("ABANDON" as const), now }),
       fc.record({ type: fc.constant("DEFER" as const), startTime: now }),
     );
     fc.assert(

@@ -24,6 +24,7 @@ const EMPTY: InfoReport = {
   slavePriority: undefined,
   slaveReplOffset: undefined,
   replicaAnnounced: undefined,
+  failoverState: undefined,
 };
 
 describe("parseInfo on real Redis 7.0 replies", () => {
@@ -34,6 +35,7 @@ describe("parseInfo on real Redis 7.0 replies", () => {
   it("master with two replicas", () => {
     expect(parsed(fixture("info-7.0-master.txt"))).toEqual({
       ...EMPTY,
+      failoverState: "no-failover",
       runId: "9d64a6d2e74d2259f57d13a02a33adc1a2bb07df",
       role: "master",
       replicas: [
@@ -46,6 +48,7 @@ describe("parseInfo on real Redis 7.0 replies", () => {
   it("replica with its link up", () => {
     expect(parsed(fixture("info-7.0-replica.txt"))).toEqual({
       ...EMPTY,
+      failoverState: "no-failover",
       runId: "4eed0c623e74fd5f981a42c2a34d65f331c152a2",
       role: "slave",
       masterHost: "127.0.0.1",
@@ -60,6 +63,7 @@ describe("parseInfo on real Redis 7.0 replies", () => {
   it("unannounced replica with priority 0", () => {
     expect(parsed(fixture("info-7.0-replica-unannounced.txt"))).toEqual({
       ...EMPTY,
+      failoverState: "no-failover",
       runId: "bea16212e8db96f12603024cea1251e29848002c",
       role: "slave",
       masterHost: "127.0.0.1",

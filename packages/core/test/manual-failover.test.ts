@@ -60,7 +60,7 @@ describe("forced failover", () => {
     expect(r.result).toBe("ok");
     c.runUntil(() => c.saw(0, "+switch-master"), 5000, 10);
     const seq = c.sentinels[0]!.timeline.filter((e) => e.at >= t0 && !e.value.type.includes("link") && !e.value.type.includes("role-change")).map((e) => e.value.type);
-    expect(seq.slice(0, 13)).toEqual([
+    expect(seq.slice(0, 14)).toEqual([
       "+new-epoch",
       "+try-failover",
       "+vote-for-leader",
@@ -71,6 +71,8 @@ describe("forced failover", () => {
       "+failover-state-wait-promotion",
       "+promoted-slave",
       "+failover-state-reconf-slaves",
+      // The old master, still alive, is fenced and its clients disconnected at once (Vigil).
+      "+fence-stale-master",
       "+slave-reconf-sent",
       "+slave-reconf-inprog",
       "+slave-reconf-done",

@@ -51,6 +51,7 @@ export function parseInfo(text: string): InfoReport | InfoRejection {
     slavePriority: undefined,
     slaveReplOffset: undefined,
     replicaAnnounced: undefined,
+    failoverState: undefined,
   };
   // Line by line without splitting: only lines starting with r, s or m can match a prefix below
   // (run_id, role, replica_announced, slaveN, slave_*, master_*), so the ~180 others of a real
@@ -80,6 +81,9 @@ function reject(reason: string): InfoRejection {
   return { kind: "info-rejected", reason };
 }
 
+/** Read in any role: a master mid-hand-over already reports `role:slave`. */
+const FAILOVER_STATE_PREFIX = "master_failover_state:";
+
 /** One line, in the C order: the role line must be applied before the replica fields it gates. */
 function applyLine(d: Draft, line: string): void {
   if (line.length >= RUN_ID_PREFIX.length + RUN_ID_LENGTH && line.startsWith(RUN_ID_PREFIX)) {
@@ -95,6 +99,7 @@ function applyLine(d: Draft, line: string): void {
       d.masterLinkDownTimeMs = seconds * 1000 + 0; // + 0 turns -0 into 0
     }
   }
+  if (line.startsWith(FAILOVER_STATE_PREFIX)) d.failoverState = line.slice(FAILOVER_STATE_PREFIX.length);
   if (line.startsWith("role:master")) d.role = "master";
   else if (line.startsWith("role:slave")) d.role = "slave";
   if (d.role === "slave") applyReplicaField(d, line);

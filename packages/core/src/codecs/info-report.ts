@@ -25,6 +25,11 @@ export interface InfoReport {
   readonly slavePriority: number | undefined;
   readonly slaveReplOffset: number | undefined;
   readonly replicaAnnounced: boolean | undefined;
+  /**
+   * `master_failover_state` (Redis 6.2+, Valkey): `no-failover`, `waiting-for-sync` or
+   * `failover-in-progress`; `undefined` when absent, i.e. the instance has no `FAILOVER` command.
+   */
+  readonly failoverState: string | undefined;
 }
 
 /** Why an INFO reply could not be used. The engine logs it and keeps its previous view. */

@@ -63,7 +63,16 @@ export type EngineCommand =
    * then, unless already fenced, `CONFIG SET` the values `staleFenceFor` encodes, so `addr`
    * refuses writes until it is converted to a replica.
    */
-  | { readonly kind: "fence-stale-master"; readonly addr: Address }
+  | {
+      readonly kind: "fence-stale-master";
+      readonly addr: Address;
+      /**
+       * Then `CLIENT KILL TYPE normal` (our own connection is skipped), after the fence is in place:
+       * clients still writing to the demoted master reconnect through the sentinels (the client
+       * contract) instead of collecting `-NOREPLICAS` until the conversion.
+       */
+      readonly disconnectClients?: boolean;
+    }
   /**
    * Lift a stale-master fence from `addr` if it carries one (`operatorValuesOf`): `CONFIG SET`
    * the operator's values and `CONFIG REWRITE`, so a fence persisted by someone else's conversion never
@@ -88,6 +97,14 @@ export type EngineCommand =
       readonly auth: LinkAuth | undefined;
       readonly renames: Readonly<Record<string, string>>;
     }
+  /**
+   * Coordinated switchover: `FAILOVER TO <target.host> <target.port> TIMEOUT <timeoutMs>` on the cmd
+   * link of the master `addr`; report `handover-reply`. The master pauses writes, waits for the
+   * target to catch up, then hands over (Redis 6.2+ / Valkey).
+   */
+  | { readonly kind: "handover"; readonly addr: Address; readonly target: Address; readonly timeoutMs: number }
+  /** `FAILOVER ABORT` on `addr` (reply ignored): end a hand-over that timed out or is stuck. */
+  | { readonly kind: "abort-handover"; readonly addr: Address }
   /** `SCRIPT KILL` (reply ignored), sent once per SDOWN episode to a `-BUSY` instance. */
   | { readonly kind: "script-kill"; readonly addr: Address }
   /**

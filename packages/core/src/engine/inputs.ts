@@ -33,4 +33,6 @@ export type EngineInput =
   /** Reply of peer `addr` to `SENTINEL is-master-down-by-addr` about master `master` (raw; validated here). */
   | { readonly kind: "ask-reply"; readonly now: number; readonly addr: Address; readonly master: string; readonly reply: unknown }
   /** The reconfiguration transaction (§21.2) to `addr` got its EXEC reply (`ok` = no transport error). */
-  | { readonly kind: "reconfigure-reply"; readonly now: number; readonly addr: Address; readonly ok: boolean };
+  | { readonly kind: "reconfigure-reply"; readonly now: number; readonly addr: Address; readonly ok: boolean }
+  /** The master `addr` answered our `FAILOVER TO`: `error` is its error text, null for `+OK`. */
+  | { readonly kind: "handover-reply"; readonly now: number; readonly addr: Address; readonly error: string | null };

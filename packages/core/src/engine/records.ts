@@ -4,6 +4,7 @@ import { failoverMachine } from "../machines/failover.machine.js";
 import { instanceHealthMachine } from "../machines/instance-health.machine.js";
 import { odownMachine } from "../machines/odown.machine.js";
 import type { MasterSettings } from "../settings/master-settings.js";
+import type { Switchover } from "../switchover/switchover.js";
 import { type Address, addressKey } from "../util/address.js";
 
 /**
@@ -67,6 +68,10 @@ export interface InstanceBase {
   infoRefresh: number;
   info: string | null;
   scriptKillSent: boolean;
+  /** `master_failover_state` of the last INFO (null: not reported, the instance has no `FAILOVER`). */
+  failoverState: string | null;
+  /** Since when `failoverState` has had its current value. */
+  failoverStateSince: number;
 }
 
 /** A replica record under a master. */
@@ -116,6 +121,10 @@ export interface MasterRecord extends InstanceBase {
   fence: { key: string; minReplicas: number } | null;
   /** Addresses this sentinel put a stale-master fence on, until it sees them in their configured role. */
   staleFenced: Set<string>;
+  /** The coordinated switchover in progress, or the last one (kept for explain and metrics). */
+  switchover: Switchover | null;
+  /** When we last sent `FAILOVER ABORT` to a master stuck in a hand-over (0 = never). */
+  stuckAbortSent: number;
   /** When a peer last probed us (`*`) about this master while we saw it SDOWN (0 = never). */
   lastPeerProbe: number;
   /** Eager mode: when the jittered failover start is due (null = not scheduled). */
@@ -174,6 +183,8 @@ function base(name: string, addr: Address, link: Link, now: number, role: "maste
     infoRefresh: 0,
     info: null,
     scriptKillSent: false,
+    failoverState: null,
+    failoverStateSince: now,
   };
 }
 
@@ -197,6 +208,8 @@ export function newMaster(settings: MasterSettings, link: Link, now: number): Ma
     lastPeerProbe: 0,
     fence: null,
     staleFenced: new Set(),
+    switchover: null,
+    stuckAbortSent: 0,
   };
 }
 

@@ -18,6 +18,18 @@ import { type GlobalSettings, type GlobalSettingsInput, GlobalSettingsSchema } f
 import { type MasterSettingsInput, MasterSettingsSchema } from "../settings/master-settings.js";
 import { renamesByLowerName, setRenamedCommand } from "../settings/renamed-commands.js";
 import { engineTiming, FAST_TIMING, pingInterval, type Timing, type TimingProfile, timingFor } from "../settings/timing.js";
+import {
+  abortReasonOf,
+  DEFAULT_HANDOVER_TIMEOUT_MS,
+  finishSwitchover,
+  HANDOVER_GRACE_MS,
+  handoverExpired,
+  type SwitchoverAbortReason,
+  type SwitchoverRefusal,
+  startSwitchover,
+  stuckInFailover,
+  switchoverRefusal,
+} from "../switchover/switchover.js";
 import { type Address, addressKey, sameAddress } from "../util/address.js";
 import { createEmitter } from "../util/emitter.js";
 import { isIpLiteral } from "../util/ip-literal.js";
@@ -104,7 +116,15 @@ export interface EngineView {
 }
 
 /** Result of a manual `SENTINEL FAILOVER` (§11.10). */
-export type FailoverRequestResult = "ok" | "no-such-master" | "inprog" | "nogoodslave";
+export type FailoverRequestResult = "ok" | "no-such-master" | "inprog" | SwitchoverRefusal;
+
+/** Options of a coordinated `SENTINEL FAILOVER <name> COORDINATED` (a switchover). */
+export interface SwitchoverOptions {
+  /** The replica to hand over to; default: the ranking's best. */
+  readonly to?: Address;
+  /** `FAILOVER … TIMEOUT` (ms); default 5000, at most the master's `failover-timeout`. */
+  readonly timeoutMs?: number;
+}
 
 /** Events an embedder can subscribe to. */
 export type EngineEmitter = Emitter<{ event: SentinelEvent }>;
@@ -313,19 +333,45 @@ export class SentinelEngine {
   }
 
   /** `SENTINEL FAILOVER <name>` (§11.10). */
-  failover(now: number, name: string): { result: FailoverRequestResult; output: EngineOutput } {
+  failover(now: number, name: string, coordinated?: SwitchoverOptions): { result: FailoverRequestResult; output: EngineOutput } {
     let result: FailoverRequestResult = "ok";
     const output = this.run(now, () => {
       const m = this.masters.get(name);
       if (!m) return void (result = "no-such-master");
       if (m.failover.value !== "none") return void (result = "inprog");
       const { replicas, ctx } = this.rankingInputs(m, now);
+      if (coordinated) {
+        const refusal = this.switchoverRefusal(m, coordinated.to ?? null);
+        if (refusal !== null) return void (result = refusal);
+        this.startFailover(m, false, true);
+        // The failover machine's own wait_promotion timeout must not cut the hand-over's grace.
+        const timeoutMs = Math.max(1, Math.min(coordinated.timeoutMs ?? DEFAULT_HANDOVER_TIMEOUT_MS, m.settings.failoverTimeoutMs - HANDOVER_GRACE_MS));
+        m.switchover = startSwitchover(m.failover.context.failoverEpoch, now, coordinated.to ?? null, timeoutMs);
+        this.emit("+switchover-start", "warning", `${this.details(m, m)} #to ${coordinated.to ? addressKey(coordinated.to) : "best"} timeout ${timeoutMs}`, m);
+        // Unlike a forced failover, a switchover is elected: no two sentinels hand over at once.
+        this.askPeers(m, true);
+        if (this.timing.eager && !this.inTilt()) this.driveFailover(m);
+        return;
+      }
       if (!selectReplica(replicas, ctx)) return void (result = "nogoodslave");
       this.startFailover(m, true);
       // The state machine only steps in the acting half, which TILT suspends (§14).
       if (this.timing.eager && !this.inTilt()) this.driveFailover(m);
     });
     return { result, output };
+  }
+
+  /** The preconditions of a switchover of `m`, checked before anything changes. */
+  private switchoverRefusal(m: MasterRecord, to: Address | null): SwitchoverRefusal | null {
+    const { replicas, ctx } = this.rankingInputs(m, this.now);
+    const requested = to ? addressKey(to) : null;
+    return switchoverRefusal({
+      masterUsable: !linkDisconnected(m.link) && m.health.value !== "sdown" && m.roleReported === "master" && m.infoRefresh !== 0,
+      masterFailoverState: m.failoverState,
+      eligible: rankReplicas(replicas, ctx).ranked.map((r) => r.key),
+      requested,
+      requestedKnown: requested !== null && m.replicas.has(requested),
+    });
   }
 
   /** `SENTINEL RESET <pattern>`: reset every master whose name matches (§13.1). Returns the count. */
@@ -521,6 +567,8 @@ export class SentinelEngine {
         return this.onAskReply(input.addr, input.master, input.reply);
       case "reconfigure-reply":
         return this.onReconfigureReply(input.addr);
+      case "handover-reply":
+        return this.onHandoverReply(input.addr, input.error);
     }
   }
 
@@ -607,6 +655,7 @@ export class SentinelEngine {
     this.checkOdown(m);
     if (this.maybeStartFailover(m)) this.askPeers(m, true);
     this.driveFailover(m);
+    this.superviseHandover(m);
     this.askPeers(m, false);
     this.applyFence(m);
     // Fast profile: while a master is in trouble, step every EAGER_STEP_MS as the daemon's old 20 ms
@@ -850,6 +899,43 @@ export class SentinelEngine {
     if (!ok) for (const [inst] of this.recordsAt(l)) inst.lastPubTime = 0; // retry on the next tick (§5.2)
   }
 
+  /** The master refused `FAILOVER TO` (no such replica, not in sync, no such command): nothing changed. */
+  private onHandoverReply(addr: Address, error: string | null): void {
+    const l = this.links.get(addressKey(addr));
+    if (l && l.pending > 0) l.pending--;
+    const m = [...this.masters.values()].find((x) => sameAddress(x.addr, addr));
+    if (!m || error === null || m.switchover?.phase !== "handing-over") return;
+    this.abandonSwitchover(m, "handover-refused", error);
+  }
+
+  /** End a switchover that changed nothing: the master keeps its role, the failover machine stops. */
+  private abandonSwitchover(m: MasterRecord, reason: SwitchoverAbortReason, detail: string | null = null): void {
+    const s = m.switchover;
+    if (!s || s.outcome !== null) return;
+    finishSwitchover(s, this.now, "aborted", reason, detail);
+    this.emit("-switchover-abort", "warning", `${this.details(m, m)} #${reason}${detail ? ` ${detail}` : ""}`, m);
+    if (m.failover.context.coordinated) this.applyFailover(m, { type: "ABANDON", now: this.now });
+  }
+
+  /**
+   * Coordinated hand-over glue: give up (with `FAILOVER ABORT`) past its timeout, and recover a master
+   * left in a `FAILOVER` hand-over nobody finishes (switchover.ts, `stuckInFailover`).
+   */
+  private superviseHandover(m: MasterRecord): void {
+    const s = m.switchover;
+    if (s && s.outcome === null && handoverExpired(s, this.now)) {
+      this.cmd({ kind: "abort-handover", addr: m.addr });
+      this.abandonSwitchover(m, "handover-timeout");
+      return;
+    }
+    const ours = s !== null && s.outcome === null && s.phase === "handing-over";
+    if (ours || linkDisconnected(m.link) || !stuckInFailover(m.failoverState, m.failoverStateSince, this.now, m.settings.downAfterMs, m.settings.failoverTimeoutMs)) return;
+    if (this.now - m.stuckAbortSent < m.settings.downAfterMs / 2) return;
+    m.stuckAbortSent = this.now;
+    this.emit("+abort-stuck-failover", "warning", `${this.details(m, m)} #${m.failoverState}`, m);
+    this.cmd({ kind: "abort-handover", addr: m.addr });
+  }
+
   private onReconfigureReply(addr: Address): void {
     const l = this.links.get(addressKey(addr));
     if (!l) return;
@@ -992,6 +1078,11 @@ export class SentinelEngine {
     }
     const firstInfo = inst.infoRefresh === 0;
     inst.infoRefresh = this.now;
+    const failoverState = info.failoverState ?? null;
+    if (failoverState !== inst.failoverState) {
+      inst.failoverState = failoverState;
+      inst.failoverStateSince = this.now;
+    }
 
     // 1. Role bookkeeping, even in TILT.
     const role = info.role ?? "slave";
@@ -1073,7 +1164,9 @@ export class SentinelEngine {
    */
   private releaseStaleFence(inst: MasterRecord | ReplicaRecord, m: MasterRecord, role: "master" | "slave", firstInfo: boolean): void {
     const key = addressKey(inst.addr);
-    const inRole = (role === "master") === (inst.kind === "master");
+    // From the promotion on, our record's "master" is the one being replaced: its role is not its due.
+    const replaced = inst.kind === "master" && (m.failover.value === "reconf_slaves" || m.failover.value === "update_config");
+    const inRole = (role === "master") === (inst.kind === "master") && !replaced;
     if (inRole && m.staleFenced.delete(key)) {
       this.emit("-fence-stale-master", "notice", this.details(inst, m), m);
       this.cmd({ kind: "unfence-stale-master", addr: inst.addr });
@@ -1248,12 +1341,14 @@ export class SentinelEngine {
   /** §9.2: ask every peer about an SDOWN master (forced: right after starting a failover). */
   private askPeers(m: MasterRecord, forced: boolean): void {
     const inFailover = m.failover.value !== "none";
+    // A switchover campaigns while the master is up: its vote requests go out without SDOWN.
+    const campaigning = m.failover.value === "wait_start" && m.failover.context.coordinated;
     for (const s of m.sentinels.values()) {
       if (this.now - s.lastMasterDownReplyTime > 5 * this.timing.askPeriod) {
         s.masterDown = false;
         s.leader = null;
       }
-      if (m.health.value !== "sdown" || linkDisconnected(s.link)) continue;
+      if ((m.health.value !== "sdown" && !campaigning) || linkDisconnected(s.link)) continue;
       if (!forced && this.now - s.lastMasterDownReplyTime < this.timing.askPeriod) continue;
       if (!forced && this.now - s.lastAskTime < this.timing.askPeriod) continue; // one question in flight per period
       s.lastAskTime = this.now;
@@ -1350,10 +1445,10 @@ export class SentinelEngine {
     return true;
   }
 
-  private startFailover(m: MasterRecord, forced: boolean): void {
+  private startFailover(m: MasterRecord, forced: boolean, coordinated = false): void {
     this.epoch++;
     this.emit("+new-epoch", "warning", `${this.epoch}`);
-    this.applyFailover(m, { type: "START", now: this.now, epoch: this.epoch, forced, desync: this.desync() });
+    this.applyFailover(m, { type: "START", now: this.now, epoch: this.epoch, forced, desync: this.desync(), coordinated });
   }
 
   /** Step the failover machine; eager mode keeps stepping while it moves. */
@@ -1374,7 +1469,8 @@ export class SentinelEngine {
     if (state === "select_slave") {
       const { replicas, ctx } = this.rankingInputs(m, this.now);
       const ranking = rankReplicas(replicas, ctx);
-      selected = ranking.ranked[0]?.key ?? null;
+      const wanted = m.failover.context.coordinated ? m.switchover?.requestedTo : null;
+      selected = wanted ? (ranking.ranked.find((r) => r.key === addressKey(wanted))?.key ?? null) : (ranking.ranked[0]?.key ?? null);
       if (selected === null && this.timing.eager && this.now - m.failover.context.stateChangeTime <= 5 * this.timing.pingPeriod) {
         for (const { replica, reason } of ranking.excluded) {
           if (reason !== "info-too-old" || replica.infoRefresh === 0) continue;
@@ -1397,7 +1493,8 @@ export class SentinelEngine {
       splitVoteRetryAt: election?.retryAt ?? null,
       selected,
       awaitingFreshInfo,
-      promotedConnected: promoted !== undefined && !linkDisconnected(promoted.link),
+      // A hand-over is sent to the master: both ends must be connected.
+      promotedConnected: promoted !== undefined && !linkDisconnected(promoted.link) && (!m.failover.context.coordinated || !linkDisconnected(m.link)),
       promotedUsable: promoted !== undefined && promoted.health.value !== "sdown",
       allReconfigured,
     };
@@ -1415,6 +1512,10 @@ export class SentinelEngine {
           const level: EventLevel = type === "+failover-state-send-slaveof-noone" || type === "+failover-state-wait-promotion" ? "notice" : "warning";
           this.emit(type, level, this.details(about, m), m);
           if (type === "+elected-leader" && this.simulateFailureFlags & 1) this.cmd({ kind: "crash", reason: "crash-after-election" });
+          if (before.coordinated && m.switchover?.outcome === null) {
+            if (type === "+elected-leader") m.switchover.phase = "selecting";
+            else if (type.startsWith("-failover-abort-")) this.abandonSwitchover(m, abortReasonOf(type));
+          }
           break;
         }
         case "abort": {
@@ -1424,7 +1525,8 @@ export class SentinelEngine {
         }
         case "sendPromotion": {
           const r = this.promotedReplica(m);
-          if (r) this.sendReconfigure(r.link, null);
+          if (r && before.coordinated) this.sendHandover(m, r);
+          else if (r) this.sendReconfigure(r.link, null);
           break;
         }
         case "confirmPromotion":
@@ -1441,6 +1543,18 @@ export class SentinelEngine {
       const r = m.replicas.get(chosen);
       if (r) r.promoted = true;
     }
+  }
+
+  /** Switchover: `FAILOVER TO <replica> TIMEOUT <ms>` to the live master, instead of `SLAVEOF NO ONE`. */
+  private sendHandover(m: MasterRecord, r: ReplicaRecord): void {
+    const s = m.switchover;
+    if (!s) return;
+    s.phase = "handing-over";
+    s.target = r.addr;
+    s.handoverSentAt = this.now;
+    m.link.pending++;
+    this.cmd({ kind: "handover", addr: m.addr, target: r.addr, timeoutMs: s.timeoutMs });
+    this.emit("+switchover-handover", "warning", `${this.details(r, m)} #timeout ${s.timeoutMs}`, m);
   }
 
   private promotedReplica(m: MasterRecord): ReplicaRecord | undefined {
@@ -1464,6 +1578,28 @@ export class SentinelEngine {
     this.emit("+failover-state-reconf-slaves", "warning", this.details(m, m), m);
     this.clientReconfig(m, "leader", m.addr, r.addr);
     this.forceHello(m);
+    this.moveClientsOff(m, r.addr);
+  }
+
+  /**
+   * The old master was just replaced: disconnect its clients now so they ask the sentinels again (the
+   * client contract), instead of writing to it until it is converted. After a switchover it already
+   * replicates from the new master; the reconfiguration transaction persists that and kills its
+   * clients. After a plain failover it still takes writes: the stale-master fence goes on first.
+   */
+  private moveClientsOff(m: MasterRecord, to: Address): void {
+    if (m.switchover?.outcome === null && m.failover.context.coordinated) {
+      m.switchover.phase = "reconfiguring";
+      if (!linkDisconnected(m.link)) this.sendReconfigure(m.link, to);
+      return;
+    }
+    if (!m.settings.fenceStaleMaster || linkDisconnected(m.link)) return;
+    const key = addressKey(m.addr);
+    if (!m.staleFenced.has(key)) {
+      m.staleFenced.add(key);
+      this.emit("+fence-stale-master", "notice", this.details(m, m), m);
+    }
+    this.cmd({ kind: "fence-stale-master", addr: m.addr, disconnectClients: true });
   }
 
   /** §5.3: make the next tick (or, eager, this very step) send hellos everywhere. */
@@ -1517,6 +1653,10 @@ export class SentinelEngine {
     }
     const to = r.addr;
     this.emit("+switch-master", "warning", `${m.name} ${old.host} ${old.port} ${to.host} ${to.port}`, m);
+    if (m.switchover?.outcome === null) {
+      finishSwitchover(m.switchover, this.now, "completed");
+      this.emit("+switchover-end", "warning", `${m.name} ${old.host} ${old.port} ${to.host} ${to.port}`, m);
+    }
     this.applyFailover(m, { type: "SWITCHED", now: this.now });
     this.resetAndChangeAddress(m, to);
   }
@@ -1537,6 +1677,7 @@ export class SentinelEngine {
 
   private resetMaster(m: MasterRecord, keepSentinels: boolean): void {
     this.recordsChanged();
+    this.abandonSwitchover(m, "superseded");
     for (const r of m.replicas.values()) this.release(r.link);
     m.replicas.clear();
     if (!keepSentinels) {

@@ -14,7 +14,9 @@ export const WAKE_HORIZON_MS = 200;
  * master link is down, the normal one otherwise. Shared by the walk and its due time.
  */
 export function infoPeriodFor(inst: MasterRecord | ReplicaRecord, masterTrouble: boolean, timing: Timing): number {
-  const fast = inst.kind === "replica" && (masterTrouble || inst.masterLinkDownTime !== 0);
+  // An instance in a FAILOVER hand-over is followed closely: it either completes in a round trip or is stuck.
+  const handingOver = inst.failoverState !== null && inst.failoverState !== "no-failover";
+  const fast = handingOver || (inst.kind === "replica" && (masterTrouble || inst.masterLinkDownTime !== 0));
   return fast ? timing.fastInfoPeriod : timing.infoPeriod;
 }
 

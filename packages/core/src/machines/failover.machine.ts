@@ -39,7 +39,9 @@ export interface FailoverFacts {
 
 /** Inputs to the failover machine. */
 export type FailoverEvent =
-  | { readonly type: "START"; readonly now: number; readonly epoch: number; readonly forced: boolean; readonly desync: number }
+  | { readonly type: "START"; readonly now: number; readonly epoch: number; readonly forced: boolean; readonly desync: number; readonly coordinated?: boolean }
+  /** A coordinated hand-over failed (refused, timed out, a link lost): give up, nothing was changed. */
+  | { readonly type: "ABANDON"; readonly now: number }
   | { readonly type: "STEP"; readonly facts: FailoverFacts }
   | { readonly type: "PROMOTED"; readonly now: number }
   | { readonly type: "SWITCHED"; readonly now: number }
@@ -59,6 +61,11 @@ export interface FailoverContext {
   forced: boolean;
   /** Key (`ip:port`) of the replica selected for promotion. */
   promoted: string | null;
+  /**
+   * A coordinated switchover (`SENTINEL FAILOVER <m> COORDINATED`): elected like an automatic
+   * failover, promoted through the master's `FAILOVER TO` (the `sendPromotion` effect).
+   */
+  coordinated: boolean;
 }
 
 const eventNow = (e: FailoverEvent): number => (e.type === "STEP" ? e.facts.now : e.type === "DEFER" ? e.startTime : e.now);
@@ -97,12 +104,12 @@ export const failoverMachine = setup({
   actions: {
     begin: assign(({ event }) =>
       event.type === "START"
-        ? { failoverEpoch: event.epoch, forced: event.forced, startTime: event.now + event.desync, stateChangeTime: event.now, promoted: null }
+        ? { failoverEpoch: event.epoch, forced: event.forced, coordinated: event.coordinated === true, startTime: event.now + event.desync, stateChangeTime: event.now, promoted: null }
         : {},
     ),
     markStateChange: assign(({ event }) => ({ stateChangeTime: eventNow(event) })),
     choosePromoted: assign(({ event }) => ({ promoted: stepFacts(event)?.selected ?? null })),
-    forget: assign(({ event }) => ({ forced: false, promoted: null, stateChangeTime: eventNow(event) })),
+    forget: assign(({ event }) => ({ forced: false, coordinated: false, promoted: null, stateChangeTime: eventNow(event) })),
     defer: assign(({ event }) => (event.type === "DEFER" ? { startTime: event.startTime } : {})),
     /**
      * After a split vote: place failover_start_time so that the 2 × failover-timeout wait before the
@@ -112,7 +119,7 @@ export const failoverMachine = setup({
       const f = stepFacts(event);
       return f?.splitVoteRetryAt != null ? { startTime: f.splitVoteRetryAt - 2 * f.failoverTimeoutMs } : {};
     }),
-    forgetAll: assign({ forced: false, promoted: null, stateChangeTime: 0, startTime: 0 }),
+    forgetAll: assign({ forced: false, coordinated: false, promoted: null, stateChangeTime: 0, startTime: 0 }),
     /** Effect: emit a Sentinel event about the master or the promoted replica. */
     announce: (_, _params: { type: string; subject: Subject }) => {},
     /** Effect: clear failover flags on the master and the `promoted` flag on the replica (§11.9). */
@@ -128,7 +135,7 @@ export const failoverMachine = setup({
   },
 }).createMachine({
   id: "failover",
-  context: { failoverEpoch: 0, startTime: 0, stateChangeTime: 0, forced: false, promoted: null },
+  context: { failoverEpoch: 0, startTime: 0, stateChangeTime: 0, forced: false, coordinated: false, promoted: null },
   initial: "none",
   on: {
     RESET: { target: ".none", actions: "forgetAll" },
@@ -189,6 +196,7 @@ export const failoverMachine = setup({
     },
     send_slaveof_noone: {
       on: {
+        ABANDON: { target: "none", actions: [{ type: "announce", params: { type: "-failover-abort-switchover", subject: "master" } }, "abort", "forget"] },
         STEP: [
           {
             guard: "promotedConnected",
@@ -215,6 +223,7 @@ export const failoverMachine = setup({
           actions: [{ type: "announce", params: { type: "-failover-abort-slave-timeout", subject: "master" } }, "abort", "forget"],
         },
         PROMOTED: { target: "reconf_slaves", actions: ["markStateChange", "confirmPromotion"] },
+        ABANDON: { target: "none", actions: [{ type: "announce", params: { type: "-failover-abort-switchover", subject: "master" } }, "abort", "forget"] },
       },
     },
     reconf_slaves: {

@@ -22,6 +22,10 @@ export interface NetworkTransport {
   unfenceStaleMaster(c: CommandOf<"unfence-stale-master">): void;
   liftFences(c: CommandOf<"lift-fences">): void;
   scriptKill(c: CommandOf<"script-kill">): void;
+  /** Switchover: `FAILOVER TO … TIMEOUT …` on the master; reports `handover-reply`. */
+  handover(c: CommandOf<"handover">): void;
+  /** `FAILOVER ABORT`, on a connection of its own (the cmd link may sit behind a paused PUBLISH). */
+  abortHandover(c: CommandOf<"abort-handover">): void;
 }
 
 /** The process half of a transport: the disk, the clock, scripts and the process itself. */
@@ -61,6 +65,8 @@ export function composeTransport(network: NetworkTransport, host: HostTransport)
     unfenceStaleMaster: (c) => network.unfenceStaleMaster(c),
     liftFences: (c) => network.liftFences(c),
     scriptKill: (c) => network.scriptKill(c),
+    handover: (c) => network.handover(c),
+    abortHandover: (c) => network.abortHandover(c),
     persist: (c) => host.persist(c),
     wake: (c) => host.wake(c),
     exitProcess: (c) => host.exitProcess(c),
@@ -95,6 +101,10 @@ export function executeCommand(transport: Transport, c: EngineCommand): void {
       return transport.liftFences(c);
     case "script-kill":
       return transport.scriptKill(c);
+    case "handover":
+      return transport.handover(c);
+    case "abort-handover":
+      return transport.abortHandover(c);
     case "persist":
       return transport.persist(c);
     case "wake":

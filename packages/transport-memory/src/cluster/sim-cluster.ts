@@ -1,4 +1,4 @@
-import { type Address, addressKey, createSentinelEngine, type KnownSentinel, type MasterSeed } from "@vigil/core";
+import { type Address, addressKey, createSentinelEngine, type KnownSentinel, type MasterSeed, type SwitchoverOptions } from "@vigil/core";
 import { SimClient } from "../client/sim-client.js";
 import { Writer } from "../client/writer.js";
 import { Scheduler } from "../clock/scheduler.js";
@@ -442,10 +442,10 @@ export class SimCluster implements ClusterProbe {
     this.trace(`reset ${n} connections of ${host}`);
   }
 
-  /** `SENTINEL FAILOVER <group>` on one sentinel. */
-  failover(sentinel: string, group: string): string {
-    const result = this.sentinel(sentinel).failover(group);
-    this.trace(`SENTINEL FAILOVER ${group} on ${sentinel}: ${result}`);
+  /** `SENTINEL FAILOVER <group> [COORDINATED]` on one sentinel. */
+  failover(sentinel: string, group: string, coordinated?: SwitchoverOptions): string {
+    const result = this.sentinel(sentinel).failover(group, coordinated);
+    this.trace(`SENTINEL FAILOVER ${group}${coordinated ? " COORDINATED" : ""} on ${sentinel}: ${result}`);
     return result;
   }
 }

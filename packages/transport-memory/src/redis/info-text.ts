@@ -27,6 +27,8 @@ export interface InfoSnapshot {
   readonly syncFull: number;
   readonly pubsubChannels: number;
   readonly role: "master" | "slave";
+  /** `master_failover_state` (default `no-failover`). */
+  readonly failoverState?: string;
   readonly replicas: readonly InfoReplicaEntry[];
   readonly replId: string;
   readonly replId2: string;
@@ -286,7 +288,7 @@ export function renderInfo(s: InfoSnapshot): string {
   });
   const histlen = Math.min(s.offset, BACKLOG_SIZE);
   L.push(
-    "master_failover_state:no-failover",
+    `master_failover_state:${s.failoverState ?? "no-failover"}`,
     `master_replid:${s.replId}`,
     `master_replid2:${s.replId2}`,
     `master_repl_offset:${s.offset}`,

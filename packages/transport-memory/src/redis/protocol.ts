@@ -38,7 +38,11 @@ export type Request =
   /** `RPUSH key id` from an application client. */
   | { readonly t: "write"; readonly key: string; readonly id: number }
   /** A replica asks to synchronise (always answered with a full resync here). */
-  | { readonly t: "psync"; readonly listeningPort: number }
+  | { readonly t: "psync"; readonly listeningPort: number; readonly failover?: { readonly origin?: ReconfigureOrigin } }
+  /** `FAILOVER TO <target> TIMEOUT <ms>` (a coordinated switchover); `origin` is for the checkers only. */
+  | { readonly t: "failover-to"; readonly target: Address; readonly timeoutMs: number; readonly origin?: ReconfigureOrigin }
+  /** `FAILOVER ABORT`. */
+  | { readonly t: "failover-abort" }
   /** `REPLCONF ACK <offset>`, once a second from a replica. */
   | { readonly t: "replconf-ack"; readonly offset: number }
   /** Sentinel API, peer to peer. */

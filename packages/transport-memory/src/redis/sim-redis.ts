@@ -3,6 +3,7 @@ import type { Scheduler } from "../clock/scheduler.js";
 import type { Connection, ServerHandlers } from "../network/connection.js";
 import type { Listener, Network } from "../network/network.js";
 import { randomRunId } from "../util/seeded.js";
+import { FailoverHandover } from "./failover-handover.js";
 import { type InfoReplicaEntry, renderInfo } from "./info-text.js";
 import { Keyspace } from "./keyspace.js";
 import { ERRORS, HELLO_CHANNEL, type ReconfigureOrigin, type Request, type Response, type WireMessage } from "./protocol.js";
@@ -110,6 +111,8 @@ export class SimRedis implements Listener<WireMessage> {
   private bootAt: number;
   private loadingUntil = 0;
   private upstream: Connection<WireMessage> | null = null;
+  /** `FAILOVER TO` in progress (failover-handover.ts). */
+  private readonly handover = new FailoverHandover();
   private readonly clients = new Map<Connection<WireMessage>, ClientSide>();
   private readonly subscribers = new Set<ClientSide>();
   private backlog: Array<() => void> = [];
@@ -273,6 +276,7 @@ export class SimRedis implements Listener<WireMessage> {
       syncFull: this.syncFull,
       pubsubChannels: this.subscribers.size > 0 ? 1 : 0,
       role: this.role,
+      failoverState: this.handover.state,
       replicas,
       replId: this.replId,
       replId2: this.replId2,
@@ -366,7 +370,17 @@ export class SimRedis implements Listener<WireMessage> {
       case "write":
         return this.write(side, req.key, req.id);
       case "psync":
-        return this.psync(side, req.listeningPort);
+        return this.psync(side, req.listeningPort, req.failover);
+      case "failover-to": {
+        const isReplica = [...this.clients.values()].some((x) => x.replica && x.replica.host === req.target.host && x.replica.port === req.target.port);
+        const err = this.handover.start(this.role, isReplica, req.target, req.timeoutMs, this.scheduler.now, req.origin);
+        return this.status(side, "failover-to", err === null, err ?? "OK");
+      }
+      case "failover-abort":
+        if (this.handover.state === "no-failover") return this.status(side, "failover-abort", false, "ERR No failover in progress.");
+        if (this.handover.state === "failover-in-progress" && this.role === "slave") this.replicaofNoOne(undefined);
+        this.handover.clear();
+        return this.status(side, "failover-abort", true, "OK");
       case "replconf-ack":
         if (side.replica) {
           side.replica.ackOffset = req.offset;
@@ -395,6 +409,7 @@ export class SimRedis implements Listener<WireMessage> {
   private write(side: ClientSide, key: string, id: number): void {
     if (this.loading) return this.status(side, "write", false, ERRORS.loading);
     if (this.role !== "master") return this.status(side, "write", false, ERRORS.readonly);
+    if (this.handover.pausesWrites()) return this.status(side, "write", false, "ERR write paused by FAILOVER");
     if (this.minReplicasToWrite > 0 && this.goodReplicas() < this.minReplicasToWrite) {
       return this.status(side, "write", false, ERRORS.noreplicas);
     }
@@ -477,7 +492,8 @@ export class SimRedis implements Listener<WireMessage> {
           this.upstreamState = "sync";
           this.lastIo = this.scheduler.now;
           if (this.requirePass !== undefined) conn.sendToServer({ t: "auth", pass: this.requirePass });
-          conn.sendToServer({ t: "psync", listeningPort: this.addr.port });
+          const failover = this.handover.state === "failover-in-progress" ? { origin: this.handover.origin } : undefined;
+          conn.sendToServer({ t: "psync", listeningPort: this.addr.port, ...(failover ? { failover } : {}) });
         }),
       onFail: () =>
         this.whenRunning(() => {
@@ -508,6 +524,7 @@ export class SimRedis implements Listener<WireMessage> {
         this.replId = m.replId;
         this.upstreamState = "connected";
         this.downSince = 0;
+        if (this.handover.state === "failover-in-progress") this.handover.clear(); // the target took over
         this.disconnectReplicas();
         this.upstream?.sendToServer({ t: "replconf-ack", offset: this.offset });
         return;
@@ -544,13 +561,25 @@ export class SimRedis implements Listener<WireMessage> {
 
   // ------------------------------------------------------------------ replication, master side
 
-  private psync(side: ClientSide, listeningPort: number): void {
+  private psync(side: ClientSide, listeningPort: number, failover?: { readonly origin?: ReconfigureOrigin }): void {
     if (this.loading) return this.status(side, "psync", false, ERRORS.loading);
+    // PSYNC FAILOVER from our own master: it hands its role over to us.
+    if (failover && this.role === "slave") this.replicaofNoOne(failover.origin);
     if (this.role === "slave" && this.upstreamState !== "connected") return this.status(side, "psync", false, ERRORS.nomasterlink);
     side.kind = "replica";
     side.replica = { host: side.conn.clientHost, port: listeningPort, ackOffset: 0, lastAck: this.scheduler.now };
     this.syncFull++;
     this.reply(side, { t: "fullresync", replId: this.replId, offset: this.offset, data: this.data.clone() });
+  }
+
+  /** `FAILOVER TO`: hand over once the target has caught up, give up past the timeout. */
+  private pollHandover(now: number): void {
+    const target = this.handover.target;
+    if (target === null) return;
+    const side = [...this.clients.values()].find((x) => x.replica && x.replica.host === target.host && x.replica.port === target.port);
+    const step = this.handover.poll(now, side?.replica?.ackOffset ?? null, this.offset);
+    if (step === "abort") this.handover.clear();
+    else if (step === "hand-over") this.replicaof(target);
   }
 
   // ------------------------------------------------------------------ cron
@@ -567,6 +596,7 @@ export class SimRedis implements Listener<WireMessage> {
   /** `replicationCron`: reconnect, time out silent links, ACK, keep replicas alive. */
   private cron(): void {
     const now = this.scheduler.now;
+    this.pollHandover(now);
     if (this.role === "slave") {
       if (this.upstream === null) this.connectUpstream();
       else if ((this.upstreamState === "sync" || this.upstreamState === "connected") && now - this.lastIo > this.replTimeoutMs) {

@@ -6,7 +6,7 @@ import type {
   PersistedState,
   RankingContext,
   RankingReplica,
-  SentinelEngineOptions,
+  SentinelEngineOptions,SwitchoverOptions,
 } from "@vigil/core";
 
 /**
@@ -22,7 +22,7 @@ export interface EngineLike {
   /** Serve a peer's `SENTINEL IS-MASTER-DOWN-BY-ADDR`; execute `output` (persist first) before replying. */
   isMasterDownByAddr(now: number, ip: string, port: number, epoch: number, runId: string): { reply: [number, string, number]; output: EngineOutput };
   /** `SENTINEL FAILOVER <name>`. */
-  failover(now: number, name: string): { result: string; output: EngineOutput };
+  failover(now: number, name: string, coordinated?: SwitchoverOptions): { result: string; output: EngineOutput };
   /** `SENTINEL GET-MASTER-ADDR-BY-NAME`. */
   getMasterAddrByName(name: string): Address | null;
   currentEpoch(): number;

@@ -10,6 +10,7 @@ import {
   type MasterSeed,
   type PersistedState,
   type Prng,
+  type SwitchoverOptions,
   type Timing,
   type TimingProfile,
   type Transport,
@@ -166,11 +167,11 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef, HostTra
     this.trace(`clock jumps ${deltaMs > 0 ? "+" : ""}${deltaMs} ms`);
   }
 
-  /** `SENTINEL FAILOVER <name>` through the API. */
-  failover(name: string): string {
+  /** `SENTINEL FAILOVER <name> [COORDINATED]` through the API (`coordinated`: a switchover). */
+  failover(name: string, coordinated?: SwitchoverOptions): string {
     if (!this.alive) return "down";
     const engine = this.engine;
-    const { result, output } = engine.failover(this.localNow, name);
+    const { result, output } = engine.failover(this.localNow, name, coordinated);
     this.execute("failover-api", output, undefined, result);
     return result;
   }

@@ -86,6 +86,15 @@ export class SimLinks implements NetworkTransport {
     this.send(c.addr, { t: "script-kill" });
   }
 
+  /** `FAILOVER TO` on the master; the promotion it leads to carries the leader's epoch for the checkers. */
+  handover(c: CommandOf<"handover">): void {
+    this.send(c.addr, { t: "failover-to", target: c.target, timeoutMs: c.timeoutMs, origin: this.owner.promotionOrigin(c.target) });
+  }
+
+  abortHandover(c: CommandOf<"abort-handover">): void {
+    this.send(c.addr, { t: "failover-abort" });
+  }
+
   /** The transaction, preceded by the fence read the daemon does, so a stale fence is lifted inside it. */
   reconfigure(c: CommandOf<"reconfigure">): void {
     const origin = c.target === null ? this.owner.promotionOrigin(c.addr) : undefined;
@@ -201,6 +210,8 @@ export class SimLinks implements NetworkTransport {
         return this.owner.deliver({ kind: "publish-reply", addr, ok: r.ok });
       case "reconfigure":
         return this.owner.deliver({ kind: "reconfigure-reply", addr, ok: r.ok });
+      case "failover-to":
+        return this.owner.deliver({ kind: "handover-reply", addr, error: r.ok ? null : r.text });
       case "config-get-min-replicas":
         return this.configReads.get(conn)?.shift()?.(null);
       case "auth":

@@ -44,7 +44,7 @@ const TABLE: readonly TableEntry[] = [
   { name: "ckquorum", arity: 3, handler: ckquorumCommand },
   { name: "config", arity: -3, handler: configCommand },
   { name: "debug", arity: -2, handler: debugCommand },
-  { name: "failover", arity: 3, handler: failoverCommand },
+  { name: "failover", arity: -3, handler: failoverCommand },
   { name: "flushconfig", arity: 2, handler: flushConfigCommand },
   { name: "get-master-addr-by-name", arity: 3, handler: getMasterAddrCommand },
   { name: "help", arity: 2, handler: help },

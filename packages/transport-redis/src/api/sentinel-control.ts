@@ -1,3 +1,4 @@
+import type { SwitchoverOptions } from "@vigil/core";
 import { bulk, bulkArray, error, integer, OK, type Reply } from "../resp/reply.js";
 import { FLUSH_FAILED, NO_SUCH_MASTER } from "./errors.js";
 import { matchesGlob } from "./glob-match.js";
@@ -15,12 +16,17 @@ export function resetCommand(s: ApiScope, argv: readonly string[]): Reply {
 }
 
 /**
- * `SENTINEL FAILOVER <name>` (§11.10): `+OK` once the forced failover has started; refused while
- * one runs or when no replica is currently eligible. Not flushed (the epoch bump is persisted by the
+ * `SENTINEL FAILOVER <name> [COORDINATED [TO <ip> <port>] [TIMEOUT <ms>]]` (§11.10; COORDINATED as
+ * in Valkey 9, TO / TIMEOUT are Vigil's): `+OK` once the failover has started; refused while one
+ * runs or when no replica is currently eligible. COORDINATED starts a switchover (an elected
+ * hand-over through the master's `FAILOVER TO`); it is refused, before any epoch changes, when the
+ * master is down or has no `FAILOVER` command. Not flushed (the epoch bump is persisted by the
  * self-vote that follows, §10.1).
  */
 export function failoverCommand(s: ApiScope, argv: readonly string[]): Reply {
-  const { result, output } = s.engine.failover(s.now, argv[2]!);
+  const options = argv.length > 3 ? switchoverOptions(argv.slice(3)) : undefined;
+  if (typeof options === "string") return error(options);
+  const { result, output } = s.engine.failover(s.now, argv[2]!, options);
   s.runtime.apply(output);
   switch (result) {
     case "ok":
@@ -31,7 +37,35 @@ export function failoverCommand(s: ApiScope, argv: readonly string[]): Reply {
       return error("INPROG Failover already in progress");
     case "nogoodslave":
       return error("NOGOODSLAVE No suitable replica to promote");
+    case "no-such-replica":
+      return error("ERR No such replica of this master");
+    case "master-down":
+      return error("ERR The master is not reachable or not a master: a coordinated failover needs a live master (use SENTINEL FAILOVER without COORDINATED)");
+    case "not-supported":
+      return error("ERR The master does not support the FAILOVER command (Redis 6.2+ or Valkey is needed for a coordinated failover)");
   }
+}
+
+/** `COORDINATED [TO <ip> <port>] [TIMEOUT <ms>]`, or the error text. */
+function switchoverOptions(args: readonly string[]): SwitchoverOptions | string {
+  if (args[0]!.toLowerCase() !== "coordinated") return "ERR syntax error";
+  let to: SwitchoverOptions["to"];
+  let timeoutMs: number | undefined;
+  for (let i = 1; i < args.length; i++) {
+    const word = args[i]!.toLowerCase();
+    if (word === "to" && args[i + 2] !== undefined) {
+      const port = Number(args[i + 2]);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) return "ERR Invalid port";
+      to = { host: args[i + 1]!, port };
+      i += 2;
+    } else if (word === "timeout" && args[i + 1] !== undefined) {
+      const ms = Number(args[i + 1]);
+      if (!Number.isInteger(ms) || ms <= 0) return "ERR TIMEOUT must be a positive integer (milliseconds)";
+      timeoutMs = ms;
+      i += 1;
+    } else return "ERR syntax error";
+  }
+  return { ...(to ? { to } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
 }
 
 /** `SENTINEL FLUSHCONFIG`: rewrite the config now. */

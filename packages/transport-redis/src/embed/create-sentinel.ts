@@ -10,6 +10,7 @@ import {
   type PersistedState,
   planFailover,
   type SentinelEngine,
+  type SwitchoverOptions,
   type Timing,
   type TimingProfile,
   typedEvent,
@@ -191,6 +192,22 @@ export class Sentinel extends EventChannel {
     if (result !== "ok") throw new FailoverRefusedError(name, result);
     if (!this.runtime.apply(output)) throw new PersistError(`the failover of ${name} started but its epoch could not be written`);
     return undefined;
+  }
+
+  /**
+   * `SENTINEL FAILOVER name COORDINATED`: a planned switchover. The sentinels elect a leader in a new
+   * epoch, the leader asks the live master to hand over (`FAILOVER TO <replica> TIMEOUT <ms>`), so no
+   * acknowledged write is lost. Resolves once started; follow it through the `+switchover-*` events
+   * (`-switchover-abort` says why it gave up; the master then keeps its role). Rejects with
+   * {@link FailoverRefusedError} (`not-supported`, `master-down`, `no-such-replica`, `inprog`,
+   * `nogoodslave`) before anything changes, or {@link NoSuchMasterError}.
+   */
+  async switchover(name: string, options: SwitchoverOptions = {}): Promise<void> {
+    if (this.state !== "started") throw new SentinelStateError(`switchover() on a ${this.state} sentinel`);
+    const { result, output } = this.engine.failover(this.runtime.time(), name, options);
+    if (result === "no-such-master") throw new NoSuchMasterError(name);
+    if (result !== "ok") throw new FailoverRefusedError(name, result);
+    if (!this.runtime.apply(output)) throw new PersistError(`the switchover of ${name} started but its epoch could not be written`);
   }
 }
 

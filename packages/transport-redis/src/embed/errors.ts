@@ -1,3 +1,4 @@
+import type { FailoverRequestResult } from "@vigil/core";
 /** Base class of every error `createSentinel` and its `Sentinel` throw or reject with. */
 export class VigilError extends Error {
   override readonly name: string = "VigilError";
@@ -17,13 +18,22 @@ export class NoSuchMasterError extends VigilError {
 }
 
 /** `failover(name)` was refused: one is in progress (`inprog`) or no replica can be promoted (`nogoodslave`). */
+const REFUSALS: Readonly<Record<Exclude<FailoverRequestResult, "ok" | "no-such-master">, (master: string) => string>> = {
+  inprog: (m) => `A failover of ${m} is already in progress`,
+  nogoodslave: (m) => `No suitable replica to promote for ${m}`,
+  "no-such-replica": (m) => `The requested replica is not a replica of ${m}`,
+  "master-down": (m) => `${m} is not reachable or not a master: a switchover needs a live master`,
+  "not-supported": (m) => `${m} does not support the FAILOVER command (Redis 6.2+ or Valkey is needed for a switchover)`,
+};
+
+/** A failover or switchover that could not start: the reason names why. */
 export class FailoverRefusedError extends VigilError {
   override readonly name = "FailoverRefusedError";
   constructor(
     readonly master: string,
-    readonly reason: "inprog" | "nogoodslave",
+    readonly reason: Exclude<FailoverRequestResult, "ok" | "no-such-master">,
   ) {
-    super(reason === "inprog" ? `A failover of ${master} is already in progress` : `No suitable replica to promote for ${master}`);
+    super(REFUSALS[reason](master));
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from "node:tls";
-import { type Address, addressKey, type CommandOf, type EngineInput, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf, staleFenceFor } from "@vigil/core";
+import { type Address, addressKey, type CommandOf, type EngineInput, type LinkAuth, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf, staleFenceFor } from "@vigil/core";
 import type { PlainReply } from "../resp/reply-reader.js";
 import { type FenceLiftResult, liftFence, parseMinReplicas } from "./fence-lifter.js";
 import { RespLink } from "./resp-link.js";
@@ -29,6 +29,7 @@ export interface LinkPoolOptions {
 interface OpenLink {
   readonly client: RespLink;
   readonly renames: Readonly<Record<string, string>>;
+  readonly auth: LinkAuth | undefined;
   /** Set when we closed it ourselves: the engine already knows, no `link-down`. */
   closing: boolean;
 }
@@ -103,7 +104,19 @@ export class LinkPool implements NetworkTransport {
 
   /** Stale-master fence on. */
   fenceStaleMaster(c: CommandOf<"fence-stale-master">): void {
-    this.fenceStale(c.addr);
+    this.fenceStale(c.addr, c.disconnectClients === true);
+  }
+
+  /** Switchover: `FAILOVER TO <target> TIMEOUT <ms>` on the master; reports `handover-reply`. */
+  handover(c: CommandOf<"handover">): void {
+    this.send(c.addr, ["FAILOVER", "TO", c.target.host, String(c.target.port), "TIMEOUT", String(c.timeoutMs)], (_r, err) =>
+      this.deliver({ kind: "handover-reply", addr: c.addr, error: err ?? null }),
+    );
+  }
+
+  /** `FAILOVER ABORT` on a connection of its own (see {@link sendAside}). */
+  abortHandover(c: CommandOf<"abort-handover">): void {
+    this.sendAside(c.addr, ["FAILOVER", "ABORT"]);
   }
 
   /** Stale-master fence lifted (when present). */
@@ -200,7 +213,7 @@ export class LinkPool implements NetworkTransport {
       handshake,
       down,
     );
-    const link: OpenLink = { client, renames: c.renames, closing: false };
+    const link: OpenLink = { client, renames: c.renames, auth: c.auth, closing: false };
     this.links.set(key, link);
   }
 
@@ -235,6 +248,31 @@ export class LinkPool implements NetworkTransport {
     });
   }
 
+  /**
+   * Send one command on a connection of its own, then close it: our cmd link to an instance in a
+   * FAILOVER hand-over may sit behind a hello `PUBLISH` that the hand-over's write pause holds, and a
+   * `FAILOVER ABORT` queued behind it would never run.
+   */
+  private sendAside(addr: Address, args: readonly string[]): void {
+    const l = this.links.get(this.cmdKey(addr));
+    if (!l) return;
+    const n = (cmd: string) => l.renames[cmd.toLowerCase()] ?? cmd;
+    const client: RespLink = new RespLink(
+      {
+        host: addr.host,
+        port: addr.port,
+        connectTimeoutMs: this.options.connectTimeoutMs ?? 1000,
+        ...(this.options.tls ? { tls: this.options.tls } : {}),
+        ...(this.options.sourceAddress ? { localAddress: this.options.sourceAddress } : {}),
+      },
+      () => {
+        if (l.auth) client.send([n("AUTH"), ...(l.auth.user ? [l.auth.user, l.auth.pass] : [l.auth.pass])]);
+        client.send([n(args[0]!), ...args.slice(1)], () => client.close());
+      },
+      () => {},
+    );
+  }
+
   private cork(client: RespLink): void {
     if (!this.batching || this.corked.has(client)) return;
     client.cork();
@@ -264,11 +302,13 @@ export class LinkPool implements NetworkTransport {
   }
 
   /** Stale-master fence: encode the operator's values into a `min-replicas-to-write` no master meets. */
-  private fenceStale(addr: Address): void {
+  private fenceStale(addr: Address, disconnectClients: boolean): void {
+    // `CLIENT KILL TYPE normal` skips the connection it is sent on (SKIPME yes): ours survives.
+    const kill = () => disconnectClients && this.send(addr, ["CLIENT", "KILL", "TYPE", "normal"], () => {});
     this.readMinReplicas(addr, (config) => {
       const fenced = config && staleFenceFor(config);
-      if (!fenced) return;
-      this.send(addr, ["CONFIG", "SET", "min-replicas-to-write", String(fenced.toWrite), "min-replicas-max-lag", String(fenced.maxLag)], () => {});
+      if (fenced) this.send(addr, ["CONFIG", "SET", "min-replicas-to-write", String(fenced.toWrite), "min-replicas-max-lag", String(fenced.maxLag)], () => {});
+      kill();
     });
   }
 

@@ -147,6 +147,12 @@ function names(node: TypedJson | undefined): Set<string> {
   return new Set(items.map((i) => (typeof i === "object" && i !== null && "+" in i ? i["+"] : String(i))));
 }
 
+/**
+ * Arities accepted at dispatch that differ from the 7.0 COMMAND table (which COMMAND keeps showing):
+ * `SENTINEL FAILOVER <name> COORDINATED` (Valkey 9) takes optional words after the name.
+ */
+const DISPATCH_ARITY: Readonly<Record<string, number>> = { "sentinel|failover": -3 };
+
 function buildSpec(entry: readonly TypedJson[], docs: TypedJson | undefined, docsOf: (fullName: string) => TypedJson | undefined): CommandSpec {
   const fullName = entry[0] as string;
   const subs = new Map<string, CommandSpec>();
@@ -160,7 +166,7 @@ function buildSpec(entry: readonly TypedJson[], docs: TypedJson | undefined, doc
   const flags = names(entry[2]);
   return {
     fullName,
-    arity: entry[1] as number,
+    arity: DISPATCH_ARITY[fullName] ?? (entry[1] as number),
     flags,
     categories: new Set([...names(entry[6])].map((c) => c.replace(/^@/, ""))),
     info: fromTypedJson(entry),
