@@ -95,6 +95,8 @@ export class RecordingTransport implements Transport {
   unfenceStaleMaster(_c: CommandOf<"unfence-stale-master">): void {}
   liftFences(_c: CommandOf<"lift-fences">): void {}
   scriptKill(_c: CommandOf<"script-kill">): void {}
+  handover(_c: CommandOf<"handover">): void {}
+  abortHandover(_c: CommandOf<"abort-handover">): void {}
   persist(c: CommandOf<"persist">): void {
     if (c.deferrable !== true) this.disk = c.state; // a deferrable one would be read from the engine when written
   }

@@ -10,6 +10,7 @@ const USAGE = `Usage: vigil /path/to/sentinel.conf [--port N] [--<directive> val
                    [--http host:port] [--inspect[=port]]
        vigil explain <master> [-h host] [-p port] [-a password]
        vigil failover <master> [--dry-run] [-h host] [-p port] [-a password]
+       vigil switchover <master> [--to host:port] [--handover-timeout ms] [--dry-run] [-h host] [-p port] [-a password]
        vigil fences <host:port> [--lift] [-a password]
        vigil simulate [--seed N] [--down-after MS] [--all]
        vigil --version | --help`;
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   if (first === "simulate") return (await import("./simulate/simulate-command.js")).runSimulateCommand(rest);
   if (first === "explain") return (await import("./commands/explain-command.js")).runExplainCommand(rest);
   if (first === "failover") return (await import("./commands/failover-command.js")).runFailoverCommand(rest);
+  if (first === "switchover") return (await import("./commands/switchover-command.js")).runSwitchoverCommand(rest);
   if (first === "fences") return (await import("./commands/fences-command.js")).runFencesCommand(rest);
   const inspect = extractInspect(rest);
   if ("error" in inspect) {

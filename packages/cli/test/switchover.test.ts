@@ -11,10 +11,11 @@
  *   4. bad requests (unknown master or replica, unknown option) get a clear error.
  * (A master without FAILOVER is refused before anything changes: core's switchover unit test.)
  */
+import { execFileSync } from "node:child_process";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { currentMaster } from "./support/failover-checks.js";
-import { type Cluster, cleanup, cmd, dumpLogs, portOf, requireBinary, roleOf, sleep, startCluster, subscribeEvents, waitAgreedMaster, waitFor } from "./support/processes.js";
+import { type Cluster, cleanup, cmd, dumpLogs, portOf, requireBinary, roleOf, sleep, startCluster, subscribeEvents, VIGIL_BIN, waitAgreedMaster, waitFor } from "./support/processes.js";
 
 let c: Cluster;
 const events: string[] = [];
@@ -143,6 +144,17 @@ it("stuck node: a FAILOVER FORCE towards a frozen replica is aborted by Vigil, t
     target.kill("SIGCONT");
   }
   expect(await waitAgreedMaster(c)).toBe(`127.0.0.1:${master.port}`);
+});
+
+it("vigil switchover --dry-run prints the plan; vigil explain shows the last switchover", async () => {
+  const port = c.sentinels[0]!.port;
+  const plan = execFileSync(process.execPath, [VIGIL_BIN, "switchover", "mymaster", "--dry-run", "-p", String(port)], { encoding: "utf8" });
+  expect(plan).toMatch(/Switchover plan for mymaster/);
+  expect(plan).toMatch(/FAILOVER TO 127\.0\.0\.1 \d+ TIMEOUT 5000/);
+  expect(plan).toMatch(/Dry run: nothing was changed/);
+  const explain = execFileSync(process.execPath, [VIGIL_BIN, "explain", "mymaster", "-p", String(port)], { encoding: "utf8" });
+  expect(explain).toMatch(/== Switchover ==/);
+  expect(explain).toMatch(/completed/);
 });
 
 it("bad requests get a clear error and start nothing", async () => {

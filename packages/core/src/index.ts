@@ -116,6 +116,7 @@ export {
   stuckInFailover,
   switchoverRefusal,
 } from "./switchover/switchover.js";
+export { explainSwitchover, planSwitchover } from "./switchover/switchover-plan.js";
 export {
   type CommandOf,
   composeTransport,

@@ -1514,7 +1514,10 @@ export class SentinelEngine {
           if (type === "+elected-leader" && this.simulateFailureFlags & 1) this.cmd({ kind: "crash", reason: "crash-after-election" });
           if (before.coordinated && m.switchover?.outcome === null) {
             if (type === "+elected-leader") m.switchover.phase = "selecting";
-            else if (type.startsWith("-failover-abort-")) this.abandonSwitchover(m, abortReasonOf(type));
+            else {
+              const reason = abortReasonOf(type);
+              if (reason !== null) this.abandonSwitchover(m, reason);
+            }
           }
           break;
         }

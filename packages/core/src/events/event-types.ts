@@ -47,8 +47,15 @@ export const SENTINEL_EVENT_TYPES = [
   "-failover-abort-not-elected",
   "-failover-abort-no-good-slave",
   "-failover-abort-slave-timeout",
+  // Coordinated switchover (Vigil): detail `#to <ip:port|best> timeout <ms>`, `#timeout <ms>`, `#<reason>`.
+  "+switchover-start",
+  "+switchover-handover",
+  "-switchover-abort",
+  "-failover-abort-switchover",
+  "+abort-stuck-failover",
   // Payloads of their own.
   "+switch-master",
+  "+switchover-end",
   "+new-epoch",
   "+vote-for-leader",
   "+tilt",
@@ -61,7 +68,7 @@ export const SENTINEL_EVENT_TYPES = [
 export type SentinelEventType = (typeof SENTINEL_EVENT_TYPES)[number];
 
 /** Events whose payload is not an instance description. */
-type OwnPayload = "+switch-master" | "+new-epoch" | "+vote-for-leader" | "+tilt" | "-tilt" | "-hello-rejected" | "-info-rejected";
+type OwnPayload = "+switch-master" | "+switchover-end" | "+new-epoch" | "+vote-for-leader" | "+tilt" | "-tilt" | "-hello-rejected" | "-info-rejected";
 
 /** Events about one instance (`+sdown`, `+odown`, `+slave`, `+failover-end` …). */
 export type InstanceEventType = Exclude<SentinelEventType, OwnPayload>;

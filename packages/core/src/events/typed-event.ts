@@ -24,6 +24,8 @@ interface Common {
 /** Fields of each event, by name. */
 export interface SentinelEventFields {
   "+switch-master": { readonly master: string; readonly from: HostPort; readonly to: HostPort };
+  /** A switchover completed (same payload as its `+switch-master`). */
+  "+switchover-end": { readonly master: string; readonly from: HostPort; readonly to: HostPort };
   "+new-epoch": { readonly epoch: number };
   "+vote-for-leader": { readonly master: string; readonly leader: string; readonly epoch: number };
   "+tilt": Record<never, never>;
@@ -68,6 +70,7 @@ export function typedEvent(e: SentinelEvent): TypedSentinelEvent | undefined {
   const words = e.payload.split(" ");
   switch (e.type) {
     case "+switch-master":
+    case "+switchover-end":
       return { type: e.type, ...base, master: words[0]!, from: hostPort(words[1], words[2]), to: hostPort(words[3], words[4]) };
     case "+new-epoch":
       return { type: e.type, ...base, epoch: Number(words[0]) };

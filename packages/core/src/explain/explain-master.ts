@@ -1,4 +1,5 @@
 import type { SentinelEngine } from "../engine/sentinel-engine.js";
+import { explainSwitchover } from "../switchover/switchover-plan.js";
 import { explainAgreement } from "./explain-agreement.js";
 import { explainDown } from "./explain-down.js";
 import { explainElection } from "./explain-election.js";
@@ -24,6 +25,6 @@ export function explainMaster(engine: SentinelEngine, name: string, now: number)
     agreement: agreement.verdict,
     election: election.verdict,
     promotion: promotion.verdict,
-    sections: [down.section, agreement.section, election.section, promotion.section],
+    sections: [down.section, agreement.section, election.section, promotion.section, ...[explainSwitchover(m, now)].filter((x) => x !== null)],
   };
 }

@@ -80,12 +80,16 @@ export function finishSwitchover(s: Switchover, now: number, outcome: "completed
   s.finishedAt = now;
 }
 
-/** The `#reason` of a failover machine abort event, as a switchover abort reason. */
-export function abortReasonOf(eventType: string): SwitchoverAbortReason {
-  if (eventType === "-failover-abort-not-elected") return "not-elected";
-  if (eventType === "-failover-abort-no-good-slave") return "no-good-slave";
-  if (eventType === "-failover-abort-slave-timeout") return "link-lost";
-  return "superseded";
+const ABORT_REASONS: Readonly<Record<string, SwitchoverAbortReason>> = {
+  "-failover-abort-not-elected": "not-elected",
+  "-failover-abort-no-good-slave": "no-good-slave",
+  "-failover-abort-slave-timeout": "link-lost",
+  "-failover-abort-switchover": "superseded",
+};
+
+/** The switchover abort reason of a failover machine event, or null when it is no abort. */
+export function abortReasonOf(eventType: string): SwitchoverAbortReason | null {
+  return ABORT_REASONS[eventType] ?? null;
 }
 
 /**

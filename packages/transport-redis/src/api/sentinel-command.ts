@@ -13,7 +13,7 @@ import { isMasterDownCommand } from "./sentinel-is-master-down.js";
 import { monitorCommand, removeCommand } from "./sentinel-monitor.js";
 import { pendingScriptsCommand } from "./sentinel-pending-scripts.js";
 import { setCommand } from "./sentinel-set.js";
-import { vigilExplainCommand, vigilFailoverPlanCommand } from "./sentinel-vigil-explain.js";
+import { vigilExplainCommand, vigilFailoverPlanCommand, vigilSwitchoverPlanCommand } from "./sentinel-vigil-explain.js";
 
 /** Arity of the `SENTINEL` container itself: at least the subcommand. */
 export const SENTINEL_ARITY = -2;
@@ -68,6 +68,7 @@ const TABLE: readonly TableEntry[] = [
   { name: "primary", arity: 3, aliasOf: "master", handler: masterCommand },
   { name: "vigil-explain", arity: 3, extension: true, handler: vigilExplainCommand },
   { name: "vigil-failover-plan", arity: 3, extension: true, handler: vigilFailoverPlanCommand },
+  { name: "vigil-switchover-plan", arity: -3, extension: true, handler: vigilSwitchoverPlanCommand },
 ];
 
 /**

@@ -49,9 +49,14 @@ export function failoverCommand(s: ApiScope, argv: readonly string[]): Reply {
 /** `COORDINATED [TO <ip> <port>] [TIMEOUT <ms>]`, or the error text. */
 function switchoverOptions(args: readonly string[]): SwitchoverOptions | string {
   if (args[0]!.toLowerCase() !== "coordinated") return "ERR syntax error";
+  return switchoverWords(args.slice(1));
+}
+
+/** `[TO <ip> <port>] [TIMEOUT <ms>]` (any order), or the error text. */
+export function switchoverWords(args: readonly string[]): SwitchoverOptions | string {
   let to: SwitchoverOptions["to"];
   let timeoutMs: number | undefined;
-  for (let i = 1; i < args.length; i++) {
+  for (let i = 0; i < args.length; i++) {
     const word = args[i]!.toLowerCase();
     if (word === "to" && args[i + 2] !== undefined) {
       const port = Number(args[i + 2]);
