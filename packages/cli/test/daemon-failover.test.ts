@@ -82,8 +82,8 @@ it("every daemon rewrote its config file: myid, epochs, new master, known replic
       return t.includes(`sentinel monitor mymaster ${addr.replace(":", " ")} 2\n`) && known.join() === replicaPorts.join() ? t : null;
     }, 10000);
     const lines = text.split("\n");
-    // The operator's lines keep their place and values.
-    expect(lines.slice(0, 4)).toEqual([`port ${c.sentinelPorts[i]}`, "bind 127.0.0.1", `dir ${c.dir}`, `sentinel monitor mymaster ${addr.replace(":", " ")} 2`]);
+    // The operator's lines keep their place and values; dir is written absolute and quoted, as Redis does.
+    expect(lines.slice(0, 4)).toEqual([`port ${c.sentinelPorts[i]}`, "bind 127.0.0.1", `dir "${c.dir}"`, `sentinel monitor mymaster ${addr.replace(":", " ")} 2`]);
     expect(text).toContain("\nsentinel down-after-milliseconds mymaster 1000\n");
     expect(text).toContain("\nsentinel failover-timeout mymaster 3000\n");
     // The state Sentinel persists.
