@@ -52,9 +52,9 @@ function streams(seed: number, options: RunSeedOptions): Map<string, string[]> {
           sink.push(line(now, "is-master-down", r.output, ` ${ip}:${port} ${epoch} ${runId} -> ${JSON.stringify(r.reply)}`));
           return r;
         },
-        failover: (now, name) => {
-          const r = engine.failover(now, name);
-          sink.push(line(now, "failover", r.output, ` ${name} -> ${r.result}`));
+        failover: (now, name, coordinated) => {
+          const r = engine.failover(now, name, coordinated);
+          sink.push(line(now, "failover", r.output, ` ${name}${coordinated ? ` ${JSON.stringify(coordinated)}` : ""} -> ${r.result}`));
           return r;
         },
         getMasterAddrByName: (name) => engine.getMasterAddrByName(name),
