@@ -9,7 +9,9 @@ const SRC = join(import.meta.dirname, "../src");
 function emittedNames(): Set<string> {
   const names = new Set<string>();
   for (const dir of ["engine", "machines"]) {
-    for (const file of readdirSync(join(SRC, dir))) {
+    // The engine's concerns live in subfolders (engine/votes/, engine/failover/, …).
+    for (const file of readdirSync(join(SRC, dir), { recursive: true, encoding: "utf8" })) {
+      if (!file.endsWith(".ts")) continue;
       for (const m of readFileSync(join(SRC, dir, file), "utf8").matchAll(/"([+-][a-z][a-z-]+)"/g)) names.add(m[1]!);
     }
   }

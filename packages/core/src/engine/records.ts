@@ -6,6 +6,7 @@ import { odownMachine } from "../machines/odown.machine.js";
 import type { MasterSettings } from "../settings/master-settings.js";
 import type { Switchover } from "../switchover/switchover.js";
 import { type Address, addressKey } from "../util/address.js";
+import type { ReconfPhase } from "./failover/replica-reconf-state.js";
 
 /**
  * Connection state Sentinel keeps per link (§1.3), plus the refusal run crash detection times.
@@ -85,7 +86,8 @@ export interface ReplicaRecord extends InstanceBase {
   masterLinkUp: boolean;
   replOffset: number;
   slaveConfChangeTime: number;
-  reconf: "none" | "sent" | "inprog" | "done";
+  /** Failover reconfiguration phase; changed only through `reconfMove` (failover/replica-reconf-state.ts). */
+  reconf: ReconfPhase;
   reconfSentTime: number;
   promoted: boolean;
 }

@@ -1,0 +1,87 @@
+import { type Address, addressKey } from "../../util/address.js";
+import type { EngineContext } from "../context/engine-context.js";
+import { type InstanceRecord, type Link, type MasterRecord, newLink } from "../records.js";
+
+export function linkFor(c: EngineContext, addr: Address, peer: Link["peer"]): Link {
+  const key = addressKey(addr);
+  let l = c.links.get(key);
+  if (!l) {
+    l = newLink(addr, peer, c.now);
+    c.links.set(key, l);
+  }
+  l.refcount++;
+  return l;
+}
+
+export function release(c: EngineContext, l: Link): void {
+  l.refcount--;
+  if (l.refcount <= 0) {
+    closeLink(c, l);
+    c.links.delete(l.key);
+  }
+}
+
+export function closeLink(c: EngineContext, l: Link): void {
+  if (l.cmd !== "down") c.cmd({ kind: "disconnect", addr: l.addr, link: "cmd" });
+  if (l.pubsub !== "down") c.cmd({ kind: "disconnect", addr: l.addr, link: "pubsub" });
+  l.cmd = "down";
+  l.pubsub = "down";
+  l.pending = 0;
+  l.infoInFlight = false;
+  l.staleInfoReplies = 0;
+}
+
+/**
+ * Every (record, master) pair bound to a link, in `masters` order. From the link index: this runs
+ * for every PING, INFO and PUBLISH reply, and a scan of all records here made the engine quadratic.
+ */
+export function recordsAt(c: EngineContext, l: Link): readonly (readonly [InstanceRecord, MasterRecord])[] {
+  let index = c.linkIndex;
+  if (index === null) {
+    const built = new Map<Link, (readonly [InstanceRecord, MasterRecord])[]>();
+    const add = (inst: InstanceRecord, m: MasterRecord) => {
+      const list = built.get(inst.link);
+      if (list) list.push([inst, m]);
+      else built.set(inst.link, [[inst, m]]);
+    };
+    for (const m of c.masters.values()) {
+      add(m, m);
+      for (const r of m.replicas.values()) add(r, m);
+      for (const s of m.sentinels.values()) add(s, m);
+    }
+    index = built;
+    c.linkIndex = index;
+  }
+  return index.get(l) ?? NO_RECORDS;
+}
+
+/** A record was added, removed or bound to another link: rebuild the link index on next use. */
+export function recordsChanged(c: EngineContext): void {
+  c.linkIndex = null;
+  touchAll(c);
+}
+
+/** Walk the subtrees bound to the link at `addr` on the next tick (an input changed them). */
+export function touch(c: EngineContext, addr: Address): void {
+  const l = c.links.get(addressKey(addr));
+  if (l) touchLink(c, l);
+}
+
+export function touchLink(c: EngineContext, l: Link): void {
+  for (const [, m] of recordsAt(c, l)) m.dueAt = 0;
+}
+
+/** Walk every subtree on the next tick. */
+export function touchAll(c: EngineContext): void {
+  for (const m of c.masters.values()) m.dueAt = 0;
+}
+
+export function mastersAt(c: EngineContext, l: Link): MasterRecord[] {
+  return [...new Set(recordsAt(c, l).map(([, m]) => m))];
+}
+
+export function dropDataLinks(c: EngineContext, m: MasterRecord): void {
+  closeLink(c, m.link);
+  for (const r of m.replicas.values()) closeLink(c, r.link);
+}
+const NO_RECORDS: readonly (readonly [InstanceRecord, MasterRecord])[] = Object.freeze([]);

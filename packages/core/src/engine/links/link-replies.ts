@@ -1,0 +1,99 @@
+import { crashRetryAt, endRefusalRun, type LinkFailure, noteLinkFailure } from "../../health/crash-detection.js";
+import { type Address, addressKey } from "../../util/address.js";
+import type { EngineContext } from "../context/engine-context.js";
+import { linkSaturated } from "../records.js";
+import { actNow } from "../tick/tick-walk.js";
+import { mastersAt, recordsAt, touchLink } from "./link-registry.js";
+import { sendInfo, sendPing } from "./periodic-traffic.js";
+
+export function onLinkUp(c: EngineContext, addr: Address, kind: "cmd" | "pubsub", localHost: string | undefined): void {
+  const l = c.links.get(addressKey(addr));
+  if (!l) return;
+  touchLink(c, l);
+  endRefusalRun(l); // it accepts connections: whatever happens next is not a crash in progress
+  if (kind === "cmd") {
+    l.cmd = "up";
+    l.cmdConnTime = c.now;
+    l.pending = 0;
+    l.infoInFlight = false;
+    l.staleInfoReplies = 0;
+    if (localHost !== undefined) l.localHost = localHost;
+    for (const m of c.masters.values()) if (m.fence?.key === l.key) m.fence = null;
+    sendPing(c, l); // §4: PING right after connecting
+  } else {
+    l.pubsub = "up";
+    l.pcConnTime = c.now;
+    l.pcLastActivity = c.now;
+  }
+}
+
+export function onLinkDown(c: EngineContext, addr: Address, kind: "cmd" | "pubsub", error: string, failure: LinkFailure): void {
+  const l = c.links.get(addressKey(addr));
+  if (!l) return;
+  touchLink(c, l);
+  noteLinkFailure(l, failure, c.now);
+  // Crash rule on: be awake for the next (faster) reconnection attempt.
+  for (const [, m] of recordsAt(c, l)) c.wakeBy(crashRetryAt(l, l.lastReconnTime, m.settings.crashDownAfterMs, c.timing.pingPeriod, c.now));
+  const wasConnecting = (kind === "cmd" ? l.cmd : l.pubsub) === "connecting";
+  if (kind === "cmd") {
+    l.cmd = "down";
+    l.pending = 0;
+    l.infoInFlight = false;
+    l.staleInfoReplies = 0;
+    // Eager mode reacts to the drop itself instead of the next timer: the silence counts from now,
+    // as from the reconnection attempt Sentinel makes on its next tick (see reconnect()). Every
+    // sentinel then sees a crash at the same moment, so their SDOWNs do not spread over a tick.
+    if (c.timing.eager && l.actPingTime === 0) l.actPingTime = c.now;
+  } else l.pubsub = "down";
+  if (wasConnecting) {
+    for (const [inst, m] of recordsAt(c, l)) {
+      c.emit(kind === "cmd" ? "-cmd-link-reconnection" : "-pubsub-link-reconnection", "debug", `${c.details(inst, m)} #${error}`, m);
+    }
+  }
+  for (const m of mastersAt(c, l)) actNow(c, m);
+}
+
+export function onPingReply(c: EngineContext, addr: Address, reply: string): void {
+  const l = c.links.get(addressKey(addr));
+  if (!l) return;
+  const acceptable = reply.startsWith("PONG") || reply.startsWith("LOADING") || reply.startsWith("MASTERDOWN");
+  // A good reply only moves due times later; an error or a saturated link needs the next walk.
+  if (!acceptable || linkSaturated(l)) touchLink(c, l);
+  if (l.pending > 0) l.pending--;
+  l.lastPongTime = c.now;
+  if (acceptable) {
+    l.lastAvailTime = c.now;
+    l.actPingTime = 0;
+  }
+  for (const [inst, m] of recordsAt(c, l)) {
+    if (inst.kind === "master" && inst.reboot && reply.startsWith("PONG")) inst.reboot = false;
+    if (!acceptable && reply.startsWith("BUSY") && inst.health.value === "sdown" && !inst.scriptKillSent) {
+      inst.scriptKillSent = true;
+      c.cmd({ kind: "script-kill", addr: l.addr });
+    }
+    void m;
+  }
+}
+
+export function onPublishReply(c: EngineContext, addr: Address, ok: boolean): void {
+  const l = c.links.get(addressKey(addr));
+  if (!l) return;
+  if (!ok || linkSaturated(l)) touchLink(c, l);
+  if (l.pending > 0) l.pending--;
+  if (!ok) for (const [inst] of recordsAt(c, l)) inst.lastPubTime = 0; // retry on the next tick (§5.2)
+}
+
+export function onReconfigureReply(c: EngineContext, addr: Address): void {
+  const l = c.links.get(addressKey(addr));
+  if (!l) return;
+  touchLink(c, l);
+  if (l.pending > 0) l.pending--;
+  // Eager: confirm a promotion from INFO right after SLAVEOF NO ONE, not on the next INFO period.
+  if (!c.timing.eager || l.infoInFlight || l.cmd !== "up") return;
+  for (const [inst, m] of recordsAt(c, l)) {
+    if (inst.kind === "replica" && (inst.promoted || inst.reconf !== "none") && m.failover.value !== "none") {
+      sendInfo(c, l);
+      return;
+    }
+  }
+}
