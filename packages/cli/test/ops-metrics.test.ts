@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { liveness, readiness } from "../src/http/health-checks.js";
 import { type OpsCluster, startOpsCluster, waitDiscovered } from "./support/ops-cluster.js";
-import { killAll, waitFor } from "./support/processes.js";
+import { cmd, killAll, waitFor } from "./support/processes.js";
 import { parsePromText, sampleValue } from "./support/prom-text.js";
 
 afterAll(killAll);
@@ -11,6 +11,18 @@ async function scrape(c: OpsCluster, i = 0) {
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toContain("text/plain; version=0.0.4");
   return parsePromText(await res.text());
+}
+
+/** SENTINEL FAILOVER mymaster COORDINATED, once the replica is eligible (fresh INFO after discovery or an abort). */
+async function startSwitchover(port: number, timeoutMs: number): Promise<void> {
+  await waitFor(async () => {
+    try {
+      return (await cmd(port, "SENTINEL", "FAILOVER", "mymaster", "COORDINATED", "TIMEOUT", timeoutMs)) === "OK";
+    } catch (e) {
+      if (/NOGOODSLAVE|INPROG/.test(String(e))) return false;
+      throw e;
+    }
+  }, 20000);
 }
 
 describe("/metrics, /healthz, /readyz (real processes)", () => {
@@ -49,6 +61,8 @@ describe("/metrics, /healthz, /readyz (real processes)", () => {
     expect(sampleValue(before, "vigil_failovers_total", { master: "mymaster", outcome: "success" })).toBe(0);
     expect(sampleValue(before, "vigil_elections_total", { master: "mymaster", outcome: "lost" })).toBe(0);
     expect(before.get("vigil_failovers_total")?.type).toBe("counter");
+    expect(sampleValue(before, "vigil_switchovers_total", { master: "mymaster", outcome: "completed" })).toBe(0);
+    expect(sampleValue(before, "vigil_switchover_phase", { master: "mymaster", phase: "none" })).toBe(1);
     expect(before.get("vigil_failover_phase_duration_seconds")?.type).toBe("histogram");
     expect(sampleValue(before, "nodejs_eventloop_lag_seconds")).toBeGreaterThanOrEqual(0);
     expect(sampleValue(before, "vigil_link_ping_latency_seconds", { address: masterAddr })).toBeLessThan(1);
@@ -79,6 +93,33 @@ describe("/metrics, /healthz, /readyz (real processes)", () => {
 });
 
 describe("probe logic", () => {
+  it("shows a coordinated switchover's phase while it runs and counts its outcome", { timeout: 120000 }, async () => {
+    const c = await startOpsCluster({ replicas: 1, sentinels: 1, quorum: 1, httpFlag: true });
+    await waitDiscovered(c);
+    const v = c.vigils[0]!;
+    await startSwitchover(v.port, 5000);
+    const after = await waitFor(async () => {
+      const m = await scrape(c);
+      return sampleValue(m, "vigil_switchovers_total", { master: "mymaster", outcome: "completed" }) === 1 ? m : undefined;
+    }, 20000);
+    expect(sampleValue(after, "vigil_switchover_phase", { master: "mymaster", phase: "none" })).toBe(1);
+    expect(sampleValue(after, "vigil_switchovers_total", { master: "mymaster", outcome: "handover-timeout" })).toBe(0);
+    // A long hand-over: the new replica (the old master) is frozen once the switchover started (a
+    // frozen one would not be eligible), so the phase can be scraped, then the hand-over times out.
+    try {
+      await startSwitchover(v.port, 1500);
+      c.master.kill("SIGSTOP");
+      const during = await waitFor(async () => {
+        const m = await scrape(c);
+        return sampleValue(m, "vigil_switchover_phase", { master: "mymaster", phase: "handing-over" }) === 1 ? m : undefined;
+      }, 10000);
+      expect(sampleValue(during, "vigil_switchover_phase", { master: "mymaster", phase: "none" })).toBe(0);
+      await waitFor(async () => sampleValue(await scrape(c), "vigil_switchovers_total", { master: "mymaster", outcome: "handover-timeout" }) === 1, 15000);
+    } finally {
+      c.master.kill("SIGCONT");
+    }
+  });
+
   it("liveness is unconditional; readiness lists every reason it fails", () => {
     expect(liveness()).toEqual({ ok: true, status: "ok", reasons: [] });
     const now = 100_000;

@@ -6,6 +6,10 @@ import { failoverStateAfter } from "../ops/failover-phases.js";
 
 const FAILOVER_STATES = ["none", "wait_start", "select_slave", "send_slaveof_noone", "wait_promotion", "reconf_slaves", "update_config"] as const;
 const MASTER_STATES = ["up", "sdown", "odown"] as const;
+/** Switchover phases as the gauge labels them; `none` when no switchover is in progress. */
+const SWITCHOVER_PHASES = ["none", "electing", "selecting", "handing-over", "reconfiguring"] as const;
+/** Outcomes of `vigil_switchovers_total`: completed, or aborted with the `-switchover-abort` reason. */
+const SWITCHOVER_OUTCOMES = ["completed", "not-elected", "no-good-slave", "handover-refused", "handover-timeout", "link-lost", "superseded"] as const;
 
 /** Events that end a failover attempt, and the outcome label each one means. */
 const FAILOVER_OUTCOMES: Readonly<Record<string, string>> = {
@@ -41,6 +45,7 @@ export class VigilMetrics {
   private readonly votes: Counter<"master">;
   private readonly failoversStarted: Counter<"master">;
   private readonly failovers: Counter<"master" | "outcome">;
+  private readonly switchovers: Counter<"master" | "outcome">;
   private readonly tiltEntered: Counter;
   private readonly phaseDuration: Histogram<"master" | "phase">;
   private readonly pingLatency: Histogram<"peer">;
@@ -156,6 +161,19 @@ export class VigilMetrics {
         }
       },
     });
+    new Gauge({
+      name: "vigil_switchover_phase",
+      help: "1 for the phase of the coordinated switchover in progress (electing, selecting, handing-over, reconfiguring), or none.",
+      labelNames: ["master", "phase"],
+      registers,
+      collect() {
+        this.reset();
+        for (const m of self.engine.masterRecords()) {
+          const phase = m.switchover && m.switchover.outcome === null ? m.switchover.phase : "none";
+          for (const p of SWITCHOVER_PHASES) this.set({ master: m.name, phase: p }, p === phase ? 1 : 0);
+        }
+      },
+    });
     perMaster("vigil_master_known_replicas", "Replicas known for the master.", (m) => m.replicas.size);
     perMaster("vigil_master_known_sentinels", "Other Sentinels known for the master (this one not counted).", (m) => m.sentinels.size);
     perMaster("vigil_master_quorum", "Configured quorum of the master.", (m) => m.settings.quorum);
@@ -214,6 +232,12 @@ export class VigilMetrics {
       labelNames: ["master", "outcome"],
       registers,
     });
+    this.switchovers = new Counter({
+      name: "vigil_switchovers_total",
+      help: `Coordinated switchovers this Sentinel led to an end, by outcome (${SWITCHOVER_OUTCOMES.join(", ")}; all but completed are aborts, the master kept its role).`,
+      labelNames: ["master", "outcome"],
+      registers,
+    });
     this.tiltEntered = new Counter({ name: "vigil_tilt_total", help: "Times TILT mode was entered.", registers });
     this.phaseDuration = new Histogram({
       name: "vigil_failover_phase_duration_seconds",
@@ -268,6 +292,12 @@ export class VigilMetrics {
         return;
       case "+failover-end-for-timeout":
         this.endedForTimeout.add(master);
+        return;
+      case "+switchover-end":
+        this.switchovers.inc({ master, outcome: "completed" });
+        return;
+      case "-switchover-abort":
+        this.switchovers.inc({ master, outcome: / #([a-z-]+)/.exec(e.payload)?.[1] ?? "unknown" });
         return;
     }
     const outcome = FAILOVER_OUTCOMES[e.type];
@@ -327,6 +357,7 @@ export class VigilMetrics {
     this.elections.inc({ master, outcome: "won" }, 0);
     this.elections.inc({ master, outcome: "lost" }, 0);
     this.failoversStarted.inc({ master }, 0);
+    for (const outcome of SWITCHOVER_OUTCOMES) this.switchovers.inc({ master, outcome }, 0);
     for (const outcome of ["success", "success_after_timeout", ...Object.values(FAILOVER_OUTCOMES).filter((o) => o !== "success")]) this.failovers.inc({ master, outcome }, 0);
   }
 }
