@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 
-const ALL = ["sim", "startup", "api", "false-positives", "failover", "scale", "many-masters"];
+const ALL = ["sim", "startup", "api", "false-positives", "failover", "scale", "many-masters", "switchover"];
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const onlyAt = argv.indexOf("--only");

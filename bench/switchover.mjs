@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// bench/switchover — planned role changes under writes: coordinated switchover vs plain failover.
+//
+// 1 master + 2 replicas (redis-server) + 3 sentinels, down-after 1000 ms. An ioredis client through
+// the sentinels adds unique values to a set (one every ~2 ms, ≥ 200 acknowledged/s) and records the
+// time of every acknowledgement. Then --rounds role changes in a row, for each kind:
+//   - vigil-coordinated: `SENTINEL FAILOVER mymaster COORDINATED` on Vigil;
+//   - vigil-plain:       `SENTINEL FAILOVER mymaster` on Vigil;
+//   - sentinel-plain:    `SENTINEL FAILOVER mymaster` on redis-sentinel.
+// A round completes when every sentinel names a new master and the client has acknowledged 50 writes
+// and written for a second since. At the end every acknowledged value is read back from the agreed
+// master: lost = acknowledged and missing. Write gap = the longest time between two acknowledgements
+// within a round.
+import { performance } from "node:perf_hooks";
+import { Redis } from "ioredis";
+import { startCluster, stopCluster } from "./lib/cluster.mjs";
+import { cmd, requireBinary, runMain, sleep } from "./lib/procs.mjs";
+import { fmt, heading, load, machineLine, median, parseFlags, say, table } from "./lib/report.mjs";
+
+const USAGE = `usage: node bench/switchover.mjs [--rounds N] [--quick] [--kinds L] [--round-timeout MS]
+  --rounds N          role changes in a row per kind (default 20; --quick: 3)
+  --kinds L           comma-separated among vigil-coordinated,vigil-plain,sentinel-plain (default: all)
+  --round-timeout MS  a round not done by then counts as not completed (default 30000)
+`;
+const KINDS = {
+  "vigil-coordinated": { kind: "vigil", label: "Vigil, SENTINEL FAILOVER COORDINATED", words: ["COORDINATED"] },
+  "vigil-plain": { kind: "vigil", label: "Vigil, SENTINEL FAILOVER", words: [] },
+  "sentinel-plain": { kind: "redis", label: "redis-sentinel 7.0, SENTINEL FAILOVER", words: [] },
+};
+const opts = parseFlags(process.argv.slice(2), { rounds: 20, quick: false, kinds: Object.keys(KINDS).join(","), roundTimeout: 30000 }, USAGE);
+if (opts.quick) opts.rounds = 3;
+
+/** The writer: unique values, the acknowledgement time of each. */
+function startWriter(sentinelPorts) {
+  const r = new Redis({ sentinels: sentinelPorts.map((port) => ({ host: "127.0.0.1", port })), name: "mymaster", maxRetriesPerRequest: 1 });
+  r.on("error", () => {});
+  const acked = [];
+  const ackAt = [];
+  let stop = false;
+  let n = 0;
+  const done = (async () => {
+    while (!stop) {
+      const v = ++n;
+      try {
+        await r.sadd("sw", String(v));
+        acked.push(v);
+        ackAt.push(performance.now());
+      } catch {
+        await sleep(10);
+      }
+      await sleep(1);
+    }
+  })();
+  return {
+    acked,
+    ackAt,
+    async stop() {
+      stop = true;
+      await done;
+      r.disconnect();
+    },
+  };
+}
+
+async function agreedMaster(ports) {
+  const addrs = await Promise.all(ports.map((p) => cmd(p, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster").then((a) => a.join(":"), () => "?")));
+  return addrs.every((a) => a === addrs[0]) ? addrs[0] : null;
+}
+
+/** Longest interval between acknowledgements in [from, to] (ms), counting the edges. */
+function longestGap(ackAt, from, to) {
+  let prev = from;
+  let gap = 0;
+  for (const t of ackAt) {
+    if (t < from) continue;
+    if (t > to) break;
+    gap = Math.max(gap, t - prev);
+    prev = t;
+  }
+  return Math.max(gap, to - prev);
+}
+
+/** One role change; the gap or null when it did not complete in time. */
+async function oneRound(c, k, w) {
+  const from = performance.now();
+  const deadline = Date.now() + opts.roundTimeout;
+  const old = await agreedMaster(c.sentinelPorts);
+  // Retry while the previous change settles (INPROG, a replica not yet eligible, old master converting).
+  for (;;) {
+    try {
+      if ((await cmd(c.sentinelPorts[0], "SENTINEL", "FAILOVER", "mymaster", ...k.words)) === "OK") break;
+    } catch (e) {
+      if (Date.now() > deadline) return { completed: false, error: String(e?.message ?? e) };
+    }
+    await sleep(100);
+  }
+  while (Date.now() < deadline) {
+    const now = await agreedMaster(c.sentinelPorts);
+    if (now && now !== old) break;
+    await sleep(50);
+  }
+  // Let the client settle on the new master: 50 acknowledgements and a second of writing.
+  const before = w.acked.length;
+  const settled = Date.now() + 1000;
+  while (Date.now() < deadline && (w.acked.length < before + 50 || Date.now() < settled)) await sleep(20);
+  const done = Date.now() < deadline;
+  return { completed: done, gapMs: longestGap(w.ackAt, from, performance.now()) };
+}
+
+async function runKind(name) {
+  const k = KINDS[name];
+  const c = await startCluster({ kind: k.kind, downAfter: 1000, failoverTimeout: 10000 });
+  try {
+    const w = startWriter(c.sentinelPorts);
+    while (w.acked.length < 50) await sleep(20);
+    const warm = performance.now();
+    while (w.acked.length < 550) await sleep(20);
+    const steadyRate = 500 / ((performance.now() - warm) / 1000);
+    const t0 = performance.now();
+    const n0 = w.acked.length;
+    const rounds = [];
+    for (let i = 0; i < opts.rounds; i++) {
+      const r = await oneRound(c, k, w);
+      rounds.push(r);
+      say(`${name} round ${i + 1}: ${r.completed ? "completed" : `NOT completed ${r.error ?? ""}`}, longest write gap ${fmt(r.gapMs)} ms`);
+    }
+    const rate = (w.acked.length - n0) / ((performance.now() - t0) / 1000);
+    await w.stop();
+    let master = null;
+    const until = Date.now() + 30000;
+    while (!master && Date.now() < until) {
+      master = await agreedMaster(c.sentinelPorts);
+      if (!master) await sleep(100);
+    }
+    const port = Number(master.split(":")[1]);
+    const stored = new Set((await cmd(port, "SMEMBERS", "sw")).map(Number));
+    const lost = w.acked.filter((v) => !stored.has(v)).length;
+    return { name, acked: w.acked.length, steadyRate, rate, lost, rounds };
+  } finally {
+    await stopCluster(c);
+  }
+}
+
+async function main() {
+  requireBinary("redis-server");
+  requireBinary("redis-sentinel");
+  heading("switchover — coordinated vs plain SENTINEL FAILOVER under an ioredis writer");
+  say(machineLine());
+  say(`${opts.rounds} role change(s) in a row per kind, 1 master + 2 replicas + 3 sentinels, down-after 1000 ms`);
+  const results = [];
+  for (const name of opts.kinds.split(",")) {
+    if (!KINDS[name]) throw new Error(`unknown kind ${name}\n${USAGE}`);
+    results.push(await runKind(name));
+  }
+  say();
+  say(
+    table(
+      ["kind", "acked", "writes/s steady", "writes/s over the rounds", "lost", "completed", "gap median ms", "gap max ms"],
+      results.map((r) => {
+        const gaps = r.rounds.filter((x) => x.gapMs !== undefined).map((x) => x.gapMs);
+        return [KINDS[r.name].label, String(r.acked), fmt(r.steadyRate), fmt(r.rate), String(r.lost), `${r.rounds.filter((x) => x.completed).length}/${r.rounds.length}`, fmt(median(gaps)), fmt(Math.max(...gaps))];
+      }),
+    ),
+  );
+  say(`load average at the end: ${load()}`);
+}
+
+await runMain(main);
