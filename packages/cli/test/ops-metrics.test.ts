@@ -90,9 +90,7 @@ describe("/metrics, /healthz, /readyz (real processes)", () => {
     await waitFor(async () => sampleValue(await scrape(c), "vigil_instance_sdown", { address: masterAddr, kind: "replica" }) === 1, 15000);
     expect((await v.http("/readyz")).status).toBe(200);
   });
-});
 
-describe("probe logic", () => {
   it("shows a coordinated switchover's phase while it runs and counts its outcome", { timeout: 120000 }, async () => {
     const c = await startOpsCluster({ replicas: 1, sentinels: 1, quorum: 1, httpFlag: true });
     await waitDiscovered(c);
@@ -119,7 +117,9 @@ describe("probe logic", () => {
       c.master.kill("SIGCONT");
     }
   });
+});
 
+describe("probe logic", () => {
   it("liveness is unconditional; readiness lists every reason it fails", () => {
     expect(liveness()).toEqual({ ok: true, status: "ok", reasons: [] });
     const now = 100_000;
