@@ -35,7 +35,7 @@ export {
   type SentinelEngineOptions,
   type SwitchoverOptions,
 } from "./engine/sentinel-engine.js";
-export { isStaleFence, type MinReplicasConfig, operatorValuesOf, staleFenceFor } from "./engine/stale-master-fence.js";
+export { isStaleFence, type MinReplicasConfig, operatorValuesOf, staleFenceFor } from "./engine/fencing/stale-master-fence.js";
 export { type InstanceEventType, SENTINEL_EVENT_TYPES, type SentinelEventType } from "./events/event-types.js";
 export {
   type EventInstance,

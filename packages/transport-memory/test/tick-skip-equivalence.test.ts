@@ -1,4 +1,4 @@
-// The engine skips the tick walk of subtrees with nothing due (core `engine/tick-due.ts`). That must
+// The engine skips the tick walk of subtrees with nothing due (core `engine/tick/tick-due.ts`). That must
 // be invisible: every seeded run, faults and all, is identical to the reference engine that walks
 // every subtree on every tick — same trace line by line, same outcome, same number of messages.
 import { describe, expect, it } from "vitest";

@@ -59,7 +59,7 @@ export type EngineCommand =
    */
   | { readonly kind: "fence-writes"; readonly addr: Address; readonly minReplicas: number; readonly maxLagS: number }
   /**
-   * Stale-master fence (Vigil extension, see `stale-master-fence.ts`): `CONFIG GET min-replicas-*`,
+   * Stale-master fence (Vigil extension, see `engine/fencing/stale-master-fence.ts`): `CONFIG GET min-replicas-*`,
    * then, unless already fenced, `CONFIG SET` the values `staleFenceFor` encodes, so `addr`
    * refuses writes until it is converted to a replica.
    */

@@ -132,7 +132,7 @@ export interface MasterRecord extends InstanceBase {
   /** Eager mode: when the jittered failover start is due (null = not scheduled). */
   startAt: number | null;
   /**
-   * Earliest time the tick walk of this master's subtree can do anything (see `tick-due.ts`); 0 =
+   * Earliest time the tick walk of this master's subtree can do anything (see `tick/tick-due.ts`); 0 =
    * walk it on the next tick. Inputs that touch the subtree reset it.
    */
   dueAt: number;

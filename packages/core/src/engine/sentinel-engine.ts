@@ -52,7 +52,7 @@ export interface SentinelEngineOptions {
   readonly masters?: readonly MasterSeed[];
   /**
    * Test-only hooks. `voteTwicePerEpoch` breaks a safety rule on purpose, so checkers can be shown to
-   * catch it; `walkEveryTick` turns off the due-time skipping of the tick walk (`tick-due.ts`), the
+   * catch it; `walkEveryTick` turns off the due-time skipping of the tick walk (`tick/tick-due.ts`), the
    * reference the simulator compares the skipping engine against.
    */
   readonly faults?: { readonly voteTwicePerEpoch?: boolean; readonly walkEveryTick?: boolean };

@@ -4,7 +4,7 @@ import { type HealthFacts, instanceHealthMachine, sdownCause } from "../../machi
 import { isObjectivelyDown, odownMachine } from "../../machines/odown.machine.js";
 import type { EngineContext } from "../context/engine-context.js";
 import { type InstanceRecord, type MasterRecord, silentSince } from "../records.js";
-import { WAKE_HORIZON_MS } from "../tick-due.js";
+import { WAKE_HORIZON_MS } from "../tick/tick-due.js";
 
 export function checkSdown(c: EngineContext, inst: InstanceRecord, m: MasterRecord): void {
   const since = silentSince(inst.link);

@@ -3,7 +3,7 @@ import { addressKey } from "../../util/address.js";
 import type { EngineContext } from "../context/engine-context.js";
 import type { MasterRecord, ReplicaRecord } from "../records.js";
 import { currentAddress } from "../views/engine-views.js";
-import { desiredFence } from "../write-fence.js";
+import { desiredFence } from "./write-fence.js";
 
 /** Lift the fences this sentinel keeps on `m`'s instances, within `scope` (fencing/fence-lifting.ts). */
 export function liftFences(c: EngineContext, m: MasterRecord, scope: FenceLiftScope): void {

@@ -7,7 +7,7 @@ import { announcedHost } from "../announced-address.js";
 import type { LinkAuth } from "../commands.js";
 import type { EngineContext } from "../context/engine-context.js";
 import { type InstanceRecord, type Link, linkDisconnected, linkSaturated, type MasterRecord } from "../records.js";
-import { infoPeriodFor } from "../tick-due.js";
+import { infoPeriodFor } from "../tick/tick-due.js";
 import { currentAddress } from "../views/engine-views.js";
 
 export function monitor1(c: EngineContext, inst: InstanceRecord, m: MasterRecord): void {

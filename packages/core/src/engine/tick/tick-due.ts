@@ -1,6 +1,6 @@
-import { nextReconnectAt } from "../health/crash-detection.js";
-import { pingInterval, type Timing } from "../settings/timing.js";
-import { type InstanceRecord, linkDisconnected, linkSaturated, type MasterRecord, type ReplicaRecord, silentSince } from "./records.js";
+import { nextReconnectAt } from "../../health/crash-detection.js";
+import { pingInterval, type Timing } from "../../settings/timing.js";
+import { type InstanceRecord, linkDisconnected, linkSaturated, type MasterRecord, type ReplicaRecord, silentSince } from "../records.js";
 
 /**
  * How far ahead a no-reply deadline gets its own eager `wake` (ms): more than the daemon's 100 ms

@@ -1,6 +1,6 @@
-import { type Address, addressKey, sameAddress } from "../util/address.js";
-import type { MasterRecord } from "./records.js";
-import { linkDisconnected } from "./records.js";
+import { type Address, addressKey, sameAddress } from "../../util/address.js";
+import type { MasterRecord } from "../records.js";
+import { linkDisconnected } from "../records.js";
 
 /**
  * Replicas that currently replicate from `master` and look healthy: not SDOWN, link up, reporting
