@@ -18,6 +18,7 @@ export { castVote, type VoteOutcome, type VoteState } from "./election/vote.js";
 export { announcedHost } from "./engine/announced-address.js";
 export type { EngineCommand, LinkAuth } from "./engine/commands.js";
 export { type EventLevel, LEVEL_ORDER, type SentinelEvent } from "./engine/events.js";
+export { isStaleFence, type MinReplicasConfig, operatorValuesOf, staleFenceFor } from "./engine/fencing/stale-master-fence.js";
 export type { EngineInput, LinkKind } from "./engine/inputs.js";
 export { instanceDetails, instanceFlags } from "./engine/instance-details.js";
 export { type EngineOutput, emptyOutput } from "./engine/output.js";
@@ -35,7 +36,6 @@ export {
   type SentinelEngineOptions,
   type SwitchoverOptions,
 } from "./engine/sentinel-engine.js";
-export { isStaleFence, type MinReplicasConfig, operatorValuesOf, staleFenceFor } from "./engine/fencing/stale-master-fence.js";
 export { type InstanceEventType, SENTINEL_EVENT_TYPES, type SentinelEventType } from "./events/event-types.js";
 export {
   type EventInstance,

@@ -10,8 +10,8 @@ import { applyFence } from "../fencing/fence-upkeep.js";
 import { touchAll } from "../links/link-registry.js";
 import { monitor1 } from "../links/periodic-traffic.js";
 import type { MasterRecord } from "../records.js";
-import { subtreeDueAt } from "./tick-due.js";
 import { askPeers } from "../votes/peer-votes.js";
+import { subtreeDueAt } from "./tick-due.js";
 
 /** §3: TILT check, then every master's subtree, then the pending switch. */
 export function tick(c: EngineContext): void {
