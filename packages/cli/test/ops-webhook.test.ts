@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/load-config.js";
 import { WebhookSender } from "../src/webhooks/webhook-sender.js";
@@ -111,12 +113,31 @@ describe("WebhookSender", () => {
     const s = new WebhookSender({ url: r.url, sentinelId: "b".repeat(40), baseDelayMs: 10, maxAttempts: 3, timeoutMs: 200, observer, onError: (m) => errors.push(m) });
     senders.push(s);
     s.enqueue(event(1));
-    await waitFor(() => c.failed === 1, 15000, 10); // 3 attempts of 200 ms plus back-off; slack for a loaded machine
+    await waitFor(() => c.failed === 1, 5000, 10);
     expect(r.hits).toHaveLength(3);
     expect(r.hits[0]!.headers[SIGNATURE_HEADER]).toBeUndefined(); // no secret, no signature
     expect(c).toMatchObject({ delivered: 0, failed: 1, retried: 2, queue: 0 });
     expect(errors.at(-1)).toMatch(/giving up on \+sdown .* after 3 attempts/);
     expect(errors.some((e) => /aborted|timeout/i.test(e))).toBe(true);
+  });
+
+  it("a hanging receiver times out even when the garbage collector runs during the wait", async () => {
+    // Node 20 may collect an AbortSignal.timeout() that only AbortSignal.any() refers to: the request
+    // then never times out and the queue stalls behind it.
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const r = await receiver((n) => (n === 0 ? "hang" : 200));
+    const { c, observer } = counts();
+    const s = new WebhookSender({ url: r.url, sentinelId: "c".repeat(40), baseDelayMs: 10, maxAttempts: 3, timeoutMs: 200, observer });
+    senders.push(s);
+    s.enqueue(event(1));
+    const collect = setInterval(gc, 20);
+    try {
+      await waitFor(() => c.delivered === 1, 4000, 10);
+    } finally {
+      clearInterval(collect);
+    }
+    expect(r.hits).toHaveLength(2);
   });
 
   it("bounds the queue: the oldest waiting events are dropped and counted", async () => {

@@ -152,8 +152,14 @@ export class WebhookSender {
     };
     if (this.o.secret) headers[SIGNATURE_HEADER] = signBody(this.o.secret, job.body);
     const doFetch = this.o.fetch ?? fetch;
+    // An explicit timer, not AbortSignal.timeout(): on Node 20 a timeout signal that only
+    // AbortSignal.any() refers to can be garbage-collected before it fires, and a hanging receiver
+    // then stalls the queue for good.
+    const ms = this.o.timeoutMs ?? 5000;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error(`timeout after ${ms} ms`)), ms);
     try {
-      const signal = AbortSignal.any([this.inflight.signal, AbortSignal.timeout(this.o.timeoutMs ?? 5000)]);
+      const signal = AbortSignal.any([this.inflight.signal, deadline.signal]);
       const res = await doFetch(this.o.url, { method: "POST", headers, body: job.body, signal });
       // Drain the body so the connection can be reused.
       await res.arrayBuffer().catch(() => undefined);
@@ -163,6 +169,8 @@ export class WebhookSender {
     } catch (e) {
       this.o.onError?.(`webhook: ${job.type} failed: ${e instanceof Error ? e.message : String(e)} (attempt ${job.attempts})`);
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
