@@ -19,7 +19,7 @@ import type { PendingScript, SentinelApiContext, SentinelDialect } from "../src/
 import { createSentinelApi, type SentinelApi } from "../src/api/sentinel-api.js";
 import { encodeReply } from "../src/resp/encoder.js";
 import type { Reply } from "../src/resp/reply.js";
-import { SentinelRuntime } from "../src/runtime/sentinel-runtime.js";
+import { type RuntimeNetwork, SentinelRuntime } from "../src/runtime/sentinel-runtime.js";
 
 export const MY_ID = "3ee087769725560a0d4b8ed2db3d1393b2a5d138";
 export const PEER_ID = "8387d8bb216c66aa9c7cfea6807c498f0be5922a";
@@ -146,20 +146,7 @@ export function apiFixture(options: FixtureOptions = {}) {
     },
     onEvent: (e) => events.push(e),
     // Network commands are recorded, not sent: the test plays the network.
-    network: () => ({
-      connect: record,
-      disconnect: record,
-      ping: record,
-      info: record,
-      publishHello: record,
-      askMasterDown: record,
-      reconfigure: record,
-      fenceWrites: record,
-      unfenceWrites: record,
-      fenceStaleMaster: record,
-      unfenceStaleMaster: record,
-      scriptKill: record,
-    }),
+    network: () => recordingNetwork(record),
   });
 
   const ctx: SentinelApiContext = {
@@ -344,4 +331,23 @@ export function text(r: Reply): string {
 export function items(r: Reply): readonly Reply[] {
   if (r.kind !== "array") throw new Error(`not an array reply: ${r.kind}`);
   return r.items;
+}
+
+/** A network half that records every command and sends nothing; `answers` replace the ones a test plays. */
+export function recordingNetwork(record: (c: EngineCommand) => void, answers: Partial<RuntimeNetwork> = {}): RuntimeNetwork {
+  return {
+    connect: record,
+    disconnect: record,
+    ping: record,
+    info: record,
+    publishHello: record,
+    askMasterDown: record,
+    reconfigure: record,
+    fenceWrites: record,
+    unfenceWrites: record,
+    fenceStaleMaster: record,
+    unfenceStaleMaster: record,
+    scriptKill: record,
+    ...answers,
+  };
 }

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createSentinel, memoryStore, type NetworkFactory, NoSuchMasterError, PersistError, type Sentinel, SentinelStateError, type TypedSentinelEvent } from "../src/index.js";
+import { recordingNetwork } from "./api-support.js";
 import { command, rawExchange } from "./fixtures/raw-client.js";
 import { decodeAllReplies } from "./fixtures/reply-decoder.js";
 
@@ -122,20 +123,12 @@ describe("createSentinel", () => {
       // A fake network where the master answers everything, a little later (never inside the call).
       const later = (input: Parameters<typeof deliver>[0]) => setTimeout(() => deliver(input), 1);
       const record = (c: { kind: string }) => void kinds.push(c.kind);
-      return {
+      return recordingNetwork(record, {
         connect: (c) => (record(c), later({ kind: "link-up", now: now(), addr: c.addr, link: c.link, localHost: "127.0.0.1" })),
-        disconnect: record,
         ping: (c) => (record(c), later({ kind: "ping-reply", now: now(), addr: c.addr, reply: "PONG" })),
         info: (c) => (record(c), later({ kind: "info-reply", now: now(), addr: c.addr, text: MASTER_INFO })),
         publishHello: (c) => (record(c), later({ kind: "publish-reply", now: now(), addr: c.addr, ok: true })),
-        askMasterDown: record,
-        reconfigure: record,
-        fenceWrites: record,
-        unfenceWrites: record,
-        fenceStaleMaster: record,
-        unfenceStaleMaster: record,
-        scriptKill: record,
-      };
+      });
     };
     sentinel = createSentinel({ masters: [{ name: "mymaster", host: "10.9.9.9", port: 6379, quorum: 1 }], store: memoryStore(), serve: false, transport: network });
     await sentinel.start();
