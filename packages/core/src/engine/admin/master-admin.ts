@@ -3,7 +3,7 @@ import type { MasterSettingsInput } from "../../settings/master-settings.js";
 import { setRenamedCommand } from "../../settings/renamed-commands.js";
 import type { EngineContext } from "../context/engine-context.js";
 import { liftFences } from "../fencing/fence-upkeep.js";
-import { closeLink, dropDataLinks, recordsChanged, release } from "../links/link-registry.js";
+import { closeLink, dropDataLinks, recordRemoved, release } from "../links/link-registry.js";
 import type { MasterRecord } from "../records.js";
 import { addMaster, resetMaster } from "../topology/topology-changes.js";
 
@@ -23,11 +23,12 @@ export function removeMaster(c: EngineContext, name: string): void {
   if (!m) return;
   c.emit("-monitor", "warning", c.details(m, m), m);
   liftFences(c, m, { staleMaster: true, writes: "all" });
-  for (const r of m.replicas.values()) release(c, r.link);
-  for (const s of m.sentinels.values()) release(c, s.link);
-  release(c, m.link);
+  for (const inst of [...m.replicas.values(), ...m.sentinels.values(), m]) {
+    recordRemoved(c, inst, m);
+    release(c, inst.link);
+  }
   c.masters.delete(name);
-  recordsChanged(c);
+  c.fenced.delete(m);
   c.markDirty();
 }
 

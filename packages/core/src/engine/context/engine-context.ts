@@ -7,12 +7,10 @@ import { announcedHost } from "../announced-address.js";
 import type { EngineCommand } from "../commands.js";
 import type { EventLevel } from "../events.js";
 import { instanceDetails } from "../instance-details.js";
+import { LinkIndex } from "../links/link-index.js";
 import { type EngineOutput, emptyOutput } from "../output.js";
 import type { InstanceRecord, Link, MasterRecord } from "../records.js";
 import type { SentinelEngineOptions } from "../sentinel-engine.js";
-
-/** A link and every (record, master) bound to it, in the order of a scan of the masters. */
-export type LinkIndex = Map<Link, readonly (readonly [InstanceRecord, MasterRecord])[]>;
 
 /**
  * The step context: everything one sentinel's engine knows and the output of the step in progress.
@@ -31,12 +29,13 @@ export class EngineContext {
   epoch: number;
   readonly masters = new Map<string, MasterRecord>();
   readonly links = new Map<string, Link>();
+  /** Link → every (record, master) bound to it; kept in step by `recordAdded` / `recordRemoved`. */
+  readonly linkIndex = new LinkIndex();
   /**
-   * Link → every (record, master) bound to it, in the order of a scan of `masters` (master, its
-   * replicas, its sentinels). Built lazily; dropped (null) whenever a record is added, removed or
-   * rebound to another link (`recordsChanged`). Arrays handed out are never mutated afterwards.
+   * Every master whose write fence (`fence`) is set, and perhaps some whose fence was cleared since:
+   * a reconnected link forgets the fences at its address without a scan of every master.
    */
-  linkIndex: LinkIndex | null = null;
+  readonly fenced = new Set<MasterRecord>();
   /** The periods the current due times were computed with (see `timingChanged`). */
   readonly timingSeen: Partial<Record<keyof Timing, Timing[keyof Timing]>> = {};
   tilt;

@@ -3,7 +3,7 @@ import { type Address, addressKey, sameAddress } from "../../util/address.js";
 import { isIpLiteral } from "../../util/ip-literal.js";
 import type { EngineContext } from "../context/engine-context.js";
 import { clientReconfig } from "../failover/failover-driver.js";
-import { linkFor, recordsChanged, release } from "../links/link-registry.js";
+import { linkFor, recordAdded, recordRemoved, release } from "../links/link-registry.js";
 import { freshHealth, type MasterRecord, newSentinel, type SentinelRecord } from "../records.js";
 import { resetAndChangeAddress } from "../topology/topology-changes.js";
 import { currentAddress } from "../views/engine-views.js";
@@ -12,7 +12,7 @@ export function onHello(c: EngineContext, via: Address | null, payload: string):
   if (via !== null) {
     const l = c.links.get(addressKey(via));
     // Only moves the idle-link deadline later: no touch. A hello that changes records or the
-    // master's address reaches the walk through recordsChanged.
+    // master's address reaches the walk through recordAdded / recordRemoved.
     if (l) l.pcLastActivity = c.now;
     if (HELLO_CHANNEL_IGNORE_OWN && payload.includes(c.myId)) return;
   }
@@ -81,14 +81,9 @@ function peerOfHello(c: EngineContext, m: MasterRecord, runId: string, addr: Add
     c.markDiscovered();
     peer = created;
   } else if (!peer) {
-    for (const other of c.masters.values()) {
-      for (const rec of [...other.sentinels.values()]) {
-        if (sameAddress(rec.addr, addr) && rec.runId !== runId) {
-          c.emit("+sentinel-invalid-addr", "notice", c.details(rec, other), other);
-          removeSentinel(c, other, rec);
-        }
-      }
-    }
+    // The scan for records of another run id at this address runs only when the index has one:
+    // per discovered peer record it would make discovering N masters O(N²).
+    if (c.linkIndex.otherPeerAt(addr, runId)) dropOtherPeersAt(c, addr, runId);
     peer = addSentinel(c, m, addr, runId);
     c.emit("+sentinel", "notice", c.details(peer, m), m);
     c.markDiscovered();
@@ -96,17 +91,30 @@ function peerOfHello(c: EngineContext, m: MasterRecord, runId: string, addr: Add
   return peer;
 }
 
+/** `+sentinel-invalid-addr`: another run id now answers at `addr`, so the records of the old one go. */
+function dropOtherPeersAt(c: EngineContext, addr: Address, runId: string): void {
+  for (const other of c.masters.values()) {
+    for (const rec of [...other.sentinels.values()]) {
+      if (sameAddress(rec.addr, addr) && rec.runId !== runId) {
+        c.emit("+sentinel-invalid-addr", "notice", c.details(rec, other), other);
+        removeSentinel(c, other, rec);
+      }
+    }
+  }
+}
+
 export function addSentinel(c: EngineContext, m: MasterRecord, addr: Address, runId: string): SentinelRecord {
   const s = newSentinel(addr, runId, linkFor(c, addr, "sentinel"), c.now);
   s.health = freshHealth();
+  const replaced = m.sentinels.get(runId);
   m.sentinels.set(runId, s);
-  recordsChanged(c);
+  recordAdded(c, s, m, replaced);
   return s;
 }
 
 export function removeSentinel(c: EngineContext, m: MasterRecord, s: SentinelRecord): void {
   m.sentinels.delete(s.runId);
-  recordsChanged(c);
+  recordRemoved(c, s, m);
   release(c, s.link);
 }
 

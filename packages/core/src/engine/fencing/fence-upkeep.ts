@@ -19,6 +19,7 @@ export function applyFence(c: EngineContext, m: MasterRecord): void {
   const want = desiredFence(m, cur);
   if (m.fence && m.fence.key === want.key && m.fence.minReplicas === want.minReplicas) return;
   m.fence = want;
+  c.fenced.add(m);
   c.cmd({ kind: "fence-writes", addr: cur, minReplicas: want.minReplicas, maxLagS: m.settings.fenceMaxLagS });
 }
 

@@ -1,6 +1,7 @@
 import { type Address, addressKey } from "../../util/address.js";
 import type { EngineContext } from "../context/engine-context.js";
 import { type InstanceRecord, type Link, type MasterRecord, newLink } from "../records.js";
+import type { RecordAt } from "./link-index.js";
 
 export function linkFor(c: EngineContext, addr: Address, peer: Link["peer"]): Link {
   const key = addressKey(addr);
@@ -35,30 +36,23 @@ export function closeLink(c: EngineContext, l: Link): void {
  * Every (record, master) pair bound to a link, in `masters` order. From the link index: this runs
  * for every PING, INFO and PUBLISH reply, and a scan of all records here made the engine quadratic.
  */
-export function recordsAt(c: EngineContext, l: Link): readonly (readonly [InstanceRecord, MasterRecord])[] {
-  let index = c.linkIndex;
-  if (index === null) {
-    const built = new Map<Link, (readonly [InstanceRecord, MasterRecord])[]>();
-    const add = (inst: InstanceRecord, m: MasterRecord) => {
-      const list = built.get(inst.link);
-      if (list) list.push([inst, m]);
-      else built.set(inst.link, [[inst, m]]);
-    };
-    for (const m of c.masters.values()) {
-      add(m, m);
-      for (const r of m.replicas.values()) add(r, m);
-      for (const s of m.sentinels.values()) add(s, m);
-    }
-    index = built;
-    c.linkIndex = index;
-  }
-  return index.get(l) ?? NO_RECORDS;
+export function recordsAt(c: EngineContext, l: Link): readonly RecordAt[] {
+  return c.linkIndex.at(l);
 }
 
-/** A record was added, removed or bound to another link: rebuild the link index on next use. */
-export function recordsChanged(c: EngineContext): void {
-  c.linkIndex = null;
-  touchAll(c);
+/**
+ * `inst`, just inserted in `m`'s subtree (or `m` itself, in the masters map or at a new address), is
+ * bound to its link: index it and walk `m` on the next tick. `replacing`: the record it replaced.
+ */
+export function recordAdded(c: EngineContext, inst: InstanceRecord, m: MasterRecord, replacing?: InstanceRecord): void {
+  c.linkIndex.bind(inst, m, replacing);
+  m.dueAt = 0;
+}
+
+/** `inst` leaves `m`'s subtree or its link (call before it is bound to another). */
+export function recordRemoved(c: EngineContext, inst: InstanceRecord, m: MasterRecord): void {
+  c.linkIndex.unbind(inst);
+  m.dueAt = 0;
 }
 
 /** Walk the subtrees bound to the link at `addr` on the next tick (an input changed them). */
@@ -84,4 +78,3 @@ export function dropDataLinks(c: EngineContext, m: MasterRecord): void {
   closeLink(c, m.link);
   for (const r of m.replicas.values()) closeLink(c, r.link);
 }
-const NO_RECORDS: readonly (readonly [InstanceRecord, MasterRecord])[] = Object.freeze([]);

@@ -18,7 +18,12 @@ export function onLinkUp(c: EngineContext, addr: Address, kind: "cmd" | "pubsub"
     l.infoInFlight = false;
     l.staleInfoReplies = 0;
     if (localHost !== undefined) l.localHost = localHost;
-    for (const m of c.masters.values()) if (m.fence?.key === l.key) m.fence = null;
+    // A new connection may reach a restarted instance: fence it again.
+    for (const m of c.fenced) {
+      if (m.fence !== null && m.fence.key !== l.key) continue;
+      m.fence = null;
+      c.fenced.delete(m);
+    }
     sendPing(c, l); // §4: PING right after connecting
   } else {
     l.pubsub = "up";

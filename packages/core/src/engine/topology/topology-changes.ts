@@ -6,14 +6,15 @@ import type { EngineContext } from "../context/engine-context.js";
 import { addSentinel } from "../discovery/hello-gossip.js";
 import { applyFailover } from "../failover/failover-driver.js";
 import { abandonSwitchover } from "../failover/switchover-driver.js";
-import { closeLink, linkFor, recordsChanged, release } from "../links/link-registry.js";
+import { closeLink, linkFor, recordAdded, recordRemoved, release } from "../links/link-registry.js";
 import { freshHealth, type MasterRecord, newMaster, newReplica, type ReplicaRecord } from "../records.js";
 import type { MasterSeed } from "../sentinel-engine.js";
 
 export function addReplica(c: EngineContext, m: MasterRecord, addr: Address): ReplicaRecord {
   const r = newReplica(addr, linkFor(c, addr, "instance"), c.now);
+  const replaced = m.replicas.get(r.name);
   m.replicas.set(r.name, r);
-  recordsChanged(c);
+  recordAdded(c, r, m, replaced);
   return r;
 }
 
@@ -24,19 +25,25 @@ export function addMaster(c: EngineContext, seed: MasterSeed, now: number): Mast
   m.leaderEpoch = seed.leaderEpoch ?? 0;
   if (m.configEpoch > c.epoch) c.epoch = m.configEpoch;
   c.masters.set(m.name, m);
-  recordsChanged(c);
+  recordAdded(c, m, m);
   for (const r of seed.knownReplicas ?? []) if (!sameAddress(r, m.addr)) addReplica(c, m, r);
   for (const s of seed.knownSentinels ?? []) if (s.runId !== c.myId) addSentinel(c, m, { host: s.host, port: s.port }, s.runId);
   return m;
 }
 
 export function resetMaster(c: EngineContext, m: MasterRecord, keepSentinels: boolean): void {
-  recordsChanged(c);
+  m.dueAt = 0;
   abandonSwitchover(c, m, "superseded");
-  for (const r of m.replicas.values()) release(c, r.link);
+  for (const r of m.replicas.values()) {
+    recordRemoved(c, r, m);
+    release(c, r.link);
+  }
   m.replicas.clear();
   if (!keepSentinels) {
-    for (const s of m.sentinels.values()) release(c, s.link);
+    for (const s of m.sentinels.values()) {
+      recordRemoved(c, s, m);
+      release(c, s.link);
+    }
     m.sentinels.clear();
   }
   closeLink(c, m.link);
@@ -63,9 +70,10 @@ export function resetAndChangeAddress(c: EngineContext, m: MasterRecord, to: Add
   // Keep the connection we already have to the new master (it was a replica link): rebind first.
   const newLinkRec = linkFor(c, to, "instance");
   resetMaster(c, m, true);
+  recordRemoved(c, m, m);
   release(c, m.link);
   m.link = newLinkRec;
-  recordsChanged(c);
+  recordAdded(c, m, m);
   m.addr = to;
   m.settings.host = to.host;
   m.settings.port = to.port;
