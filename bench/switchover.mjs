@@ -11,10 +11,20 @@
 // and written for a second since. At the end every acknowledged value is read back from the agreed
 // master: lost = acknowledged and missing. Write gap = the longest time between two acknowledgements
 // within a round.
+//
+// Each round also records a timeline (ms after the SENTINEL FAILOVER that was accepted): the leader's
+// +switchover-handover (hand-over started), the old master's master_failover_state leaving
+// no-failover (its FAILOVER running) and its role turning to slave (polled every 10 ms), the leader's
+// +promoted-slave, the client's connection closing, each sentinel's +switch-master, the client's
+// sentinel lookups (and the address each returned), its connection ready, and its first acknowledged
+// write after that; plus the longest gap's start and end. Printed per round and as medians per kind.
+//
+// The ioredis client uses its defaults (retryStrategy, sentinelRetryStrategy, failoverDetector off)
+// except maxRetriesPerRequest: 1, so a refused write is counted as not acknowledged.
 import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { startCluster, stopCluster } from "./lib/cluster.mjs";
-import { cmd, requireBinary, runMain, sleep } from "./lib/procs.mjs";
+import { cmd, connection, requireBinary, runMain, sleep } from "./lib/procs.mjs";
 import { fmt, heading, load, machineLine, median, parseFlags, say, table } from "./lib/report.mjs";
 
 const USAGE = `usage: node bench/switchover.mjs [--rounds N] [--quick] [--kinds L] [--round-timeout MS]
@@ -36,6 +46,17 @@ function startWriter(sentinelPorts) {
   r.on("error", () => {});
   const acked = [];
   const ackAt = [];
+  // Client-side timeline: connection closes/readies and sentinel lookups (time, resolved address).
+  const marks = [];
+  r.on("close", () => marks.push({ what: "close", at: performance.now() }));
+  r.on("ready", () => marks.push({ what: "ready", at: performance.now() }));
+  const resolveMaster = r.connector.resolveMaster.bind(r.connector);
+  r.connector.resolveMaster = async (client) => {
+    const at = performance.now();
+    const res = await resolveMaster(client);
+    marks.push({ what: "lookup", at, addr: res ? `${res.host}:${res.port}` : null });
+    return res;
+  };
   let stop = false;
   let n = 0;
   const done = (async () => {
@@ -54,6 +75,7 @@ function startWriter(sentinelPorts) {
   return {
     acked,
     ackAt,
+    marks,
     async stop() {
       stop = true;
       await done;
@@ -67,30 +89,106 @@ async function agreedMaster(ports) {
   return addrs.every((a) => a === addrs[0]) ? addrs[0] : null;
 }
 
-/** Longest interval between acknowledgements in [from, to] (ms), counting the edges. */
+/** Every sentinel's published events, timestamped: `{ port, channel, msg, at }`. */
+function listenEvents(ports) {
+  const events = [];
+  const subs = ports.map((port) => {
+    const s = new Redis({ port, host: "127.0.0.1" });
+    s.on("error", () => {});
+    s.psubscribe("*").catch(() => {});
+    s.on("pmessage", (_p, channel, msg) => events.push({ port, channel, msg, at: performance.now() }));
+    return s;
+  });
+  return { events, stop: () => subs.forEach((s) => s.disconnect()) };
+}
+
+/** Poll `port`'s INFO replication every 10 ms: when its FAILOVER started, when it became a replica. */
+function watchOldMaster(port) {
+  const out = { failoverState: null, demoted: null };
+  let stop = false;
+  const r = connection(port, { commandTimeout: 2000 });
+  const done = (async () => {
+    while (!stop && out.demoted === null) {
+      try {
+        const info = String(await r.info("replication"));
+        const now = performance.now();
+        if (out.failoverState === null && /master_failover_state:(waiting-for-sync|failover-in-progress)/.test(info)) out.failoverState = now;
+        if (/role:slave/.test(info)) out.demoted = now;
+      } catch {}
+      await sleep(10);
+    }
+  })();
+  return {
+    out,
+    async stop() {
+      stop = true;
+      await done;
+      r.disconnect();
+    },
+  };
+}
+
+/** Longest interval between acknowledgements in [from, to] (ms), counting the edges, and its bounds. */
 function longestGap(ackAt, from, to) {
   let prev = from;
-  let gap = 0;
+  let gap = { ms: 0, start: from, end: from };
   for (const t of ackAt) {
     if (t < from) continue;
     if (t > to) break;
-    gap = Math.max(gap, t - prev);
+    if (t - prev > gap.ms) gap = { ms: t - prev, start: prev, end: t };
     prev = t;
   }
-  return Math.max(gap, to - prev);
+  return to - prev > gap.ms ? { ms: to - prev, start: prev, end: to } : gap;
+}
+
+const PHASES = ["handover", "gapStart", "failoverState", "demoted", "promoted", "closed", "lookup", "lookupNew", "ready", "firstAck", "gapEnd", "switch1", "switch3"];
+
+/** The round's timeline, ms after `t0` (null: not seen). */
+function timeline(t0, ev, old, w, m0, m1, gap) {
+  const rel = (t) => (t === null || t === undefined ? null : t - t0);
+  const first = (pred) => ev.events.find((e) => e.at >= t0 && pred(e))?.at ?? null;
+  const marks = w.marks.slice(m0, m1);
+  const switches = ev.events.filter((e) => e.at >= t0 && e.channel === "+switch-master").map((e) => e.at);
+  const closed = marks.find((x) => x.what === "close")?.at ?? null;
+  const lookups = marks.filter((x) => x.what === "lookup" && (closed === null || x.at >= closed));
+  const ready = marks.find((x) => x.what === "ready" && (closed === null || x.at > closed))?.at ?? null;
+  return {
+    handover: rel(first((e) => e.channel === "+switchover-handover")),
+    gapStart: rel(gap.start),
+    failoverState: rel(old.out.failoverState),
+    demoted: rel(old.out.demoted),
+    promoted: rel(first((e) => e.channel === "+promoted-slave")),
+    closed: rel(closed),
+    lookup: rel(lookups[0]?.at),
+    lookupNew: rel(lookups.find((x) => x.addr !== null && x.addr !== old.addr)?.at),
+    lookups: lookups.map((x) => `${fmt(x.at - t0)}→${x.addr === old.addr ? "old" : x.addr === null ? "none" : "new"}`).join(" "),
+    ready: rel(ready),
+    firstAck: rel(ready === null ? null : w.ackAt.find((t) => t > ready)),
+    gapEnd: rel(gap.end),
+    switch1: rel(switches[0]),
+    switch3: rel(switches[2]),
+  };
 }
 
 /** One role change; the gap or null when it did not complete in time. */
-async function oneRound(c, k, w) {
+async function oneRound(c, k, w, ev) {
   const from = performance.now();
   const deadline = Date.now() + opts.roundTimeout;
   const old = await agreedMaster(c.sentinelPorts);
+  const watch = watchOldMaster(Number(old.split(":")[1]));
+  watch.addr = old;
+  const m0 = w.marks.length;
+  let t0;
   // Retry while the previous change settles (INPROG, a replica not yet eligible, old master converting).
   for (;;) {
+    t0 = performance.now();
     try {
       if ((await cmd(c.sentinelPorts[0], "SENTINEL", "FAILOVER", "mymaster", ...k.words)) === "OK") break;
     } catch (e) {
-      if (Date.now() > deadline) return { completed: false, error: String(e?.message ?? e) };
+      if (Date.now() > deadline) {
+        await watch.stop();
+        return { completed: false, error: String(e?.message ?? e) };
+      }
     }
     await sleep(100);
   }
@@ -104,13 +202,16 @@ async function oneRound(c, k, w) {
   const settled = Date.now() + 1000;
   while (Date.now() < deadline && (w.acked.length < before + 50 || Date.now() < settled)) await sleep(20);
   const done = Date.now() < deadline;
-  return { completed: done, gapMs: longestGap(w.ackAt, from, performance.now()) };
+  await watch.stop();
+  const gap = longestGap(w.ackAt, from, performance.now());
+  return { completed: done, gapMs: gap.ms, timeline: timeline(t0, ev, watch, w, m0, w.marks.length, gap) };
 }
 
 async function runKind(name) {
   const k = KINDS[name];
   const c = await startCluster({ kind: k.kind, downAfter: 1000, failoverTimeout: 10000 });
   try {
+    const ev = listenEvents(c.sentinelPorts);
     const w = startWriter(c.sentinelPorts);
     while (w.acked.length < 50) await sleep(20);
     const warm = performance.now();
@@ -120,10 +221,12 @@ async function runKind(name) {
     const n0 = w.acked.length;
     const rounds = [];
     for (let i = 0; i < opts.rounds; i++) {
-      const r = await oneRound(c, k, w);
+      const r = await oneRound(c, k, w, ev);
       rounds.push(r);
-      say(`${name} round ${i + 1}: ${r.completed ? "completed" : `NOT completed ${r.error ?? ""}`}, longest write gap ${fmt(r.gapMs)} ms`);
+      say(`${name} round ${i + 1}: ${r.completed ? "completed" : `NOT completed ${r.error ?? ""}`}, longest write gap ${fmt(r.gapMs)} ms, load ${load()}`);
+      if (r.timeline) say(`  ${PHASES.map((p) => `${p} ${fmt(r.timeline[p] ?? Number.NaN)}`).join(", ")}; lookups ${r.timeline.lookups || "none"}`);
     }
+    ev.stop();
     const rate = (w.acked.length - n0) / ((performance.now() - t0) / 1000);
     await w.stop();
     let master = null;
@@ -160,6 +263,14 @@ async function main() {
         const gaps = r.rounds.filter((x) => x.gapMs !== undefined).map((x) => x.gapMs);
         return [KINDS[r.name].label, String(r.acked), fmt(r.steadyRate), fmt(r.rate), String(r.lost), `${r.rounds.filter((x) => x.completed).length}/${r.rounds.length}`, fmt(median(gaps)), fmt(Math.max(...gaps))];
       }),
+    ),
+  );
+  say();
+  say("Timeline medians (ms after the accepted SENTINEL FAILOVER):");
+  say(
+    table(
+      ["kind", ...PHASES],
+      results.map((r) => [KINDS[r.name].label, ...PHASES.map((p) => fmt(median(r.rounds.map((x) => x.timeline?.[p] ?? Number.NaN))))]),
     ),
   );
   say(`load average at the end: ${load()}`);

@@ -19,6 +19,8 @@ import { type Cluster, cleanup, cmd, dumpLogs, portOf, requireBinary, roleOf, sl
 
 let c: Cluster;
 const events: string[] = [];
+/** When each of `events` arrived (performance.now()). */
+const eventAt: number[] = [];
 const closers: { close(): void }[] = [];
 
 beforeAll(async () => {
@@ -27,7 +29,10 @@ beforeAll(async () => {
   for (const s of c.sentinels) {
     // The master's INFO every second (Valkey's own tests do the same), so a stuck hand-over is seen soon.
     await cmd(s.port, "SENTINEL", "DEBUG", "INFO-PERIOD", 1000);
-    closers.push(await subscribeEvents(s.port, "*", (ch, payload) => events.push(`${s.port} ${ch} ${payload}`)));
+    closers.push(await subscribeEvents(s.port, "*", (ch, payload) => {
+      events.push(`${s.port} ${ch} ${payload}`);
+      eventAt.push(performance.now());
+    }));
   }
 });
 
@@ -102,6 +107,30 @@ it("coordinated: elected hand-over, no acknowledged write lost, old master demot
   expect(events.some((e) => e.startsWith(`${leader} +switchover-end mymaster 127.0.0.1 ${old.port} 127.0.0.1 ${newPort}`))).toBe(true);
   // The peers accepted it like any failover.
   for (const s of c.sentinels.slice(1)) await waitFor(() => events.some((e) => e.startsWith(`${s.port} +switch-master mymaster`)), 5000);
+});
+
+it("hand-over without waiting for the replica's once-a-second ACK: +switchover-handover to +promoted-slave under 400 ms, 3 times", async () => {
+  // Redis's FAILOVER TO waits for the replica's next REPLCONF ACK (sent once a second), holding writes
+  // for up to a second. Vigil pauses writes itself, compares offsets and hands over at once.
+  const leader = c.sentinels[0]!.port;
+  const w = startWriter("sw:fast");
+  await waitFor(() => w.acked.length > 20, 10000);
+  const took: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const old = await currentMaster(c);
+    const from = events.length;
+    await waitFor(async () => (await cmd(leader, "SENTINEL", "FAILOVER", "mymaster", "COORDINATED").catch(() => "busy")) === "OK", 20000, 200);
+    const addr = await waitAgreedMaster(c, old.port, 15000);
+    const at = (type: string) => eventAt[events.findIndex((e, j) => j >= from && e.startsWith(`${leader} ${type} `))]!;
+    took.push(at("+promoted-slave") - at("+switchover-handover"));
+    const before = w.acked.length;
+    await waitFor(() => w.acked.length > before + 20, 10000);
+    expect(portOf(addr)).not.toBe(old.port);
+  }
+  await w.stop();
+  const stored = new Set(((await cmd(portOf(await waitAgreedMaster(c)), "LRANGE", "sw:fast", 0, -1)) as string[]).map(Number));
+  expect(w.acked.filter((v) => !stored.has(v))).toEqual([]);
+  expect(Math.max(...took), `hand-over times ${took.map((t) => t.toFixed(0)).join(", ")} ms`).toBeLessThan(400);
 });
 
 it("abort: the target is frozen, the hand-over times out, FAILOVER ABORT, the master keeps its role", async () => {

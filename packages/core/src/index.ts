@@ -107,6 +107,8 @@ export { ADAPTIVE_PING_MAX, DEBUG_KEYS, engineTiming, FAST_TIMING, pingInterval,
 export {
   DEFAULT_HANDOVER_TIMEOUT_MS,
   HANDOVER_GRACE_MS,
+  HANDOVER_TIMEOUT_ERROR,
+  handoverErrorReason,
   type MasterFailoverState,
   type Switchover,
   type SwitchoverAbortReason,

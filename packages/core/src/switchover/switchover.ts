@@ -62,6 +62,17 @@ export const DEFAULT_HANDOVER_TIMEOUT_MS = 5000;
  */
 export const HANDOVER_GRACE_MS = 1000;
 
+/**
+ * A `handover-reply` error starting with this word means the replica did not catch up within the
+ * hand-over's timeout (the transport gave up and resumed the master's writes): a `handover-timeout`.
+ */
+export const HANDOVER_TIMEOUT_ERROR = "TIMEOUT";
+
+/** The abort reason of a `handover-reply` error. */
+export function handoverErrorReason(error: string): SwitchoverAbortReason {
+  return error.startsWith(`${HANDOVER_TIMEOUT_ERROR} `) ? "handover-timeout" : "handover-refused";
+}
+
 /** A new switchover in its `electing` phase. */
 export function startSwitchover(epoch: number, now: number, requestedTo: Address | null, timeoutMs: number): Switchover {
   return { epoch, requestedTo, timeoutMs, startedAt: now, phase: "electing", target: null, handoverSentAt: null, outcome: null, reason: null, detail: null, finishedAt: null };

@@ -1,7 +1,9 @@
 import type { ConnectionOptions } from "node:tls";
 import { type Address, addressKey, type CommandOf, type EngineInput, type LinkAuth, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf, staleFenceFor } from "@vigil/core";
 import type { PlainReply } from "../resp/reply-reader.js";
+import { type AsideConnection, openAsideConnection } from "./aside-connection.js";
 import { type FenceLiftResult, liftFence, parseMinReplicas } from "./fence-lifter.js";
+import { type HandoverIo, runHandover } from "./handover.js";
 import { RespLink } from "./resp-link.js";
 
 /** The hello channel every sentinel publishes and listens on (§7). */
@@ -107,11 +109,33 @@ export class LinkPool implements NetworkTransport {
     this.fenceStale(c.addr, c.disconnectClients === true);
   }
 
-  /** Switchover: `FAILOVER TO <target> TIMEOUT <ms>` on the master; reports `handover-reply`. */
+  /**
+   * Switchover: pause the master's writes, wait until the target has every byte, `FAILOVER TO … FORCE`
+   * (handover.ts), on connections of their own; reports `handover-reply`.
+   */
   handover(c: CommandOf<"handover">): void {
-    this.send(c.addr, ["FAILOVER", "TO", c.target.host, String(c.target.port), "TIMEOUT", String(c.timeoutMs)], (_r, err) =>
-      this.deliver({ kind: "handover-reply", addr: c.addr, error: err ?? null }),
-    );
+    const report = (error: string | null) => this.deliver({ kind: "handover-reply", addr: c.addr, error });
+    const master = this.openAside(c.addr);
+    const target = this.openAside(c.target);
+    if (!master || !target) {
+      master?.client.close();
+      target?.client.close();
+      report("ERR no connection to the master or the replica");
+      return;
+    }
+    const io: HandoverIo = {
+      master: (args, done) => master.ready.then(() => master.client.send(args, done)),
+      target: (args, done) => target.ready.then(() => target.client.send(args, done)),
+      rename: master.rename,
+      close: () => {
+        master.client.close();
+        target.client.close();
+      },
+    };
+    runHandover(io, c.target, c.timeoutMs, this.options.now).then((error) => {
+      io.close();
+      report(error);
+    });
   }
 
   /** `FAILOVER ABORT` on a connection of its own (see {@link sendAside}). */
@@ -254,23 +278,20 @@ export class LinkPool implements NetworkTransport {
    * `FAILOVER ABORT` queued behind it would never run.
    */
   private sendAside(addr: Address, args: readonly string[]): void {
+    const aside = this.openAside(addr);
+    if (!aside) return;
+    aside.ready.then(() => aside.client.send([aside.rename(args[0]!), ...args.slice(1)], () => aside.client.close()));
+  }
+
+  /** A connection of its own to `addr` with its cmd link's AUTH and renames (null without a cmd link). */
+  private openAside(addr: Address): AsideConnection | null {
     const l = this.links.get(this.cmdKey(addr));
-    if (!l) return;
-    const n = (cmd: string) => l.renames[cmd.toLowerCase()] ?? cmd;
-    const client: RespLink = new RespLink(
-      {
-        host: addr.host,
-        port: addr.port,
-        connectTimeoutMs: this.options.connectTimeoutMs ?? 1000,
-        ...(this.options.tls ? { tls: this.options.tls } : {}),
-        ...(this.options.sourceAddress ? { localAddress: this.options.sourceAddress } : {}),
-      },
-      () => {
-        if (l.auth) client.send([n("AUTH"), ...(l.auth.user ? [l.auth.user, l.auth.pass] : [l.auth.pass])]);
-        client.send([n(args[0]!), ...args.slice(1)], () => client.close());
-      },
-      () => {},
-    );
+    if (!l) return null;
+    return openAsideConnection(addr, l.auth, l.renames, {
+      connectTimeoutMs: this.options.connectTimeoutMs ?? 1000,
+      ...(this.options.tls ? { tls: this.options.tls } : {}),
+      ...(this.options.sourceAddress ? { localAddress: this.options.sourceAddress } : {}),
+    });
   }
 
   private cork(client: RespLink): void {

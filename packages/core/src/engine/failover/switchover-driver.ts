@@ -4,6 +4,7 @@ import {
   DEFAULT_HANDOVER_TIMEOUT_MS,
   finishSwitchover,
   HANDOVER_GRACE_MS,
+  handoverErrorReason,
   handoverExpired,
   type SwitchoverAbortReason,
   type SwitchoverRefusal,
@@ -13,7 +14,7 @@ import {
 } from "../../switchover/switchover.js";
 import { type Address, addressKey, sameAddress } from "../../util/address.js";
 import type { EngineContext } from "../context/engine-context.js";
-import { sendReconfigure } from "../links/periodic-traffic.js";
+import { sendInfo, sendReconfigure } from "../links/periodic-traffic.js";
 import { linkDisconnected, type MasterRecord, type ReplicaRecord } from "../records.js";
 import type { FailoverRequestResult, SwitchoverOptions } from "../sentinel-engine.js";
 import { rankingInputs } from "../views/engine-views.js";
@@ -52,13 +53,20 @@ function refusalOf(c: EngineContext, m: MasterRecord, to: Address | null): Switc
   });
 }
 
-/** The master refused `FAILOVER TO` (no such replica, not in sync, no such command): nothing changed. */
+/**
+ * The hand-over finished: on success the target is a master now, so its INFO is asked for at once
+ * (the promotion is seen in a round trip, not at the next fast-INFO period). On an error (the master
+ * refused `FAILOVER TO`, or the replica did not catch up in time) nothing changed.
+ */
 export function onHandoverReply(c: EngineContext, addr: Address, error: string | null): void {
-  const l = c.links.get(addressKey(addr));
-  if (l && l.pending > 0) l.pending--;
   const m = [...c.masters.values()].find((x) => sameAddress(x.addr, addr));
-  if (!m || error === null || m.switchover?.phase !== "handing-over") return;
-  abandonSwitchover(c, m, "handover-refused", error);
+  if (m?.switchover?.phase !== "handing-over") return;
+  if (error !== null) {
+    abandonSwitchover(c, m, handoverErrorReason(error), error);
+    return;
+  }
+  const target = m.switchover.target && m.replicas.get(addressKey(m.switchover.target));
+  if (target && !linkDisconnected(target.link) && !target.link.infoInFlight) sendInfo(c, target.link);
 }
 
 /** End a switchover that changed nothing: the master keeps its role, the failover machine stops. */
@@ -106,7 +114,7 @@ export function sendHandover(c: EngineContext, m: MasterRecord, r: ReplicaRecord
   s.phase = "handing-over";
   s.target = r.addr;
   s.handoverSentAt = c.now;
-  m.link.pending++;
+  // The hand-over runs on connections of its own (the master's write pause would hold this link).
   c.cmd({ kind: "handover", addr: m.addr, target: r.addr, timeoutMs: s.timeoutMs });
   c.emit("+switchover-handover", "warning", `${c.details(r, m)} #timeout ${s.timeoutMs}`, m);
 }
