@@ -4,19 +4,24 @@
  * The tests share one cluster and run in order, each from the topology the previous one left:
  *   1. coordinated path: an ioredis writer through the sentinels loses no acknowledged write, the old
  *      master is a replica of the new one, the other replica follows, clients were moved;
- *   2. abort path: the chosen replica is frozen, the hand-over times out, FAILOVER ABORT, the master
+ *   2. abort path: the chosen replica is frozen, the hand-over times out (writes resumed), the master
  *      keeps its role and every sentinel still names it;
  *   3. stuck node: a `FAILOVER … FORCE` towards a frozen replica leaves the master mid-hand-over;
  *      Vigil aborts it and the master takes writes again;
+ *   redis-py (fixtures/clients/redis_py_failover.py) follows a coordinated switchover too;
  *   4. bad requests (unknown master or replica, unknown option) get a clear error.
  * (A master without FAILOVER is refused before anything changes: core's switchover unit test.)
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { currentMaster } from "./support/failover-checks.js";
 import { type Cluster, cleanup, cmd, dumpLogs, portOf, requireBinary, roleOf, sleep, startCluster, subscribeEvents, VIGIL_BIN, waitAgreedMaster, waitFor } from "./support/processes.js";
 
+const PYTHON = "/usr/bin/python3";
+const PY_SCRIPT = resolve(import.meta.dirname, "fixtures/clients/redis_py_failover.py");
 let c: Cluster;
 const events: string[] = [];
 /** When each of `events` arrived (performance.now()). */
@@ -109,14 +114,14 @@ it("coordinated: elected hand-over, no acknowledged write lost, old master demot
   for (const s of c.sentinels.slice(1)) await waitFor(() => events.some((e) => e.startsWith(`${s.port} +switch-master mymaster`)), 5000);
 });
 
-it("hand-over without waiting for the replica's once-a-second ACK: +switchover-handover to +promoted-slave under 400 ms, 3 times", async () => {
+it("hand-over without waiting for the replica's once-a-second ACK: +switchover-handover to +promoted-slave under 300 ms (median of 5)", async () => {
   // Redis's FAILOVER TO waits for the replica's next REPLCONF ACK (sent once a second), holding writes
   // for up to a second. Vigil pauses writes itself, compares offsets and hands over at once.
   const leader = c.sentinels[0]!.port;
   const w = startWriter("sw:fast");
   await waitFor(() => w.acked.length > 20, 10000);
   const took: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const old = await currentMaster(c);
     const from = events.length;
     await waitFor(async () => (await cmd(leader, "SENTINEL", "FAILOVER", "mymaster", "COORDINATED").catch(() => "busy")) === "OK", 20000, 200);
@@ -130,10 +135,41 @@ it("hand-over without waiting for the replica's once-a-second ACK: +switchover-h
   await w.stop();
   const stored = new Set(((await cmd(portOf(await waitAgreedMaster(c)), "LRANGE", "sw:fast", 0, -1)) as string[]).map(Number));
   expect(w.acked.filter((v) => !stored.has(v))).toEqual([]);
-  expect(Math.max(...took), `hand-over times ${took.map((t) => t.toFixed(0)).join(", ")} ms`).toBeLessThan(400);
+  // Waiting for the ACK puts each at a uniform 0–1000 ms (plus the INFO period); the median of 5 is
+  // under 300 ms by chance about 6% of the time. Without the wait it is tens of ms, even under load.
+  const median = [...took].sort((a, b) => a - b)[2]!;
+  expect(median, `hand-over times ${took.map((t) => t.toFixed(0)).join(", ")} ms`).toBeLessThan(300);
 });
 
-it("abort: the target is frozen, the hand-over times out, FAILOVER ABORT, the master keeps its role", async () => {
+it("redis-py (Sentinel/master_for) follows a coordinated switchover: every write it made is on the new master", async () => {
+  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is required for this test (apt-get install python3 python3-redis)`);
+  const old = await currentMaster(c);
+  const py = spawn(PYTHON, [PY_SCRIPT, ...c.sentinelPorts.map(String)], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  py.stdout.on("data", (d) => (out += d));
+  py.stderr.on("data", (d) => (err += d));
+  const exited = new Promise<number | null>((ok) => py.once("exit", (code) => ok(code)));
+  try {
+    await waitFor(() => out.includes("BEFORE ") || py.exitCode !== null, 20000);
+    expect(out, err).toContain(`BEFORE 127.0.0.1:${old.port}\n`);
+    await waitFor(async () => (await cmd(c.sentinels[2]!.port, "SENTINEL", "FAILOVER", "mymaster", "COORDINATED").catch(() => "busy")) === "OK", 20000, 200);
+    const addr = await waitAgreedMaster(c, old.port, 15000);
+    const code = await Promise.race([exited, new Promise<"timeout">((ok) => setTimeout(() => ok("timeout"), 60000))]);
+    expect(code, `${out}\n${err}`).toBe(0);
+    const r = JSON.parse(/^AFTER (.*)$/m.exec(out)![1]!) as { initial: string; master: string; last: number; lastValue: string };
+    expect(r.master).toBe(addr);
+    expect(r.lastValue).toBe(String(r.last));
+    const keys = Array.from({ length: r.last }, (_, i) => `py:n:${i + 1}`);
+    const values = (await cmd(portOf(addr), "MGET", ...keys)) as (string | null)[];
+    expect(values.map((v, i) => (v === String(i + 1) ? null : keys[i])).filter((k) => k !== null)).toEqual([]);
+    expect(events.some((e) => e.startsWith(`${c.sentinels[2]!.port} +switchover-end`))).toBe(true);
+  } finally {
+    if (py.exitCode === null) py.kill("SIGKILL");
+  }
+});
+
+it("abort: the target is frozen, it never catches up, the hand-over times out, the master keeps its role and writes", async () => {
   const master = await currentMaster(c);
   const target = c.redis.find((r) => r !== master)!;
   target.kill("SIGSTOP");
