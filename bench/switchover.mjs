@@ -6,7 +6,10 @@
 // time of every acknowledgement. Then --rounds role changes in a row, for each kind:
 //   - vigil-coordinated: `SENTINEL FAILOVER mymaster COORDINATED` on Vigil;
 //   - vigil-plain:       `SENTINEL FAILOVER mymaster` on Vigil;
-//   - sentinel-plain:    `SENTINEL FAILOVER mymaster` on redis-sentinel.
+//   - sentinel-plain:    `SENTINEL FAILOVER mymaster` on redis-sentinel;
+//   - vigil-lagging:     `SENTINEL FAILOVER mymaster COORDINATED TO <replica> TIMEOUT 1000` while that
+//                        replica is frozen for 2.5 s (SIGSTOP, the effect of DEBUG SLEEP): the round
+//                        completes when the leader aborts (#handover-timeout) and the master stays.
 // A round completes when every sentinel names a new master and the client has acknowledged 50 writes
 // and written for a second since. At the end every acknowledged value is read back from the agreed
 // master: lost = acknowledged and missing. Write gap = the longest time between two acknowledgements
@@ -24,21 +27,31 @@
 import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { startCluster, stopCluster } from "./lib/cluster.mjs";
-import { cmd, connection, requireBinary, runMain, sleep } from "./lib/procs.mjs";
+import { cmd, connection, linkStatus, requireBinary, runMain, sleep } from "./lib/procs.mjs";
 import { fmt, heading, load, machineLine, median, parseFlags, say, table } from "./lib/report.mjs";
 
-const USAGE = `usage: node bench/switchover.mjs [--rounds N] [--quick] [--kinds L] [--round-timeout MS]
-  --rounds N          role changes in a row per kind (default 20; --quick: 3)
-  --kinds L           comma-separated among vigil-coordinated,vigil-plain,sentinel-plain (default: all)
+const USAGE = `usage: node bench/switchover.mjs [--rounds N] [--blocks B] [--quick] [--kinds L] [--round-timeout MS]
+  --rounds N          role changes per kind (default 20; --quick: 3)
+  --blocks B          split each kind's rounds into B blocks, each on a fresh cluster, the kinds
+                      taking turns block by block so they share the machine's load (default 4; --quick: 1)
+  --kinds L           comma-separated among vigil-coordinated,vigil-plain,sentinel-plain,vigil-lagging (default: all)
   --round-timeout MS  a round not done by then counts as not completed (default 30000)
 `;
+const LAG_MS = 2500;
+const LAG_TIMEOUT_MS = 1000;
 const KINDS = {
   "vigil-coordinated": { kind: "vigil", label: "Vigil, SENTINEL FAILOVER COORDINATED", words: ["COORDINATED"] },
   "vigil-plain": { kind: "vigil", label: "Vigil, SENTINEL FAILOVER", words: [] },
   "sentinel-plain": { kind: "redis", label: "redis-sentinel 7.0, SENTINEL FAILOVER", words: [] },
+  // Issue 16 "under load": the chosen replica is frozen (SIGSTOP, like DEBUG SLEEP) for LAG_MS, longer
+  // than the hand-over's timeout: the switchover must wait, give up and leave the master in place.
+  "vigil-lagging": { kind: "vigil", label: `Vigil, COORDINATED TO a replica frozen ${LAG_MS / 1000} s, TIMEOUT ${LAG_TIMEOUT_MS}`, words: ["COORDINATED"], lagging: true },
 };
-const opts = parseFlags(process.argv.slice(2), { rounds: 20, quick: false, kinds: Object.keys(KINDS).join(","), roundTimeout: 30000 }, USAGE);
-if (opts.quick) opts.rounds = 3;
+const opts = parseFlags(process.argv.slice(2), { rounds: 20, blocks: 4, quick: false, kinds: Object.keys(KINDS).join(","), roundTimeout: 30000 }, USAGE);
+if (opts.quick) {
+  opts.rounds = 3;
+  opts.blocks = 1;
+}
 
 /** The writer: unique values, the acknowledgement time of each. */
 function startWriter(sentinelPorts) {
@@ -178,13 +191,18 @@ async function oneRound(c, k, w, ev) {
   const watch = watchOldMaster(Number(old.split(":")[1]));
   watch.addr = old;
   const m0 = w.marks.length;
+  const e0 = ev.events.length;
+  const frozen = k.lagging ? c.replicas.find((r) => `127.0.0.1:${r.port}` !== old) : null;
+  const words = frozen ? [...k.words, "TO", "127.0.0.1", String(frozen.port), "TIMEOUT", String(LAG_TIMEOUT_MS)] : k.words;
   let t0;
   // Retry while the previous change settles (INPROG, a replica not yet eligible, old master converting).
   for (;;) {
+    if (frozen) frozen.signal("SIGSTOP");
     t0 = performance.now();
     try {
-      if ((await cmd(c.sentinelPorts[0], "SENTINEL", "FAILOVER", "mymaster", ...k.words)) === "OK") break;
+      if ((await cmd(c.sentinelPorts[0], "SENTINEL", "FAILOVER", "mymaster", ...words)) === "OK") break;
     } catch (e) {
+      frozen?.signal("SIGCONT");
       if (Date.now() > deadline) {
         await watch.stop();
         return { completed: false, error: String(e?.message ?? e) };
@@ -192,22 +210,34 @@ async function oneRound(c, k, w, ev) {
     }
     await sleep(100);
   }
-  while (Date.now() < deadline) {
-    const now = await agreedMaster(c.sentinelPorts);
-    if (now && now !== old) break;
-    await sleep(50);
+  let outcome = "switched";
+  if (frozen) {
+    // Expected: -switchover-abort on the leader, the master unchanged everywhere.
+    setTimeout(() => frozen.signal("SIGCONT"), Math.max(0, LAG_MS - (performance.now() - t0)));
+    while (Date.now() < deadline && !ev.events.slice(e0).some((e) => e.channel === "-switchover-abort")) await sleep(20);
+    outcome = ev.events.slice(e0).find((e) => e.channel === "-switchover-abort")?.msg.match(/#[\w-]+/)?.[0] ?? "no abort";
+    while (Date.now() < deadline && performance.now() - t0 < LAG_MS) await sleep(20);
+    if ((await agreedMaster(c.sentinelPorts)) !== old) outcome = `MOVED (${outcome})`;
+    while (Date.now() < deadline && (await linkStatus(frozen.port)) !== "up") await sleep(50);
+  } else {
+    while (Date.now() < deadline) {
+      const now = await agreedMaster(c.sentinelPorts);
+      if (now && now !== old) break;
+      await sleep(50);
+    }
   }
-  // Let the client settle on the new master: 50 acknowledgements and a second of writing.
+  // Let the client settle on the (new) master: 50 acknowledgements and a second of writing.
   const before = w.acked.length;
   const settled = Date.now() + 1000;
   while (Date.now() < deadline && (w.acked.length < before + 50 || Date.now() < settled)) await sleep(20);
-  const done = Date.now() < deadline;
+  const done = Date.now() < deadline && (!frozen || outcome === "#handover-timeout");
   await watch.stop();
   const gap = longestGap(w.ackAt, from, performance.now());
-  return { completed: done, gapMs: gap.ms, timeline: timeline(t0, ev, watch, w, m0, w.marks.length, gap) };
+  return { completed: done, outcome, gapMs: gap.ms, timeline: timeline(t0, ev, watch, w, m0, w.marks.length, gap) };
 }
 
-async function runKind(name) {
+/** `n` rounds of kind `name` on a fresh cluster. */
+async function runBlock(name, n) {
   const k = KINDS[name];
   const c = await startCluster({ kind: k.kind, downAfter: 1000, failoverTimeout: 10000 });
   try {
@@ -220,10 +250,10 @@ async function runKind(name) {
     const t0 = performance.now();
     const n0 = w.acked.length;
     const rounds = [];
-    for (let i = 0; i < opts.rounds; i++) {
+    for (let i = 0; i < n; i++) {
       const r = await oneRound(c, k, w, ev);
       rounds.push(r);
-      say(`${name} round ${i + 1}: ${r.completed ? "completed" : `NOT completed ${r.error ?? ""}`}, longest write gap ${fmt(r.gapMs)} ms, load ${load()}`);
+      say(`${name} round ${i + 1}/${n}: ${r.completed ? "completed" : `NOT completed ${r.error ?? ""}`} (${r.outcome ?? "-"}), longest write gap ${fmt(r.gapMs)} ms, load ${load()}`);
       if (r.timeline) say(`  ${PHASES.map((p) => `${p} ${fmt(r.timeline[p] ?? Number.NaN)}`).join(", ")}; lookups ${r.timeline.lookups || "none"}`);
     }
     ev.stop();
@@ -238,7 +268,7 @@ async function runKind(name) {
     const port = Number(master.split(":")[1]);
     const stored = new Set((await cmd(port, "SMEMBERS", "sw")).map(Number));
     const lost = w.acked.filter((v) => !stored.has(v)).length;
-    return { name, acked: w.acked.length, steadyRate, rate, lost, rounds };
+    return { name, acked: w.acked.length, steadyRate, rate, lost, rounds, seconds: (performance.now() - t0) / 1000 };
   } finally {
     await stopCluster(c);
   }
@@ -249,19 +279,33 @@ async function main() {
   requireBinary("redis-sentinel");
   heading("switchover — coordinated vs plain SENTINEL FAILOVER under an ioredis writer");
   say(machineLine());
-  say(`${opts.rounds} role change(s) in a row per kind, 1 master + 2 replicas + 3 sentinels, down-after 1000 ms`);
-  const results = [];
-  for (const name of opts.kinds.split(",")) {
-    if (!KINDS[name]) throw new Error(`unknown kind ${name}\n${USAGE}`);
-    results.push(await runKind(name));
+  say(`${opts.rounds} role change(s) per kind in ${opts.blocks} block(s), kinds taking turns, 1 master + 2 replicas + 3 sentinels, down-after 1000 ms`);
+  const names = opts.kinds.split(",");
+  for (const name of names) if (!KINDS[name]) throw new Error(`unknown kind ${name}\n${USAGE}`);
+  const byKind = new Map(names.map((name) => [name, { name, acked: 0, steadyRates: [], ackedInRounds: 0, seconds: 0, lost: 0, rounds: [] }]));
+  for (let b = 0; b < opts.blocks; b++) {
+    const n = Math.floor(opts.rounds / opts.blocks) + (b < opts.rounds % opts.blocks ? 1 : 0);
+    if (n === 0) continue;
+    for (const name of names) {
+      const r = await runBlock(name, n);
+      const agg = byKind.get(name);
+      agg.acked += r.acked;
+      agg.steadyRates.push(r.steadyRate);
+      agg.ackedInRounds += r.rate * r.seconds;
+      agg.seconds += r.seconds;
+      agg.lost += r.lost;
+      agg.rounds.push(...r.rounds);
+    }
   }
+  const results = [...byKind.values()].map((a) => ({ ...a, steadyRate: median(a.steadyRates), rate: a.ackedInRounds / a.seconds }));
   say();
   say(
     table(
-      ["kind", "acked", "writes/s steady", "writes/s over the rounds", "lost", "completed", "gap median ms", "gap max ms"],
+      ["kind", "acked", "writes/s steady", "writes/s over the rounds", "lost", "completed", "outcomes", "gap median ms", "gap max ms"],
       results.map((r) => {
         const gaps = r.rounds.filter((x) => x.gapMs !== undefined).map((x) => x.gapMs);
-        return [KINDS[r.name].label, String(r.acked), fmt(r.steadyRate), fmt(r.rate), String(r.lost), `${r.rounds.filter((x) => x.completed).length}/${r.rounds.length}`, fmt(median(gaps)), fmt(Math.max(...gaps))];
+        const outcomes = [...new Set(r.rounds.map((x) => x.outcome ?? "not started"))].map((o) => `${o} ${r.rounds.filter((x) => (x.outcome ?? "not started") === o).length}`).join(", ");
+        return [KINDS[r.name].label, String(r.acked), fmt(r.steadyRate), fmt(r.rate), String(r.lost), `${r.rounds.filter((x) => x.completed).length}/${r.rounds.length}`, outcomes, fmt(median(gaps)), fmt(Math.max(...gaps))];
       }),
     ),
   );
