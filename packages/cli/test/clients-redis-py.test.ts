@@ -5,15 +5,13 @@
  * daemons, one master, two replicas. The script is fixtures/clients/redis_py_failover.py; the data
  * it wrote before and after is checked by the script and on the new master itself.
  */
-import { spawn } from "node:child_process";
+
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { currentMaster } from "./support/failover-checks.js";
 import { authCmd, type Cluster, cleanup, dumpLogs, portOf, requireBinary, startCluster, waitAgreedMaster, waitFor } from "./support/processes.js";
+import { PYTHON, runRedisPy } from "./support/redis-py.js";
 
-const PYTHON = "/usr/bin/python3";
-const SCRIPT = resolve(import.meta.dirname, "fixtures/clients/redis_py_failover.py");
 let c: Cluster;
 
 beforeAll(async () => {
@@ -27,24 +25,18 @@ beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(dumpLogs())));
 
 it("Sentinel/master_for: writes in a loop with retries through a kill -9 of the master", async () => {
   const old = await currentMaster(c);
-  const py = spawn(PYTHON, [SCRIPT, ...c.sentinelPorts.map(String)], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  py.stdout.on("data", (d) => (out += d));
-  py.stderr.on("data", (d) => (err += d));
-  const exited = new Promise<number | null>((ok) => py.once("exit", (code) => ok(code)));
+  const py = runRedisPy(c.sentinelPorts);
   try {
-    await waitFor(() => out.includes("BEFORE ") || py.exitCode !== null, 20000);
-    expect(out, err).toContain(`BEFORE 127.0.0.1:${old.port}\n`);
+    await waitFor(() => py.out().includes("BEFORE ") || py.proc.exitCode !== null, 20000);
+    expect(py.out(), py.err()).toContain(`BEFORE 127.0.0.1:${old.port}\n`);
 
     old.kill("SIGKILL");
     await old.exited();
     const addr = await waitAgreedMaster(c, old.port);
 
-    const code = await Promise.race([exited, new Promise<"timeout">((ok) => setTimeout(() => ok("timeout"), 60000))]);
-    expect(code, `${out}\n${err}`).toBe(0);
-    const line = /^AFTER (.*)$/m.exec(out)?.[1];
-    expect(line, out).toBeDefined();
+    expect(await py.exited(60000), `${py.out()}\n${py.err()}`).toBe(0);
+    const line = /^AFTER (.*)$/m.exec(py.out())?.[1];
+    expect(line, py.out()).toBeDefined();
     const r = JSON.parse(line!) as { initial: string; master: string; before: string; after: string; last: number; lastValue: string; writes: number; retries: number };
     expect(r.initial).toBe(`127.0.0.1:${old.port}`);
     expect(r.master).toBe(addr);
@@ -55,6 +47,6 @@ it("Sentinel/master_for: writes in a loop with retries through a kill -9 of the 
     expect(await authCmd(portOf(addr), undefined, "GET", `py:n:${r.last}`)).toBe(String(r.last));
     expect(await authCmd(portOf(addr), undefined, "GET", "py:before")).toBe("1");
   } finally {
-    if (py.exitCode === null) py.kill("SIGKILL");
+    if (py.proc.exitCode === null) py.proc.kill("SIGKILL");
   }
 });

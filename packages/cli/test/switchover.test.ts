@@ -12,16 +12,13 @@
  *   4. bad requests (unknown master or replica, unknown option) get a clear error.
  * (A master without FAILOVER is refused before anything changes: core's switchover unit test.)
  */
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { execFileSync } from "node:child_process";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { currentMaster } from "./support/failover-checks.js";
 import { type Cluster, cleanup, cmd, dumpLogs, portOf, requireBinary, roleOf, sleep, startCluster, subscribeEvents, VIGIL_BIN, waitAgreedMaster, waitFor } from "./support/processes.js";
+import { runRedisPy } from "./support/redis-py.js";
 
-const PYTHON = "/usr/bin/python3";
-const PY_SCRIPT = resolve(import.meta.dirname, "fixtures/clients/redis_py_failover.py");
 let c: Cluster;
 const events: string[] = [];
 /** When each of `events` arrived (performance.now()). */
@@ -142,22 +139,15 @@ it("hand-over without waiting for the replica's once-a-second ACK: +switchover-h
 });
 
 it("redis-py (Sentinel/master_for) follows a coordinated switchover: every write it made is on the new master", async () => {
-  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is required for this test (apt-get install python3 python3-redis)`);
   const old = await currentMaster(c);
-  const py = spawn(PYTHON, [PY_SCRIPT, ...c.sentinelPorts.map(String)], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  py.stdout.on("data", (d) => (out += d));
-  py.stderr.on("data", (d) => (err += d));
-  const exited = new Promise<number | null>((ok) => py.once("exit", (code) => ok(code)));
+  const py = runRedisPy(c.sentinelPorts);
   try {
-    await waitFor(() => out.includes("BEFORE ") || py.exitCode !== null, 20000);
-    expect(out, err).toContain(`BEFORE 127.0.0.1:${old.port}\n`);
+    await waitFor(() => py.out().includes("BEFORE ") || py.proc.exitCode !== null, 20000);
+    expect(py.out(), py.err()).toContain(`BEFORE 127.0.0.1:${old.port}\n`);
     await waitFor(async () => (await cmd(c.sentinels[2]!.port, "SENTINEL", "FAILOVER", "mymaster", "COORDINATED").catch(() => "busy")) === "OK", 20000, 200);
     const addr = await waitAgreedMaster(c, old.port, 15000);
-    const code = await Promise.race([exited, new Promise<"timeout">((ok) => setTimeout(() => ok("timeout"), 60000))]);
-    expect(code, `${out}\n${err}`).toBe(0);
-    const r = JSON.parse(/^AFTER (.*)$/m.exec(out)![1]!) as { initial: string; master: string; last: number; lastValue: string };
+    expect(await py.exited(60000), `${py.out()}\n${py.err()}`).toBe(0);
+    const r = JSON.parse(/^AFTER (.*)$/m.exec(py.out())![1]!) as { initial: string; master: string; last: number; lastValue: string };
     expect(r.master).toBe(addr);
     expect(r.lastValue).toBe(String(r.last));
     const keys = Array.from({ length: r.last }, (_, i) => `py:n:${i + 1}`);
@@ -165,7 +155,7 @@ it("redis-py (Sentinel/master_for) follows a coordinated switchover: every write
     expect(values.map((v, i) => (v === String(i + 1) ? null : keys[i])).filter((k) => k !== null)).toEqual([]);
     expect(events.some((e) => e.startsWith(`${c.sentinels[2]!.port} +switchover-end`))).toBe(true);
   } finally {
-    if (py.exitCode === null) py.kill("SIGKILL");
+    if (py.proc.exitCode === null) py.proc.kill("SIGKILL");
   }
 });
 
