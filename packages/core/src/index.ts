@@ -23,19 +23,30 @@ export type { EngineInput, LinkKind } from "./engine/inputs.js";
 export { instanceDetails, instanceFlags } from "./engine/instance-details.js";
 export { type EngineOutput, emptyOutput } from "./engine/output.js";
 export type { KnownSentinel, PersistedMaster, PersistedState } from "./engine/persisted-state.js";
-export type { InstanceBase, InstanceRecord, Link, MasterRecord, ReplicaRecord, SentinelRecord } from "./engine/records.js";
 export { linkDisconnected } from "./engine/records.js";
 export {
   createSentinelEngine,
   type EngineEmitter,
-  type EngineView,
   type FailoverRequestResult,
   type MasterSeed,
-  type MasterView,
   SentinelEngine,
   type SentinelEngineOptions,
   type SwitchoverOptions,
 } from "./engine/sentinel-engine.js";
+export type {
+  DeepReadonly,
+  EngineView,
+  FailoverView,
+  HealthView,
+  InstanceView,
+  LinkView,
+  MachineStateView,
+  MasterView,
+  OdownView,
+  RankingView,
+  ReplicaView,
+  SentinelView,
+} from "./engine/views/view-types.js";
 export { type InstanceEventType, SENTINEL_EVENT_TYPES, type SentinelEventType } from "./events/event-types.js";
 export {
   type EventInstance,
@@ -47,11 +58,9 @@ export {
   type TypedSentinelEvent,
   typedEvent,
 } from "./events/typed-event.js";
-export { explainAgreement } from "./explain/explain-agreement.js";
-export { describeSdownCause, explainDown } from "./explain/explain-down.js";
-export { explainElection } from "./explain/explain-election.js";
+export { describeSdownCause } from "./explain/explain-down.js";
 export { explainMaster } from "./explain/explain-master.js";
-export { describeRankedBelow, explainPromotion } from "./explain/explain-promotion.js";
+export { describeRankedBelow } from "./explain/explain-promotion.js";
 export {
   type AgreementVerdict,
   type DownVerdict,
@@ -118,7 +127,7 @@ export {
   stuckInFailover,
   switchoverRefusal,
 } from "./switchover/switchover.js";
-export { explainSwitchover, planSwitchover } from "./switchover/switchover-plan.js";
+export { planSwitchover } from "./switchover/switchover-plan.js";
 export {
   type CommandOf,
   composeTransport,

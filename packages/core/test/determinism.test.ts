@@ -2,6 +2,7 @@
 // the same commands, byte for byte"). All randomness comes from the seeded prng the caller passes.
 import { describe, expect, it } from "vitest";
 import { createPrng, createSentinelEngine, type EngineInput, type EngineOutput, type SentinelEngine, type SentinelEvent } from "../src/index.js";
+import { masterRecordOf } from "./support/engine-records.js";
 import { MiniCluster } from "./support/mini-cluster.js";
 
 /** A whole failover story: discovery, master crash, election, promotion, reconfiguration, return of the old master. */
@@ -88,7 +89,7 @@ describe("determinism", () => {
         outs.push(e.isMasterDownByAddr(k * 10, "10.0.0.1", 6379, k, "r".repeat(40)).output);
       }
       for (let t = 100; t <= 3000; t += 100) outs.push(e.step({ kind: "tick", now: t }));
-      return { outs: JSON.stringify(outs), start: e.masterRecord("m")!.failover.context.startTime };
+      return { outs: JSON.stringify(outs), start: masterRecordOf(e, "m")!.failover.context.startTime };
     };
     const a = drive(mk(42));
     const b = drive(mk(42));

@@ -1,5 +1,6 @@
 // Every abort of §11.2–11.5 and §11.9, and the 2 × failover-timeout retry gate (§11.1), on real engines.
 import { describe, expect, it } from "vitest";
+import { masterRecordOf, summary } from "./support/engine-records.js";
 import { MiniCluster } from "./support/mini-cluster.js";
 
 const MASTER = "master mymaster 127.0.0.1 6379";
@@ -9,7 +10,7 @@ const FT = 10000;
 function solo(timing: "fast" | "sentinel" = "fast", replicas = [6380, 6381]): MiniCluster {
   const c = new MiniCluster({ sentinels: 1, master: 6379, replicas, quorum: 1, downAfterMs: 1000, failoverTimeoutMs: FT, timing });
   c.run(12000);
-  expect(c.engine().view().masters[0]!.replicas).toHaveLength(replicas.length);
+  expect(summary(c.engine()).masters[0]!.replicas).toHaveLength(replicas.length);
   return c;
 }
 
@@ -24,14 +25,14 @@ describe("-failover-abort-not-elected (§11.2)", () => {
     c.run(3000);
     c.node(6379).pingHangs = true;
     c.runUntil(() => c.saw(0, "+try-failover"), 5000, 10);
-    const start = c.engine().masterRecord("mymaster")!.failover.context.startTime;
+    const start = masterRecordOf(c.engine(), "mymaster")!.failover.context.startTime;
     c.runUntil(() => c.saw(0, "-failover-abort-not-elected"), 15000, 10);
     const abort = c.eventsOf(0, "-failover-abort-not-elected")[0]!;
     expect(abort.value.payload).toBe(MASTER);
     expect(abort.at - start).toBeGreaterThan(FT); // min(10 s, 10 s)
     expect(abort.at - start).toBeLessThanOrEqual(FT + 10);
     expect(c.state()).toBe("none");
-    expect(c.engine().view().masters[0]!.odown).toBe(true);
+    expect(summary(c.engine()).masters[0]!.odown).toBe(true);
     // The retry gate: still ODOWN, but no new attempt before start + 2 × FT.
     c.runUntil(() => c.eventsOf(0, "+try-failover").length === 2, 3 * FT, 10);
     const retry = c.eventsOf(0, "+try-failover")[1]!.at;
@@ -72,7 +73,7 @@ describe("-failover-abort-slave-timeout", () => {
     expect(c.saw(0, "+failover-state-wait-promotion")).toBe(false);
     expect(c.commandsOf(0, "reconfigure")).toEqual([]);
     expect(c.state()).toBe("none");
-    expect(c.engine().masterRecord("mymaster")!.replicas.get("127.0.0.1:6380")!.promoted).toBe(false);
+    expect(masterRecordOf(c.engine(), "mymaster")!.replicas.get("127.0.0.1:6380")!.promoted).toBe(false);
   });
 
   it("in WAIT_PROMOTION: SLAVEOF NO ONE was sent but the replica never reports role:master", () => {
@@ -82,8 +83,8 @@ describe("-failover-abort-slave-timeout", () => {
     c.kill(6379);
     c.runUntil(() => c.saw(0, "+failover-state-wait-promotion"), 5000, 10);
     const entered = c.firstAt(0, "+failover-state-wait-promotion");
-    const promotedKey = c.engine().view().masters[0]!.promoted!;
-    expect(c.engine().masterRecord("mymaster")!.replicas.get(promotedKey)!.promoted).toBe(true);
+    const promotedKey = summary(c.engine()).masters[0]!.promoted!;
+    expect(masterRecordOf(c.engine(), "mymaster")!.replicas.get(promotedKey)!.promoted).toBe(true);
     const noOne = c.commandsOf(0, "reconfigure").filter((r) => r.value.target === null);
     expect(noOne).toHaveLength(1);
     expect(`127.0.0.1:${noOne[0]!.value.addr.port}`).toBe(promotedKey);
@@ -94,8 +95,8 @@ describe("-failover-abort-slave-timeout", () => {
     expect(abort.at - entered).toBeLessThanOrEqual(FT + 10);
     // §11.9: flags cleared, promoted replica forgotten, state none.
     expect(c.state()).toBe("none");
-    expect(c.engine().view().masters[0]!.promoted).toBeNull();
-    expect(c.engine().masterRecord("mymaster")!.replicas.get(promotedKey)!.promoted).toBe(false);
+    expect(summary(c.engine()).masters[0]!.promoted).toBeNull();
+    expect(masterRecordOf(c.engine(), "mymaster")!.replicas.get(promotedKey)!.promoted).toBe(false);
     expect(c.saw(0, "+promoted-slave")).toBe(false);
     expect(c.engine().getMasterAddrByName("mymaster")).toEqual({ host: "127.0.0.1", port: 6379 });
   });
@@ -106,7 +107,7 @@ describe("-failover-abort-slave-timeout", () => {
     c.node(6381).ignoresSlaveof = true;
     c.kill(6379);
     c.runUntil(() => c.saw(0, "+try-failover"), 5000, 10);
-    const start = c.engine().masterRecord("mymaster")!.failover.context.startTime;
+    const start = masterRecordOf(c.engine(), "mymaster")!.failover.context.startTime;
     c.runUntil(() => c.saw(0, "-failover-abort-slave-timeout"), 2 * FT, 10);
     c.node(6380).ignoresSlaveof = false;
     c.node(6381).ignoresSlaveof = false;

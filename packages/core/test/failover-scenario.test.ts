@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { summary } from "./support/engine-records.js";
 import { MiniCluster } from "./support/mini-cluster.js";
 
 describe("automatic failover end to end (mini cluster)", () => {
@@ -7,7 +8,7 @@ describe("automatic failover end to end (mini cluster)", () => {
     c.run(5000);
     // Discovery: each sentinel knows both replicas and the two other sentinels.
     for (const s of c.sentinels) {
-      const v = s.engine.view().masters[0]!;
+      const v = summary(s.engine).masters[0]!;
       expect(v.replicas.map((r) => r.key).sort()).toEqual(["127.0.0.1:6380", "127.0.0.1:6381"]);
       expect(v.sentinels).toHaveLength(2);
     }

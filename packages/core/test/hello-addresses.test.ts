@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeHello } from "../src/index.js";
 import { isIpLiteral } from "../src/util/ip-literal.js";
+import { masterRecordOf } from "./support/engine-records.js";
 import { hexId, MiniCluster } from "./support/mini-cluster.js";
 
 describe("isIpLiteral", () => {
@@ -66,7 +67,7 @@ describe("a hello naming a host that is not an IP", () => {
       expect(out.events[0]!.payload).toContain("evil.example");
       expect(out.commands).toEqual([]);
     }
-    expect(c.engine(0).masterRecord("mymaster")!.sentinels.size).toBe(0);
+    expect(masterRecordOf(c.engine(0), "mymaster")!.sentinels.size).toBe(0);
   });
 
   it("is accepted when resolve-hostnames is on", () => {

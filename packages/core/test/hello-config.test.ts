@@ -1,6 +1,7 @@
 // Hello processing (§7.2): discovery, epochs, and configuration propagation by config epoch.
 import { describe, expect, it } from "vitest";
 import { encodeHello } from "../src/index.js";
+import { summary } from "./support/engine-records.js";
 import { hexId, MiniCluster } from "./support/mini-cluster.js";
 
 const NEW = { host: "127.0.0.1", port: 6380 };
@@ -65,7 +66,7 @@ describe("discovery and epochs", () => {
     const before = c.sentinels[0]!.outputs.length;
     c.helloFrom(0, moved, 0, 0);
     expect(lines(c.sentinels[0]!.outputs[before]!)).toEqual([`+sentinel-address-switch master mymaster 127.0.0.1 6379 ip 127.0.0.1 port 27999 for ${peer.runId}`]);
-    expect(c.engine().view().masters[0]!.sentinels.map((s) => s.addr.port)).toEqual([27999]);
+    expect(summary(c.engine()).masters[0]!.sentinels.map((s) => s.addr.port)).toEqual([27999]);
   });
 
   it("a different runid at a known address: +sentinel-invalid-addr for the old record, which is removed", () => {
@@ -78,7 +79,7 @@ describe("discovery and epochs", () => {
       `+sentinel-invalid-addr sentinel ${peer.runId} 127.0.0.1 27000 @ mymaster 127.0.0.1 6379`,
       `+sentinel sentinel ${impostor.runId} 127.0.0.1 27000 @ mymaster 127.0.0.1 6379`,
     ]);
-    expect(c.engine().view().masters[0]!.sentinels.map((s) => s.runId)).toEqual([impostor.runId]);
+    expect(summary(c.engine()).masters[0]!.sentinels.map((s) => s.runId)).toEqual([impostor.runId]);
   });
 
   it("ignores hellos about unknown masters, our own hellos, and malformed payloads (without throwing)", () => {
@@ -99,7 +100,7 @@ describe("discovery and epochs", () => {
     const own = c.feed(0, { kind: "hello", now: c.now, via: { host: "127.0.0.1", port: 6379 }, payload: bad[1]! });
     expect(own).toEqual({ commands: [], events: [] });
     expect(c.engine().currentEpoch()).toBe(0);
-    expect(c.engine().view().masters[0]!.sentinels).toEqual([]);
+    expect(summary(c.engine()).masters[0]!.sentinels).toEqual([]);
   });
 });
 
@@ -121,7 +122,7 @@ describe("configuration propagation by config epoch", () => {
       { kind: "run-script", script: "client-reconfig", path: "/bin/reconfig.sh", args: ["mymaster", "observer", "start", "127.0.0.1", "6379", "127.0.0.1", "6380"] },
     ]);
     expect(c.engine().getMasterAddrByName("mymaster")).toEqual(NEW);
-    const v = c.engine().view().masters[0]!;
+    const v = summary(c.engine()).masters[0]!;
     expect(v.configEpoch).toBe(3);
     expect(v.sentinels.map((s) => s.runId)).toEqual([peer.runId]); // sentinels kept
     const p = c.sentinels[0]!.persisted!.masters[0]!;
@@ -134,7 +135,7 @@ describe("configuration propagation by config epoch", () => {
     const out = hello(c, 0, 4, { host: "127.0.0.1", port: 6379 });
     expect(out.events).toEqual([]);
     expect(out.commands.filter((x) => x.kind === "persist")).toEqual([]);
-    expect(c.engine().view().masters[0]!.configEpoch).toBe(4);
+    expect(summary(c.engine()).masters[0]!.configEpoch).toBe(4);
     expect(c.engine().getMasterAddrByName("mymaster")).toEqual({ host: "127.0.0.1", port: 6379 });
   });
 
@@ -161,10 +162,10 @@ describe("configuration propagation by config epoch", () => {
     c.kill(6379);
     c.runUntil(() => c.masterAddrs().every((a) => a !== "127.0.0.1:6379"), 10000, 10);
     const leader = c.sentinels.findIndex((_s, i) => c.saw(i, "+elected-leader"));
-    const epoch = c.engine(leader).view().masters[0]!.configEpoch;
+    const epoch = summary(c.engine(leader)).masters[0]!.configEpoch;
     expect(epoch).toBeGreaterThan(0);
     for (let i = 0; i < 3; i++) {
-      expect(c.engine(i).view().masters[0]!.configEpoch).toBe(epoch);
+      expect(summary(c.engine(i)).masters[0]!.configEpoch).toBe(epoch);
       if (i === leader) continue;
       const seq = c.eventTypes(i).filter((t) => ["+config-update-from", "+switch-master", "+slave", "+elected-leader"].includes(t));
       expect(seq.slice(-4)).toEqual(["+config-update-from", "+switch-master", "+slave", "+slave"]);

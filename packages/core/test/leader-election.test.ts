@@ -1,6 +1,7 @@
 // Leader election (§10.3): the leader needs max(quorum, majority of all known sentinels) votes.
 import { describe, expect, it } from "vitest";
 import { electedLeader, leadingCandidate, tallyVotes } from "../src/election/leader-tally.js";
+import { masterRecordOf, summary } from "./support/engine-records.js";
 import { MiniCluster } from "./support/mini-cluster.js";
 
 describe("tally (pure)", () => {
@@ -63,7 +64,7 @@ describe("leader election through the engine (5 voters)", () => {
     const c = election(2, 1);
     expect(c.saw(0, "+elected-leader")).toBe(false);
     expect(c.saw(0, "-failover-abort-not-elected")).toBe(true);
-    const waited = c.firstAt(0, "-failover-abort-not-elected") - c.engine().masterRecord("mymaster")!.failover.context.startTime;
+    const waited = c.firstAt(0, "-failover-abort-not-elected") - masterRecordOf(c.engine(), "mymaster")!.failover.context.startTime;
     expect(waited).toBeGreaterThan(10000); // min(election-timeout 10 s, failover-timeout 60 s)
     expect(waited).toBeLessThanOrEqual(10020);
   });
@@ -94,7 +95,7 @@ describe("leader election through the engine (5 voters)", () => {
 
   it("the self-vote is cast in the failover epoch and announced", () => {
     const c = election(2, 2);
-    const epoch = c.engine().view().masters[0]!.failoverEpoch;
+    const epoch = summary(c.engine()).masters[0]!.failoverEpoch;
     expect(epoch).toBe(1);
     const self = c.eventsOf(0, "+vote-for-leader").map((e) => e.value.payload);
     expect(self).toContain(`${c.engine().myId} 1`);

@@ -1,6 +1,7 @@
 // SENTINEL FAILOVER (§11.10): INPROG, NOGOODSLAVE, and a forced failover that needs no votes.
 import { describe, expect, it } from "vitest";
 import { instanceFlags } from "../src/index.js";
+import { masterRecordOf, summary } from "./support/engine-records.js";
 import { MiniCluster } from "./support/mini-cluster.js";
 
 function cluster(sentinels = 3, replicas = [6380, 6381]): MiniCluster {
@@ -88,10 +89,10 @@ describe("forced failover", () => {
 
   it("shows failover_in_progress,force_failover while running, and other sentinels learn the result from hellos", () => {
     const c = cluster(3);
-    const m = c.engine().masterRecord("mymaster")!;
+    const m = c.engine().view().master("mymaster")!;
     const seen = new Set<string>();
     c.afterStep = (i) => {
-      if (i === 0) seen.add(`${c.state()} ${instanceFlags(m, m)}`);
+      if (i === 0) seen.add(`${c.state()} ${instanceFlags(m)}`);
     };
     c.call(0, (e, now) => e.failover(now, "mymaster"));
     expect(seen).toContain("wait_promotion master,failover_in_progress,force_failover");
@@ -99,14 +100,14 @@ describe("forced failover", () => {
     c.runUntil(() => c.masterAddrs().every((a) => a !== "127.0.0.1:6379"), 20000, 10);
     c.afterStep = undefined;
     c.run(500); // the pub/sub link killed by CLIENT KILL TYPE pubsub reconnects
-    expect(instanceFlags(m, m)).toBe("master");
+    expect(instanceFlags(m)).toBe("master");
     const promoted = c.masterAddrs()[0]!;
     expect(c.masterAddrs()).toEqual([promoted, promoted, promoted]);
     for (const i of [1, 2]) {
       expect(c.saw(i, "+config-update-from")).toBe(true);
       expect(c.eventsOf(i, "+config-update-from")[0]!.value.payload).toBe(`sentinel ${c.engine(0).myId} 127.0.0.1 26379 @ mymaster 127.0.0.1 6379`);
       expect(c.saw(i, "+try-failover")).toBe(false);
-      expect(c.engine(i).view().masters[0]!.configEpoch).toBe(1);
+      expect(summary(c.engine(i)).masters[0]!.configEpoch).toBe(1);
     }
   });
 
@@ -114,7 +115,7 @@ describe("forced failover", () => {
     const c = cluster(3);
     c.call(0, (e, now) => e.failover(now, "mymaster"));
     c.runUntil(() => c.saw(0, "+switch-master"), 5000, 10);
-    const newPort = c.engine().view().masters[0]!.addr.port;
+    const newPort = summary(c.engine()).masters[0]!.addr.port;
     c.runUntil(() => c.node(6379).role === "slave", 20000, 100);
     expect(c.node(6379).master).toEqual({ host: "127.0.0.1", port: newPort });
     expect(c.sentinels.some((_s, i) => c.saw(i, "+convert-to-slave"))).toBe(true);

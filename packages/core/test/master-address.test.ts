@@ -2,6 +2,7 @@
 // persisted state (§19.3) switch to the promoted replica from RECONF_SLAVES on (§11.5).
 import { describe, expect, it } from "vitest";
 import { decodeHello, isHelloRejection } from "../src/index.js";
+import { masterRecordOf, summary } from "./support/engine-records.js";
 import { MiniCluster } from "./support/mini-cluster.js";
 
 const OLD = { host: "127.0.0.1", port: 6379 };
@@ -45,12 +46,12 @@ describe("GET-MASTER-ADDR-BY-NAME", () => {
     expect(seen.has("wait_promotion")).toBe(true);
     expect([...seen.get("reconf_slaves")!]).toEqual(["127.0.0.1:6380"]);
     expect(c.engine().getMasterAddrByName("mymaster")).toEqual(NEW);
-    const v = c.engine().view().masters[0]!;
+    const v = summary(c.engine()).masters[0]!;
     expect(v.addr).toEqual(OLD); // the record itself moves only at the switch
     expect(v.currentAddr).toEqual(NEW);
     c.runUntil(() => c.saw(0, "+switch-master"), 70000, 100);
     expect(c.engine().getMasterAddrByName("mymaster")).toEqual(NEW);
-    expect(c.engine().view().masters[0]!.addr).toEqual(NEW);
+    expect(summary(c.engine()).masters[0]!.addr).toEqual(NEW);
   });
 
   it("answers null for an unknown name", () => {
@@ -71,7 +72,7 @@ describe("mid-failover state (RECONF_SLAVES)", () => {
     expect(pm.knownReplicas).toEqual([OLD, { host: "127.0.0.1", port: 6381 }]);
     expect(c.engine().persistedState()).toEqual(p);
     // The live settings are untouched until the switch.
-    expect(c.engine().masterRecord("mymaster")!.settings.port).toBe(6379);
+    expect(masterRecordOf(c.engine(), "mymaster")!.settings.port).toBe(6379);
   });
 
   it("hellos advertise the promoted replica with the new config epoch right after the promotion", () => {

@@ -1,5 +1,6 @@
 // ODOWN (§9): quorum from peers' IS-MASTER-DOWN-BY-ADDR answers, and their freshness.
 import { describe, expect, it } from "vitest";
+import { masterRecordOf, summary } from "./support/engine-records.js";
 import { type FakePeer, MiniCluster } from "./support/mini-cluster.js";
 
 const MASTER = "master mymaster 127.0.0.1 6379";
@@ -11,7 +12,7 @@ function setup(quorum: number, peers: number, timing: "fast" | "sentinel" = "fas
   const fakes: FakePeer[] = [];
   for (let k = 0; k < peers; k++) fakes.push(c.addFakePeer(0, k, () => down.get(k)));
   c.run(3000, 10);
-  expect(c.engine().view().masters[0]!.sentinels).toHaveLength(peers);
+  expect(summary(c.engine()).masters[0]!.sentinels).toHaveLength(peers);
   return { c, down, fakes };
 }
 
@@ -73,7 +74,7 @@ describe("ODOWN needs SDOWN plus quorum agreement (§9.1)", () => {
     c.node(6379).pingHangs = false;
     c.runUntil(() => c.saw(0, "-sdown"), 2000, 10);
     expect(c.saw(0, "-odown")).toBe(true);
-    expect(c.engine().view().masters[0]!.odown).toBe(false);
+    expect(summary(c.engine()).masters[0]!.odown).toBe(false);
   });
 
   it("malformed answers are ignored", () => {
@@ -101,17 +102,17 @@ describe("freshness: a peer's answer expires after 5 × ask-period (§9.2)", () 
       // Let it answer a few more rounds, then go silent.
       c.run(3 * askPeriod, 10);
       down.delete(0);
-      const lastAnswer = c.engine().masterRecord("mymaster")!.sentinels.values().next().value!.lastMasterDownReplyTime;
-      expect(c.engine().view().masters[0]!.sentinels[0]!.masterDown).toBe(true);
+      const lastAnswer = masterRecordOf(c.engine(), "mymaster")!.sentinels.values().next().value!.lastMasterDownReplyTime;
+      expect(summary(c.engine()).masters[0]!.sentinels[0]!.masterDown).toBe(true);
       c.runUntil(() => c.saw(0, "-odown"), 10 * askPeriod, 10);
       const expiredAfter = c.firstAt(0, "-odown") - lastAnswer;
       expect(expiredAfter).toBeGreaterThan(5 * askPeriod);
       expect(expiredAfter).toBeLessThanOrEqual(5 * askPeriod + 20);
-      const peer = c.engine().view().masters[0]!.sentinels[0]!;
+      const peer = summary(c.engine()).masters[0]!.sentinels[0]!;
       expect(peer.masterDown).toBe(false);
       expect(peer.leader).toBeNull();
       // Still SDOWN from our own point of view.
-      expect(c.engine().view().masters[0]!.sdown).toBe(true);
+      expect(summary(c.engine()).masters[0]!.sdown).toBe(true);
     });
   }
 

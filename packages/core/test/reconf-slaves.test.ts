@@ -1,5 +1,6 @@
 // RECONF_SLAVES (§11.6), end detection (§11.7) and the switch (§11.8), on a real engine.
 import { describe, expect, it } from "vitest";
+import { summary } from "./support/engine-records.js";
 import { MiniCluster } from "./support/mini-cluster.js";
 
 const slave = (port: number, masterPort = 6379) => `slave 127.0.0.1:${port} 127.0.0.1 ${port} @ mymaster 127.0.0.1 ${masterPort}`;
@@ -9,12 +10,12 @@ function cluster(replicas: number[], parallelSyncs: number, failoverTimeoutMs = 
   const c = new MiniCluster({ sentinels: 1, master: 6379, replicas, quorum: 1, downAfterMs: 1000, failoverTimeoutMs, masterSettings: { parallelSyncs } });
   c.node(6380).priority = 1;
   c.run(12000);
-  expect(c.engine().view().masters[0]!.replicas).toHaveLength(replicas.length);
+  expect(summary(c.engine()).masters[0]!.replicas).toHaveLength(replicas.length);
   return c;
 }
 
 function inProgress(c: MiniCluster): number {
-  return c.engine().view().masters[0]!.replicas.filter((r) => r.reconf === "sent" || r.reconf === "inprog").length;
+  return summary(c.engine()).masters[0]!.replicas.filter((r) => r.reconf === "sent" || r.reconf === "inprog").length;
 }
 
 describe("parallel-syncs", () => {
@@ -146,7 +147,7 @@ describe("the switch (§11.8)", () => {
       `+slave ${slave(6381, 6380)}`,
       `+slave ${slave(6379, 6380)}`,
     ]);
-    const v = c.engine().view().masters[0]!;
+    const v = summary(c.engine()).masters[0]!;
     expect(v.addr).toEqual({ host: "127.0.0.1", port: 6380 });
     expect(v.failoverState).toBe("none");
     expect(v.configEpoch).toBe(1);

@@ -1,7 +1,10 @@
 // Replica selection (§12) through the engine: each exclusion rule, and the ranking order, change which
 // replica a real failover promotes. The pure function is covered in replica-ranking.test.ts.
 import { describe, expect, it } from "vitest";
+import { contextOf } from "../src/engine/sentinel-engine.js";
+import { rankingInputs } from "../src/engine/views/engine-views.js";
 import { type ExclusionReason, exclusionReason } from "../src/index.js";
+import { masterRecordOf } from "./support/engine-records.js";
 import { MiniCluster } from "./support/mini-cluster.js";
 
 const slave = (port: number) => `slave 127.0.0.1:${port} 127.0.0.1 ${port} @ mymaster 127.0.0.1 6379`;
@@ -18,7 +21,7 @@ function cluster(downAfterMs = 5000): MiniCluster {
 
 function reason(c: MiniCluster, port: number): ExclusionReason | null {
   const e = c.engine();
-  const { replicas, ctx } = e.rankingInputs(e.masterRecord("mymaster")!, c.now);
+  const { replicas, ctx } = rankingInputs(contextOf(e), masterRecordOf(e, "mymaster")!, c.now);
   return exclusionReason(replicas.find((r) => r.key === `127.0.0.1:${port}`)!, ctx);
 }
 
@@ -57,7 +60,7 @@ describe("each exclusion rule of §12 moves the promotion to the other replica",
     // down-after 30 s: the fast profile pings every min(down-after / 5, 1000) = 1000 ms, so the rule
     // reads 5 × 1000 ms (with down-after 5 s it would coincide with SDOWN).
     const c = cluster(30000);
-    const link = () => c.engine().masterRecord("mymaster")!.replicas.get("127.0.0.1:6380")!.link;
+    const link = () => masterRecordOf(c.engine(), "mymaster")!.replicas.get("127.0.0.1:6380")!.link;
     c.node(6380).pingHangs = true;
     const lastReply = link().lastAvailTime;
     c.run(lastReply + 5000 - c.now, 10); // exactly 5 × ping-period since the last reply
@@ -80,7 +83,7 @@ describe("each exclusion rule of §12 moves the promotion to the other replica",
   it("5a. INFO older than 3 × info-period while the master is up", () => {
     const c = cluster();
     c.node(6380).infoHangs = true;
-    const last = c.engine().masterRecord("mymaster")!.replicas.get("127.0.0.1:6380")!.infoRefresh;
+    const last = masterRecordOf(c.engine(), "mymaster")!.replicas.get("127.0.0.1:6380")!.infoRefresh;
     c.run(last + 30000 - c.now); // exactly 3 × info-period old
     expect(reason(c, 6380)).toBeNull();
     c.run(100);
@@ -101,7 +104,7 @@ describe("each exclusion rule of §12 moves the promotion to the other replica",
     const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 1, downAfterMs: 5000 });
     c.node(6380).infoHangs = true;
     c.run(12000);
-    expect(c.engine().masterRecord("mymaster")!.replicas.get("127.0.0.1:6380")!.infoRefresh).toBe(0);
+    expect(masterRecordOf(c.engine(), "mymaster")!.replicas.get("127.0.0.1:6380")!.infoRefresh).toBe(0);
     expect(reason(c, 6380)).toBe("info-too-old");
     expect(c.call(0, (e, now) => e.failover(now, "mymaster")).result).toBe("nogoodslave");
   });

@@ -1,5 +1,6 @@
 // Acting on replicas' INFO (§6 steps 4–5): +convert-to-slave and +fix-slave-config.
 import { describe, expect, it } from "vitest";
+import { masterRecordOf } from "./support/engine-records.js";
 import { MiniCluster } from "./support/mini-cluster.js";
 
 const REPLICA = "slave 127.0.0.1:6380 127.0.0.1 6380 @ mymaster 127.0.0.1 6379";
@@ -64,8 +65,8 @@ describe("+fix-slave-config", () => {
     const c = cluster();
     const r = c.node(6380);
     r.master = { host: "127.0.0.1", port: 7000 };
-    c.runUntil(() => c.engine().masterRecord("mymaster")!.replicas.get("127.0.0.1:6380")!.slaveMasterPort === 7000, 11000, 10);
-    const changed = c.engine().masterRecord("mymaster")!.replicas.get("127.0.0.1:6380")!.slaveConfChangeTime;
+    c.runUntil(() => masterRecordOf(c.engine(), "mymaster")!.replicas.get("127.0.0.1:6380")!.slaveMasterPort === 7000, 11000, 10);
+    const changed = masterRecordOf(c.engine(), "mymaster")!.replicas.get("127.0.0.1:6380")!.slaveConfChangeTime;
     expect(changed).toBe(c.now);
     c.runUntil(() => c.saw(0, "+fix-slave-config"), 30000, 10);
     const fix = c.eventsOf(0, "+fix-slave-config")[0]!;
@@ -101,7 +102,7 @@ describe("+fix-slave-config", () => {
     c.run(11000);
     // 6381 starts following a wrong master; we notice it at `changed`.
     c.node(6381).master = { host: "127.0.0.1", port: 7000 };
-    const rec = () => c.engine().masterRecord("mymaster")!.replicas.get("127.0.0.1:6381")!;
+    const rec = () => masterRecordOf(c.engine(), "mymaster")!.replicas.get("127.0.0.1:6381")!;
     c.runUntil(() => rec().slaveMasterPort === 7000, 11000, 10);
     const changed = rec().slaveConfChangeTime;
     c.run(2000);

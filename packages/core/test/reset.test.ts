@@ -1,6 +1,7 @@
 // SENTINEL RESET (§13.1) and reset-and-change-address (§13.2).
 import { describe, expect, it } from "vitest";
 import { instanceFlags } from "../src/index.js";
+import { masterRecordOf, summary } from "./support/engine-records.js";
 import { MiniCluster } from "./support/mini-cluster.js";
 
 function cluster(opts: { sentinels?: number; quorum?: number } = {}): MiniCluster {
@@ -13,7 +14,7 @@ const reset = (c: MiniCluster, pattern: (name: string) => boolean, i = 0) => c.c
 describe("SENTINEL RESET (§13.1)", () => {
   it("drops replicas and sentinels, closes the master links, emits +reset-master and does not persist", () => {
     const c = cluster();
-    const before = c.engine().view().masters[0]!;
+    const before = summary(c.engine()).masters[0]!;
     expect(before.replicas).toHaveLength(2);
     expect(before.sentinels).toHaveLength(2);
     const { count, output } = reset(c, (n) => n === "mymaster");
@@ -22,7 +23,7 @@ describe("SENTINEL RESET (§13.1)", () => {
     expect(output.commands.filter((x) => x.kind === "persist")).toEqual([]);
     const closed = output.commands.filter((x) => x.kind === "disconnect").map((x) => (x.kind === "disconnect" ? `${x.addr.port}/${x.link}` : ""));
     expect(closed).toEqual(expect.arrayContaining(["6379/cmd", "6379/pubsub"]));
-    const m = c.engine().masterRecord("mymaster")!;
+    const m = masterRecordOf(c.engine(), "mymaster")!;
     expect(m.replicas.size).toBe(0);
     expect(m.sentinels.size).toBe(0);
     expect(m.runId).toBeNull();
@@ -33,7 +34,7 @@ describe("SENTINEL RESET (§13.1)", () => {
     const { count, output } = reset(c, () => false);
     expect(count).toBe(0);
     expect(output).toEqual({ commands: [], events: [] });
-    expect(c.engine().view().masters[0]!.replicas).toHaveLength(2);
+    expect(summary(c.engine()).masters[0]!.replicas).toHaveLength(2);
   });
 
   it("clears SDOWN/ODOWN/failover flags and the vote, keeps config-epoch and leader-epoch", () => {
@@ -42,14 +43,14 @@ describe("SENTINEL RESET (§13.1)", () => {
     c.node(6381).ignoresSlaveof = true;
     c.kill(6379);
     c.runUntil(() => c.state() === "wait_promotion", 5000, 10);
-    const m = c.engine().masterRecord("mymaster")!;
-    expect(instanceFlags(m, m)).toBe("s_down,o_down,master,disconnected,failover_in_progress");
+    const m = masterRecordOf(c.engine(), "mymaster")!;
+    expect(instanceFlags(c.engine().view().master("mymaster")!)).toBe("s_down,o_down,master,disconnected,failover_in_progress");
     const leaderEpoch = m.leaderEpoch;
     m.configEpoch = 3; // as if learnt earlier
     const { output } = reset(c, () => true);
     expect(output.events.map((e) => e.type)).toEqual(["+reset-master"]); // no -sdown/-odown/abort events
-    expect(instanceFlags(m, m)).toBe("master,disconnected");
-    const v = c.engine().view().masters[0]!;
+    expect(instanceFlags(c.engine().view().master("mymaster")!)).toBe("master,disconnected");
+    const v = summary(c.engine()).masters[0]!;
     expect([v.sdown, v.odown, v.failoverState, v.leader, v.promoted]).toEqual([false, false, "none", null, null]);
     expect(v.leaderEpoch).toBe(leaderEpoch);
     expect(v.configEpoch).toBe(3);
@@ -78,7 +79,7 @@ describe("SENTINEL RESET (§13.1)", () => {
     const t0 = c.now;
     reset(c, () => true);
     c.runUntil(() => {
-      const v = c.engine().view().masters[0]!;
+      const v = summary(c.engine()).masters[0]!;
       return v.replicas.length === 2 && v.sentinels.length === 2;
     }, 15000, 10);
     expect(c.now - t0).toBeLessThanOrEqual(10100);
@@ -91,25 +92,25 @@ describe("SENTINEL RESET (§13.1)", () => {
 describe("reset-and-change-address (§13.2)", () => {
   it("after a failover: new address, replicas re-created (+slave) including the old master but not the promoted one, sentinels kept, persisted", () => {
     const c = cluster();
-    const peersBefore = c.engine().view().masters[0]!.sentinels.map((s) => s.runId).sort();
+    const peersBefore = summary(c.engine()).masters[0]!.sentinels.map((s) => s.runId).sort();
     c.kill(6379);
     c.runUntil(() => c.masterAddrs().every((a) => a !== "127.0.0.1:6379"), 10000, 10);
     for (const [i, s] of c.sentinels.entries()) {
       const at = c.firstAt(i, "+switch-master");
       const out = s.outputs.find((o) => o.events.some((e) => e.type === "+switch-master"))!;
-      const newPort = s.engine.view().masters[0]!.addr.port;
+      const newPort = summary(s.engine).masters[0]!.addr.port;
       const other = newPort === 6380 ? 6381 : 6380;
       const added = s.timeline.filter((e) => e.at === at && e.value.type === "+slave").map((e) => e.value.payload);
       expect(added.sort()).toEqual(
         [`slave 127.0.0.1:6379 127.0.0.1 6379 @ mymaster 127.0.0.1 ${newPort}`, `slave 127.0.0.1:${other} 127.0.0.1 ${other} @ mymaster 127.0.0.1 ${newPort}`].sort(),
       );
       expect(out.commands.some((x) => x.kind === "persist")).toBe(true);
-      const v = s.engine.view().masters[0]!;
+      const v = summary(s.engine).masters[0]!;
       expect(v.sentinels).toHaveLength(2);
       expect([v.sdown, v.odown, v.failoverState]).toEqual([false, false, "none"]);
-      expect(s.engine.masterRecord("mymaster")!.failover.context.startTime).toBe(0);
+      expect(masterRecordOf(s.engine, "mymaster")!.failover.context.startTime).toBe(0);
       expect(s.timeline.filter((e) => e.at >= at && e.value.type === "+sentinel")).toEqual([]);
     }
-    expect(c.engine().view().masters[0]!.sentinels.map((s) => s.runId).sort()).toEqual(peersBefore);
+    expect(summary(c.engine()).masters[0]!.sentinels.map((s) => s.runId).sort()).toEqual(peersBefore);
   });
 });

@@ -1,5 +1,6 @@
 // SDOWN (§8) and master reboot detection (§15), driving a real engine through the mini cluster.
 import { describe, expect, it } from "vitest";
+import { masterRecordOf, summary } from "./support/engine-records.js";
 import { MiniCluster } from "./support/mini-cluster.js";
 
 const MASTER = "master mymaster 127.0.0.1 6379";
@@ -28,7 +29,7 @@ describe("SDOWN rule 1: no acceptable PING reply for down-after-milliseconds", (
     expect(down.value.payload).toBe(MASTER);
     expect(down.at - pinged).toBeGreaterThan(1000);
     expect(down.at - pinged).toBeLessThanOrEqual(1010);
-    expect(c.engine().view().masters[0]!.sdown).toBe(true);
+    expect(summary(c.engine()).masters[0]!.sdown).toBe(true);
   });
 
   it("recovers with -sdown on the first PONG", () => {
@@ -38,7 +39,7 @@ describe("SDOWN rule 1: no acceptable PING reply for down-after-milliseconds", (
     c.node(6379).pingHangs = false;
     c.runUntil(() => c.saw(0, "-sdown"), 2000, 10);
     expect(c.eventsOf(0, "-sdown")[0]!.value.payload).toBe(MASTER);
-    expect(c.engine().view().masters[0]!.sdown).toBe(false);
+    expect(summary(c.engine()).masters[0]!.sdown).toBe(false);
   });
 
   it("an error reply other than LOADING/MASTERDOWN counts as no reply", () => {
@@ -105,8 +106,8 @@ describe("SDOWN rule 2: a master that reports role:slave", () => {
     expect(delay).toBeGreaterThan(grace);
     expect(delay).toBeLessThanOrEqual(grace + 10);
     // PING was fine all along: this is rule 2, not rule 1.
-    expect(c.engine().masterRecord("mymaster")!.link.lastAvailTime).toBeGreaterThan(c.now - 200);
-    expect(c.engine().masterRecord("mymaster")!.health.context.cause).toBe("master-reports-replica");
+    expect(masterRecordOf(c.engine(), "mymaster")!.link.lastAvailTime).toBeGreaterThan(c.now - 200);
+    expect(masterRecordOf(c.engine(), "mymaster")!.health.context.cause).toBe("master-reports-replica");
   });
 
   it("clears when the master reports role:master again", () => {
@@ -143,7 +144,7 @@ describe("SDOWN rule 3 and §15: master reboot detection", () => {
     const c = lone({ masterSettings: { masterRebootDownAfterMs: 5000 } });
     const at = reboot(c);
     expect(c.eventsOf(0, "+reboot")[0]!.value.payload).toBe(MASTER);
-    expect(c.engine().masterRecord("mymaster")!.reboot).toBe(true);
+    expect(masterRecordOf(c.engine(), "mymaster")!.reboot).toBe(true);
     c.runUntil(() => c.saw(0, "+sdown"), 10000, 10);
     const delay = c.firstAt(0, "+sdown") - at;
     expect(delay).toBeGreaterThan(5000);
@@ -154,20 +155,20 @@ describe("SDOWN rule 3 and §15: master reboot detection", () => {
     const c = lone({ masterSettings: { masterRebootDownAfterMs: 2000 } });
     reboot(c);
     c.run(8000, 10);
-    expect(c.engine().masterRecord("mymaster")!.reboot).toBe(true);
-    expect(c.engine().view().masters[0]!.sdown).toBe(true);
+    expect(masterRecordOf(c.engine(), "mymaster")!.reboot).toBe(true);
+    expect(summary(c.engine()).masters[0]!.sdown).toBe(true);
     expect(c.saw(0, "-sdown")).toBe(false);
     c.node(6379).reply = "PONG";
     c.runUntil(() => c.saw(0, "-sdown"), 2000, 10);
-    expect(c.engine().masterRecord("mymaster")!.reboot).toBe(false);
-    expect(c.engine().view().masters[0]!.sdown).toBe(false);
+    expect(masterRecordOf(c.engine(), "mymaster")!.reboot).toBe(false);
+    expect(summary(c.engine()).masters[0]!.sdown).toBe(false);
   });
 
   it("with the period 0 (default) a reboot only emits +reboot", () => {
     const c = lone();
     reboot(c);
     c.run(20000, 100);
-    expect(c.engine().masterRecord("mymaster")!.reboot).toBe(false);
+    expect(masterRecordOf(c.engine(), "mymaster")!.reboot).toBe(false);
     expect(c.saw(0, "+sdown")).toBe(false);
   });
 
@@ -192,7 +193,7 @@ describe("SCRIPT KILL (§5.1): once per SDOWN episode for a -BUSY instance", () 
     c.run(2000, 10);
     const kills = c.commandsOf(0, "script-kill");
     expect(kills.map((k) => k.value.addr.port)).toEqual([6379]);
-    const m = c.engine().masterRecord("mymaster")!;
+    const m = masterRecordOf(c.engine(), "mymaster")!;
     expect(m.scriptKillSent).toBe(true);
     c.node(6379).reply = "PONG";
     c.runUntil(() => c.saw(0, "-sdown"), 1000, 10);

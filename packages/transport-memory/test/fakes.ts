@@ -1,25 +1,62 @@
-import type { Address, EngineInput, EngineOutput, EngineView, MasterView, PersistedState, SentinelEvent } from "@vigil/core";
+import type { Address, EngineInput, EngineOutput, EngineView, FailoverStateName, FailoverView, MasterView, PersistedState, RankingView, SentinelEvent } from "@vigil/core";
 import type { OutputOrigin, SentinelObservation, SentinelRef } from "../src/cluster/observer.js";
 import type { EngineLike } from "../src/sentinel/engine-like.js";
 
+/** What a test sets on a fake master (the rest gets neutral defaults). */
+export interface FakeMaster {
+  readonly name: string;
+  readonly addr?: Address;
+  readonly currentAddr?: Address;
+  readonly configEpoch?: number;
+  readonly failoverState?: FailoverStateName;
+  readonly failoverEpoch?: number;
+  readonly odown?: boolean;
+  readonly promoted?: string | null;
+  /** What replica selection sees; without it the view offers no ranking (the ranking checker skips). */
+  readonly ranking?: RankingView;
+}
+
+const idleMachine = { ref: {}, value: "none", context: {} };
+
 /** A master view with neutral defaults. */
-export function masterView(partial: Partial<MasterView> & { name: string }): MasterView {
-  const addr = partial.addr ?? { host: "10.0.1.1", port: 6379 };
+export function masterView(m: FakeMaster): MasterView {
+  const addr = m.addr ?? { host: "10.0.1.1", port: 6379 };
+  const times = { epoch: m.failoverEpoch ?? 0, startTime: 0, stateChangeTime: 0 };
+  const state = m.failoverState ?? "none";
+  const failover: FailoverView = state === "none" ? { state, ...times } : { state, ...times, forced: false, coordinated: false, promoted: m.promoted ?? null };
   return {
+    kind: "master",
+    name: m.name,
     addr,
-    currentAddr: addr,
-    configEpoch: 0,
-    failoverState: "none",
-    failoverEpoch: 0,
+    currentAddr: m.currentAddr ?? addr,
+    runId: null,
+    link: { addr, peer: "instance", cmd: "up", pubsub: "up", refcount: 1, pending: 0, actPingTime: 0, lastPingTime: 0, lastPongTime: 0, lastAvailTime: 0, refusedSince: 0, lastRefused: 0 },
+    health: { state: "up" },
+    healthMachine: idleMachine,
+    roleReported: "master",
+    roleReportedTime: 0,
+    infoRefresh: 0,
+    info: null,
+    scriptKillSent: false,
+    settings: {} as MasterView["settings"],
+    configEpoch: m.configEpoch ?? 0,
     leader: null,
     leaderEpoch: 0,
-    sdown: false,
-    odown: false,
-    promoted: null,
-    replicas: [],
-    sentinels: [],
-    ...partial,
+    odown: m.odown ? { state: "odown", since: 0 } : { state: "clear" },
+    failover,
+    odownMachine: idleMachine,
+    failoverMachine: idleMachine,
+    reboot: false,
+    switchover: null,
+    replicas: new Map(),
+    sentinels: new Map(),
+    ranking: (m.ranking ? () => m.ranking : undefined) as MasterView["ranking"],
   };
+}
+
+/** An engine view over a list of master views. */
+export function engineView(myId: string, epoch: number, masters: readonly MasterView[]): EngineView {
+  return { myId, currentEpoch: epoch, tilt: false, tiltSince: 0, masters, master: (name) => masters.find((m) => m.name === name) };
 }
 
 /** An engine stub whose view, epoch and reported master are whatever the test sets. */
@@ -49,7 +86,7 @@ export class StubEngine implements EngineLike {
     return { myId: this.myId, currentEpoch: this.epoch, global: {} as PersistedState["global"], masters: [] };
   }
   view(): EngineView {
-    return { myId: this.myId, currentEpoch: this.epoch, tilt: false, masters: this.masters };
+    return engineView(this.myId, this.epoch, this.masters);
   }
 }
 

@@ -2,7 +2,7 @@ import type { RankingContext, RankingReplica } from "@vigil/core";
 import { describe, expect, it } from "vitest";
 import { PromotionRankingChecker } from "../src/checkers/promotion-ranking.js";
 import type { Violation } from "../src/checkers/violation.js";
-import { observe, StubEngine, sentinel } from "./fakes.js";
+import { masterView, observe, StubEngine, sentinel } from "./fakes.js";
 
 const NOW = 1_000_000;
 const ctx: RankingContext = { now: NOW, pingPeriod: 100, infoPeriod: 10000, masterDownAfterMs: 1000, masterSdownSince: NOW - 2000 };
@@ -23,19 +23,11 @@ function replica(key: string, over: Partial<RankingReplica> = {}): RankingReplic
   };
 }
 
-/** An engine exposing ranking facts the way the real one does (masterRecord + rankingInputs). */
+/** An engine whose view offers ranking facts, as the real one does (`MasterView.ranking`). */
 class RankingEngine extends StubEngine {
-  constructor(
-    myId: string,
-    private readonly replicas: RankingReplica[],
-  ) {
+  constructor(myId: string, replicas: RankingReplica[]) {
     super(myId);
-  }
-  masterRecord(name: string): unknown {
-    return name === "mymaster" ? {} : undefined;
-  }
-  rankingInputs(): { replicas: RankingReplica[]; ctx: RankingContext } {
-    return { replicas: this.replicas, ctx };
+    this.masters = [masterView({ name: "mymaster", ranking: { replicas, ctx } })];
   }
 }
 

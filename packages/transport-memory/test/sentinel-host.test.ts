@@ -15,7 +15,7 @@ import { Network } from "../src/network/network.js";
 import { SimRedis } from "../src/redis/sim-redis.js";
 import type { EngineLike } from "../src/sentinel/engine-like.js";
 import { SentinelHost } from "../src/sentinel/sentinel-host.js";
-import { id } from "./fakes.js";
+import { engineView, id } from "./fakes.js";
 
 /** An engine that emits whatever the test queues, and records every input. */
 class ScriptedEngine implements EngineLike {
@@ -53,7 +53,7 @@ class ScriptedEngine implements EngineLike {
     return { myId: this.myId, currentEpoch: epoch, global: { port: 26379 } as PersistedState["global"], masters: [] };
   }
   view(): EngineView {
-    return { myId: this.myId, currentEpoch: 0, tilt: false, masters: [] };
+    return engineView(this.myId, 0, []);
   }
   of(kind: EngineInput["kind"]): EngineInput[] {
     return this.inputs.filter((i) => i.kind === kind);

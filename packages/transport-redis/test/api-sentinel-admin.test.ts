@@ -71,7 +71,7 @@ describe("SENTINEL MONITOR", () => {
     expect(f.sentinel("monitor", "h1", "nohost.invalid", "6379", "1")).toEqual(err("ERR Invalid IP address or hostname specified"));
     expect(f.sentinel("monitor", "h2", "db.local", "6379", "1")).toEqual(OK);
     // Connected to and announced by the resolved address; the name only with announce-hostnames yes.
-    expect(f.engine.masterRecord("h2")?.addr).toEqual({ host: "10.0.0.5", port: 6379 });
+    expect(f.engine.view().master("h2")?.addr).toEqual({ host: "10.0.0.5", port: 6379 });
     expect(items(f.sentinel("get-master-addr-by-name", "h2")).map(text)).toEqual(["10.0.0.5", "6379"]);
     const a = apiFixture({ global: { resolveHostnames: true, announceHostnames: true }, resolveHost: (h) => (h === "db.local" ? "10.0.0.5" : null) });
     expect(a.sentinel("monitor", "h2", "db.local", "6379", "1")).toEqual(OK);
@@ -82,7 +82,7 @@ describe("SENTINEL MONITOR", () => {
     const f = apiFixture();
     f.setPersistOk(false);
     expect(f.sentinel("monitor", "m2", "127.0.0.1", "6999", "1")).toEqual(FLUSH_FAILED);
-    expect(f.engine.masterRecord("m2")).toBeDefined();
+    expect(f.engine.view().master("m2")).toBeDefined();
   });
 });
 
@@ -302,7 +302,7 @@ describe("SENTINEL SIMULATE-FAILURE / MYID / PENDING-SCRIPTS / INFO-CACHE", () =
     const entries = items(r[1]!);
     expect(entries).toHaveLength(2);
     const [age, info] = items(entries[0]!);
-    expect(age).toEqual(integer(f.now() - f.engine.masterRecord("mymaster")!.infoRefresh));
+    expect(age).toEqual(integer(f.now() - f.engine.view().master("mymaster")!.infoRefresh));
     expect(text(info!)).toContain("role:master\r\n");
     expect(text(items(entries[1]!)[1]!)).toContain("role:slave\r\n");
     expect(resp2(f.sentinel("info-cache", "nosuch"))).toBe("*0\r\n");

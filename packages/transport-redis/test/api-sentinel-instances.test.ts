@@ -291,12 +291,12 @@ describe("SENTINEL GET-MASTER-ADDR-BY-NAME", () => {
   it("reports the promoted replica from RECONF_SLAVES on while MASTER still shows the old address", () => {
     const f = healthyFixture();
     expect(text(f.sentinel("failover", "mymaster"))).toBe("OK");
-    for (let i = 0; i < 50 && f.engine.masterRecord("mymaster")!.failover.value !== "wait_promotion"; i++) f.advance(100);
-    expect(f.engine.masterRecord("mymaster")!.failover.value).toBe("wait_promotion");
+    for (let i = 0; i < 50 && f.engine.view().master("mymaster")!.failover.state !== "wait_promotion"; i++) f.advance(100);
+    expect(f.engine.view().master("mymaster")!.failover.state).toBe("wait_promotion");
     // SLAVEOF NO ONE was sent: the replica now reports role:master.
     f.nodes.set("127.0.0.1:6380", { ...f.nodes.get("127.0.0.1:6380")!, role: "master", replicas: [] });
-    for (let i = 0; i < 400 && f.engine.masterRecord("mymaster")!.failover.value !== "reconf_slaves"; i++) f.advance(100);
-    expect(f.engine.masterRecord("mymaster")!.failover.value).toBe("reconf_slaves");
+    for (let i = 0; i < 400 && f.engine.view().master("mymaster")!.failover.state !== "reconf_slaves"; i++) f.advance(100);
+    expect(f.engine.view().master("mymaster")!.failover.state).toBe("reconf_slaves");
     expect(resp2(f.sentinel("get-master-addr-by-name", "mymaster"))).toBe("*2\r\n$9\r\n127.0.0.1\r\n$4\r\n6380\r\n");
     expect(Object.fromEntries(pairs(f.sentinel("master", "mymaster"))).port).toBe("6379");
   });

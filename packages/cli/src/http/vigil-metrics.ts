@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import type { EngineInput, EngineOutput, InstanceRecord, MasterRecord, SentinelEngine, SentinelEvent } from "@vigil/core";
+import type { EngineInput, EngineOutput, InstanceView, MasterView, SentinelEngine, SentinelEvent } from "@vigil/core";
 import { linkDisconnected, refusedForMs, sentinelsSayingDown } from "@vigil/core";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { failoverStateAfter } from "../ops/failover-phases.js";
@@ -63,7 +63,7 @@ export class VigilMetrics {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
     const self = this;
-    const perMaster = (name: string, help: string, read: (m: MasterRecord) => number) =>
+    const perMaster = (name: string, help: string, read: (m: MasterView) => number) =>
       new Gauge({
         name,
         help,
@@ -71,7 +71,7 @@ export class VigilMetrics {
         registers,
         collect() {
           this.reset();
-          for (const m of self.engine.masterRecords()) this.set({ master: m.name }, read(m));
+          for (const m of self.engine.view().masters) this.set({ master: m.name }, read(m));
         },
       });
     new Gauge({
@@ -81,8 +81,8 @@ export class VigilMetrics {
       registers,
       collect() {
         this.reset();
-        for (const m of self.engine.masterRecords()) {
-          const state = m.odown.value === "odown" ? "odown" : m.health.value === "sdown" ? "sdown" : "up";
+        for (const m of self.engine.view().masters) {
+          const state = m.odown.state === "odown" ? "odown" : m.health.state === "sdown" ? "sdown" : "up";
           for (const s of MASTER_STATES) this.set({ master: m.name, state: s }, s === state ? 1 : 0);
         }
       },
@@ -94,7 +94,7 @@ export class VigilMetrics {
       registers,
       collect() {
         this.reset();
-        for (const m of self.engine.masterRecords()) for (const s of FAILOVER_STATES) this.set({ master: m.name, state: s }, m.failover.value === s ? 1 : 0);
+        for (const m of self.engine.view().masters) for (const s of FAILOVER_STATES) this.set({ master: m.name, state: s }, m.failover.state === s ? 1 : 0);
       },
     });
     new Gauge({
@@ -104,8 +104,8 @@ export class VigilMetrics {
       registers,
       collect() {
         this.reset();
-        for (const m of self.engine.masterRecords()) {
-          const a = self.engine.currentAddress(m);
+        for (const m of self.engine.view().masters) {
+          const a = m.currentAddr;
           this.set({ master: m.name, address: `${a.host}:${a.port}` }, 1);
         }
       },
@@ -117,7 +117,7 @@ export class VigilMetrics {
       registers,
       collect() {
         this.reset();
-        for (const m of self.engine.masterRecords()) {
+        for (const m of self.engine.view().masters) {
           for (const inst of [m, ...m.replicas.values()]) {
             if (inst.roleReported !== null) this.set({ master: m.name, address: key(inst), kind: kindOf(inst), role: inst.roleReported }, 1);
           }
@@ -131,8 +131,8 @@ export class VigilMetrics {
       registers,
       collect() {
         this.reset();
-        for (const m of self.engine.masterRecords()) {
-          for (const inst of instances(m)) this.set({ master: m.name, address: key(inst), kind: kindOf(inst) }, inst.health.value === "sdown" ? 1 : 0);
+        for (const m of self.engine.view().masters) {
+          for (const inst of instances(m)) this.set({ master: m.name, address: key(inst), kind: kindOf(inst) }, inst.health.state === "sdown" ? 1 : 0);
         }
       },
     });
@@ -143,7 +143,7 @@ export class VigilMetrics {
       registers,
       collect() {
         this.reset();
-        for (const m of self.engine.masterRecords()) {
+        for (const m of self.engine.view().masters) {
           for (const inst of instances(m)) this.set({ master: m.name, address: key(inst), kind: kindOf(inst) }, linkDisconnected(inst.link) ? 0 : 1);
         }
       },
@@ -156,7 +156,7 @@ export class VigilMetrics {
       collect() {
         this.reset();
         const now = Date.now();
-        for (const m of self.engine.masterRecords()) {
+        for (const m of self.engine.view().masters) {
           for (const inst of instances(m)) this.set({ master: m.name, address: key(inst), kind: kindOf(inst) }, Math.max(0, now - inst.link.lastAvailTime) / 1000);
         }
       },
@@ -168,7 +168,7 @@ export class VigilMetrics {
       registers,
       collect() {
         this.reset();
-        for (const m of self.engine.masterRecords()) {
+        for (const m of self.engine.view().masters) {
           const phase = m.switchover && m.switchover.outcome === null ? m.switchover.phase : "none";
           for (const p of SWITCHOVER_PHASES) this.set({ master: m.name, phase: p }, p === phase ? 1 : 0);
         }
@@ -182,7 +182,7 @@ export class VigilMetrics {
     perMaster("vigil_master_config_epoch", "Config epoch of the master.", (m) => m.configEpoch);
     perMaster("vigil_master_usable_sentinels", "Sentinels (this one included) not SDOWN, as SENTINEL CKQUORUM counts them.", (m) => {
       let n = 1;
-      for (const s of m.sentinels.values()) if (s.health.value !== "sdown") n++;
+      for (const s of m.sentinels.values()) if (s.health.state !== "sdown") n++;
       return n;
     });
     perMaster(
@@ -341,13 +341,13 @@ export class VigilMetrics {
 
   /** Remember which addresses are Sentinels, for the histogram's `peer` label. */
   notePeers(): void {
-    for (const m of this.engine.masterRecords()) for (const s of m.sentinels.values()) this.pingPeer.set(key(s), "sentinel");
+    for (const m of this.engine.view().masters) for (const s of m.sentinels.values()) this.pingPeer.set(key(s), "sentinel");
   }
 
   /** The Prometheus text exposition. */
   async text(): Promise<{ contentType: string; body: string }> {
     this.notePeers();
-    for (const m of this.engine.masterRecords()) this.zeroFor(m.name);
+    for (const m of this.engine.view().masters) this.zeroFor(m.name);
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 
@@ -362,14 +362,14 @@ export class VigilMetrics {
   }
 }
 
-function instances(m: MasterRecord): InstanceRecord[] {
+function instances(m: MasterView): InstanceView[] {
   return [m, ...m.replicas.values(), ...m.sentinels.values()];
 }
 
-function kindOf(inst: InstanceRecord): string {
+function kindOf(inst: InstanceView): string {
   return inst.kind;
 }
 
-function key(inst: InstanceRecord): string {
+function key(inst: InstanceView): string {
   return `${inst.addr.host}:${inst.addr.port}`;
 }

@@ -1,4 +1,4 @@
-import type { EngineInput, InstanceRecord, SentinelEngine } from "@vigil/core";
+import type { EngineInput, InstanceView, MachineStateView, SentinelEngine } from "@vigil/core";
 
 /** Which of the core's machines a change is about. */
 export type MachineKind = "tilt" | "health" | "odown" | "failover";
@@ -39,7 +39,7 @@ interface Seen {
 
 /**
  * The engine advances its machines with pure `transition()` and keeps the snapshots in its records,
- * so there is no actor to subscribe to. This observer diffs those snapshots after each runtime step
+ * so there is no actor to subscribe to. This observer diffs them (the view's `*Machine` fields) after each runtime step
  * (identity first, which is all most ticks cost) and reports what moved, for metrics, the topology
  * page and the XState inspector alike.
  */
@@ -80,17 +80,15 @@ export class EngineObserver {
     const tilt = this.engine.inTilt();
     const tiltSince = this.engine.tiltSince();
     visit("tilt", "tilt", "sentinel-process", `${tilt}:${tiltSince}`, tilt ? "tilt" : "normal", () => ({ tiltSince }));
-    for (const m of this.engine.masterRecords()) {
+    const machine = (id: string, kind: MachineKind, subject: MachineChange["subject"], state: MachineStateView, master: string, instance: string) =>
+      visit(id, kind, subject, state.ref, state.value, () => ({ ...state.context }), master, instance);
+    for (const m of this.engine.view().masters) {
       const name = m.name;
-      visit(`${name}/failover`, "failover", "master", m.failover, String(m.failover.value), () => ({ ...m.failover.context }), name, addr(m));
-      visit(`${name}/odown`, "odown", "master", m.odown, String(m.odown.value), () => ({ ...m.odown.context }), name, addr(m));
-      visit(`${name}/health`, "health", "master", m.health, String(m.health.value), () => ({ ...m.health.context }), name, addr(m));
-      for (const r of m.replicas.values()) {
-        visit(`${name}/replica/${r.name}/health`, "health", "replica", r.health, String(r.health.value), () => ({ ...r.health.context }), name, r.name);
-      }
-      for (const s of m.sentinels.values()) {
-        visit(`${name}/sentinel/${s.runId}/health`, "health", "sentinel", s.health, String(s.health.value), () => ({ ...s.health.context }), name, s.runId);
-      }
+      machine(`${name}/failover`, "failover", "master", m.failoverMachine, name, addr(m));
+      machine(`${name}/odown`, "odown", "master", m.odownMachine, name, addr(m));
+      machine(`${name}/health`, "health", "master", m.healthMachine, name, addr(m));
+      for (const r of m.replicas.values()) machine(`${name}/replica/${r.name}/health`, "health", "replica", r.healthMachine, name, r.name);
+      for (const s of m.sentinels.values()) machine(`${name}/sentinel/${s.runId}/health`, "health", "sentinel", s.healthMachine, name, s.runId);
     }
     const removals: MachineRemoval[] = [];
     for (const id of this.seen.keys()) {
@@ -103,6 +101,6 @@ export class EngineObserver {
   }
 }
 
-function addr(inst: InstanceRecord): string {
+function addr(inst: InstanceView): string {
   return `${inst.addr.host}:${inst.addr.port}`;
 }

@@ -1,10 +1,10 @@
-import type { Link, MasterRecord, SentinelEngine } from "@vigil/core";
+import type { LinkView as EngineLinkView, HealthView, MasterView, SentinelEngine } from "@vigil/core";
 import type { TimedEvent } from "./event-timeline.js";
 
 /** Connection facts shared by every instance row. */
 export interface LinkView {
-  readonly cmd: Link["cmd"];
-  readonly pubsub: Link["pubsub"];
+  readonly cmd: EngineLinkView["cmd"];
+  readonly pubsub: EngineLinkView["pubsub"];
   /** Milliseconds since the last acceptable PING reply. */
   readonly lastReplyMsAgo: number;
   /** Milliseconds the oldest unanswered PING has waited (0 when none). */
@@ -74,12 +74,13 @@ export interface TopologySnapshot {
   readonly events: readonly TimedEvent[];
 }
 
-function linkView(l: Link, now: number): LinkView {
+function linkView(l: EngineLinkView, now: number): LinkView {
   return { cmd: l.cmd, pubsub: l.pubsub, lastReplyMsAgo: now - l.lastAvailTime, pingPendingMs: l.actPingTime === 0 ? 0 : now - l.actPingTime };
 }
 
-function masterView(engine: SentinelEngine, m: MasterRecord, now: number): MasterTopology {
-  const cur = engine.currentAddress(m);
+function masterTopology(m: MasterView, now: number): MasterTopology {
+  const cur = m.currentAddr;
+  const failover = m.failover;
   return {
     name: m.name,
     address: `${cur.host}:${cur.port}`,
@@ -87,19 +88,19 @@ function masterView(engine: SentinelEngine, m: MasterRecord, now: number): Maste
     downAfterMs: m.settings.downAfterMs,
     failoverTimeoutMs: m.settings.failoverTimeoutMs,
     configEpoch: m.configEpoch,
-    health: String(m.health.value),
-    sdownCause: m.health.value === "sdown" ? m.health.context.cause : null,
-    odown: String(m.odown.value),
-    failover: String(m.failover.value),
-    failoverEpoch: m.failover.context.failoverEpoch,
-    promoted: m.failover.context.promoted,
+    health: m.health.state,
+    sdownCause: sdownCause(m.health),
+    odown: m.odown.state,
+    failover: failover.state,
+    failoverEpoch: failover.epoch,
+    promoted: failover.state === "none" ? null : failover.promoted,
     leader: m.leader,
     leaderEpoch: m.leaderEpoch,
     reportedRole: m.roleReported,
     link: linkView(m.link, now),
     replicas: [...m.replicas.values()].map((r) => ({
       address: r.name,
-      health: String(r.health.value),
+      health: r.health.state,
       reportedRole: r.roleReported,
       masterLinkUp: r.masterLinkUp,
       priority: r.slavePriority,
@@ -111,7 +112,7 @@ function masterView(engine: SentinelEngine, m: MasterRecord, now: number): Maste
     sentinels: [...m.sentinels.values()].map((s) => ({
       runId: s.runId,
       address: `${s.addr.host}:${s.addr.port}`,
-      health: String(s.health.value),
+      health: s.health.state,
       masterDown: s.masterDown,
       leader: s.leader,
       leaderEpoch: s.leaderEpoch,
@@ -121,8 +122,12 @@ function masterView(engine: SentinelEngine, m: MasterRecord, now: number): Maste
   };
 }
 
+function sdownCause(h: HealthView): string | null {
+  return h.state === "sdown" ? h.cause : null;
+}
+
 /**
- * Read the engine's records into a plain JSON view. Settings are copied field by field on purpose:
+ * Read the engine's view into a plain JSON view. Settings are copied field by field on purpose:
  * `auth-pass` and the other secrets live next to them and must never reach the page.
  */
 export function topologySnapshot(
@@ -134,7 +139,7 @@ export function topologySnapshot(
   return {
     sentinel: { myId: engine.myId, port: info.port, currentEpoch: engine.currentEpoch(), tilt: engine.inTilt(), uptimeMs: now - info.startedAt, timing: info.timing },
     at: now,
-    masters: engine.masterRecords().map((m) => masterView(engine, m, now)),
+    masters: engine.view().masters.map((m) => masterTopology(m, now)),
     events,
   };
 }

@@ -4,10 +4,9 @@
  * hello and config line that names the master; connections and comparisons always use the address.
  */
 import { type Address, sameAddress } from "../util/address.js";
-import type { MasterRecord } from "./records.js";
 
 /** The host to show for `addr`, one of master `m`'s addresses, under `announceHostnames`. */
-export function announcedHost(m: MasterRecord, addr: Address, announceHostnames: boolean): string {
+export function announcedHost(m: { readonly settings: { readonly hostname?: string | undefined }; readonly addr: Address }, addr: Address, announceHostnames: boolean): string {
   const hostname = m.settings.hostname;
   return announceHostnames && hostname !== undefined && sameAddress(addr, m.addr) ? hostname : addr.host;
 }

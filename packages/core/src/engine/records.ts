@@ -38,7 +38,7 @@ export interface Link extends RefusalRun {
 }
 
 /** True when the link lacks a connection it needs (§1.3 `disconnected`). */
-export function linkDisconnected(l: Link): boolean {
+export function linkDisconnected(l: Pick<Link, "cmd" | "pubsub" | "peer">): boolean {
   return l.cmd !== "up" || (l.peer === "instance" && l.pubsub !== "up");
 }
 

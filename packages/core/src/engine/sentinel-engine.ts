@@ -20,13 +20,13 @@ import { touch, touchAll } from "./links/link-registry.js";
 import { onLinkDown, onLinkUp, onPingReply, onPublishReply, onReconfigureReply } from "./links/link-replies.js";
 import { type EngineOutput, emptyOutput } from "./output.js";
 import type { KnownSentinel, PersistedState } from "./persisted-state.js";
-import type { MasterRecord } from "./records.js";
 import { requestWake, tick } from "./tick/tick-walk.js";
 import { addMaster } from "./topology/topology-changes.js";
-import { currentAddress, type EngineView, persistedState, rankingInputs, view } from "./views/engine-views.js";
+import { currentAddress, persistedState } from "./views/engine-views.js";
+import { LiveEngineView } from "./views/live-views.js";
+import type { EngineView } from "./views/view-types.js";
 import { answerIsMasterDown, onAskReply } from "./votes/peer-votes.js";
 
-export type { EngineView, MasterView } from "./views/engine-views.js";
 
 /** A master to monitor at start-up, with what a previous run persisted about it. */
 export interface MasterSeed {
@@ -85,10 +85,13 @@ export class SentinelEngine {
   /** Every event the engine produces, as it produces it. */
   readonly emitter: EngineEmitter = createEmitter();
   private readonly c: EngineContext;
+  private readonly liveView: EngineView;
 
   constructor(options: SentinelEngineOptions) {
     this.myId = options.myId;
     this.c = new EngineContext(options);
+    this.liveView = new LiveEngineView(this.c);
+    contexts.set(this, this.c);
     for (const seed of options.masters ?? []) addMaster(this.c, seed, options.now);
   }
 
@@ -154,34 +157,17 @@ export class SentinelEngine {
     return { host: announcedHost(m, cur, this.c.global.announceHostnames), port: cur.port };
   }
 
-  /** Master records in insertion order (for the API layer). */
-  masterRecords(): readonly MasterRecord[] {
-    return [...this.c.masters.values()];
-  }
-
-  /** One master record by name. */
-  masterRecord(name: string): MasterRecord | undefined {
-    return this.c.masters.get(name);
-  }
-
   /** Durable state, in the shape sentinel.conf stores it (§19.3). */
   persistedState(): PersistedState {
     return persistedState(this.c);
   }
 
-  /** Summary for simulators, checkers and explain. */
+  /**
+   * The engine's state, read-only and live (views/view-types.ts): what the API, metrics, the ops page
+   * and the simulator's checkers read. The same object every call; it reads the current state.
+   */
   view(): EngineView {
-    return view(this.c);
-  }
-
-  /** The ranking inputs for a master's replicas at `now` (used by selection, FAILOVER's pre-check and explain). */
-  rankingInputs(m: MasterRecord, now: number): ReturnType<typeof rankingInputs> {
-    return rankingInputs(this.c, m, now);
-  }
-
-  /** The address clients should use: the promoted replica from RECONF_SLAVES on (§11.5). */
-  currentAddress(m: MasterRecord): Address {
-    return currentAddress(m);
+    return this.liveView;
   }
 
   /**
@@ -307,6 +293,14 @@ export class SentinelEngine {
         return onHandoverReply(c, input.addr, input.error);
     }
   }
+}
+
+/** Each engine's context, for core's own read-outs (explain, plans); not exported from the package. */
+const contexts = new WeakMap<SentinelEngine, EngineContext>();
+
+/** The context behind `engine` (core-internal: everything outside core reads {@link SentinelEngine.view}). */
+export function contextOf(engine: SentinelEngine): EngineContext {
+  return contexts.get(engine)!;
 }
 
 /** Create a sentinel engine (see {@link SentinelEngine}). */

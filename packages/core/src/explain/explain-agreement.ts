@@ -1,5 +1,6 @@
 import { linkDisconnected, type MasterRecord } from "../engine/records.js";
-import type { SentinelEngine } from "../engine/sentinel-engine.js";
+import { contextOf, type SentinelEngine } from "../engine/sentinel-engine.js";
+import { masterView } from "../engine/views/live-views.js";
 import { type AgreementVerdict, type ExplainSection, plural, shortId } from "./explanation.js";
 import { sentinelsSayingDown } from "./sentinels-saying-down.js";
 
@@ -12,7 +13,7 @@ const ASK_PERIODS_OF_VALIDITY = 5;
  */
 export function explainAgreement(engine: SentinelEngine, m: MasterRecord, now: number): { verdict: AgreementVerdict; section: ExplainSection } {
   const quorum = m.settings.quorum;
-  const { peers: agreeingPeers, count: agreeing } = sentinelsSayingDown(m);
+  const { peers: agreeingPeers, count: agreeing } = sentinelsSayingDown(masterView(contextOf(engine), m));
   const odown = m.odown.value === "odown";
   const lines: string[] = [];
   lines.push(

@@ -1,5 +1,6 @@
 import { linkDisconnected, type MasterRecord } from "../engine/records.js";
 import type { SentinelEngine } from "../engine/sentinel-engine.js";
+import { currentAddress } from "../engine/views/engine-views.js";
 import { refusedForMs } from "../health/crash-detection.js";
 import type { SdownCause } from "../machines/instance-health.machine.js";
 import type { DownVerdict, ExplainSection } from "./explanation.js";
@@ -32,7 +33,7 @@ export function explainDown(engine: SentinelEngine, m: MasterRecord, now: number
   const sdownForMs = sdown ? now - m.health.context.sdownSince : 0;
   const tilt = engine.inTilt();
   const lines: string[] = [];
-  const cur = engine.currentAddress(m);
+  const cur = currentAddress(m);
   lines.push(
     `Master ${m.name} at ${cur.host}:${cur.port}, quorum ${m.settings.quorum}, down-after-milliseconds ${downAfterMs}, failover-timeout ${m.settings.failoverTimeoutMs}.`,
   );

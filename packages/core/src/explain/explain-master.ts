@@ -1,4 +1,4 @@
-import type { SentinelEngine } from "../engine/sentinel-engine.js";
+import { contextOf, type SentinelEngine } from "../engine/sentinel-engine.js";
 import { explainSwitchover } from "../switchover/switchover-plan.js";
 import { explainAgreement } from "./explain-agreement.js";
 import { explainDown } from "./explain-down.js";
@@ -13,7 +13,7 @@ import type { MasterExplanation } from "./explanation.js";
  * Returns `undefined` for an unknown master.
  */
 export function explainMaster(engine: SentinelEngine, name: string, now: number): MasterExplanation | undefined {
-  const m = engine.masterRecord(name);
+  const m = contextOf(engine).masters.get(name);
   if (!m) return undefined;
   const down = explainDown(engine, m, now);
   const agreement = explainAgreement(engine, m, now);

@@ -1,5 +1,6 @@
 import type { MasterRecord } from "../engine/records.js";
-import type { SentinelEngine } from "../engine/sentinel-engine.js";
+import { contextOf, type SentinelEngine } from "../engine/sentinel-engine.js";
+import { rankingInputs } from "../engine/views/engine-views.js";
 import { describeExclusion, type RankingReplica, rankReplicas } from "../ranking/replica-ranking.js";
 import { type ExplainSection, type PromotionVerdict, shortId } from "./explanation.js";
 
@@ -17,7 +18,7 @@ export function describeRankedBelow(best: RankingReplica, other: RankingReplica)
 
 /** §12 applied now: the replica that would be promoted and one reason for every other replica. */
 export function explainPromotion(engine: SentinelEngine, m: MasterRecord, now: number): { verdict: PromotionVerdict; section: ExplainSection } {
-  const { replicas, ctx } = engine.rankingInputs(m, now);
+  const { replicas, ctx } = rankingInputs(contextOf(engine), m, now);
   const ranking = rankReplicas(replicas, ctx);
   const best = ranking.ranked[0];
   const lines: string[] = [];

@@ -1,4 +1,5 @@
-import type { SentinelEngine } from "../engine/sentinel-engine.js";
+import { contextOf, type SentinelEngine } from "../engine/sentinel-engine.js";
+import { currentAddress } from "../engine/views/engine-views.js";
 import { addressKey } from "../util/address.js";
 import { explainPromotion } from "./explain-promotion.js";
 import type { ExplainSection } from "./explanation.js";
@@ -21,7 +22,7 @@ export interface FailoverPlan {
  * Returns `undefined` for an unknown master.
  */
 export function planFailover(engine: SentinelEngine, name: string, now: number): FailoverPlan | undefined {
-  const m = engine.masterRecord(name);
+  const m = contextOf(engine).masters.get(name);
   if (!m) return undefined;
   const promotion = explainPromotion(engine, m, now);
   const lines: string[] = [];
@@ -35,7 +36,7 @@ export function planFailover(engine: SentinelEngine, name: string, now: number):
   }
   const target = promotion.verdict.promote;
   if (refusal === null && target !== null) {
-    const from = engine.currentAddress(m);
+    const from = currentAddress(m);
     const to = m.replicas.get(target)!.addr;
     const others = [...m.replicas.values()].filter((r) => r.name !== target);
     const epoch = engine.currentEpoch() + 1;

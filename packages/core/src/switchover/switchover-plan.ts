@@ -1,6 +1,7 @@
 import type { MasterRecord } from "../engine/records.js";
 import { linkDisconnected } from "../engine/records.js";
-import type { SentinelEngine, SwitchoverOptions } from "../engine/sentinel-engine.js";
+import { contextOf, type SentinelEngine, type SwitchoverOptions } from "../engine/sentinel-engine.js";
+import { currentAddress, rankingInputs } from "../engine/views/engine-views.js";
 import type { ExplainSection } from "../explain/explanation.js";
 import type { FailoverPlan } from "../explain/failover-plan.js";
 import { rankReplicas } from "../ranking/replica-ranking.js";
@@ -21,9 +22,9 @@ const REFUSAL_TEXT: Readonly<Record<SwitchoverRefusal | "inprog", string>> = {
  * Returns `undefined` for an unknown master.
  */
 export function planSwitchover(engine: SentinelEngine, name: string, now: number, options: SwitchoverOptions = {}): FailoverPlan | undefined {
-  const m = engine.masterRecord(name);
+  const m = contextOf(engine).masters.get(name);
   if (!m) return undefined;
-  const { replicas, ctx } = engine.rankingInputs(m, now);
+  const { replicas, ctx } = rankingInputs(contextOf(engine), m, now);
   const eligible = rankReplicas(replicas, ctx).ranked.map((r) => r.key);
   const requested = options.to ? addressKey(options.to) : null;
   const refused: SwitchoverRefusal | "inprog" | null =
@@ -50,7 +51,7 @@ export function planSwitchover(engine: SentinelEngine, name: string, now: number
 }
 
 function steps(engine: SentinelEngine, m: MasterRecord, to: Address, timeoutMs: number): string[] {
-  const from = engine.currentAddress(m);
+  const from = currentAddress(m);
   const epoch = engine.currentEpoch() + 1;
   const others = [...m.replicas.values()].filter((r) => addressKey(r.addr) !== addressKey(to)).map((r) => addressKey(r.addr));
   return [

@@ -22,6 +22,7 @@ import {
   type SentinelEvent,
   type Timing,
 } from "../../src/index.js";
+import { masterRecordOf, summary } from "./engine-records.js";
 
 // Simulated time runs as fast as the CPU allows: a scenario that takes 0.5 s on an idle machine can take
 // several seconds on a loaded CI runner. Every file that drives the mini cluster gets this timeout.
@@ -229,7 +230,7 @@ export class MiniCluster {
 
   /** Deliver a hello from `peer` about mymaster to sentinel `i`. */
   helloFrom(i: number, peer: { addr: Address; runId: string }, currentEpoch: number, configEpoch: number, masterAddr?: Address): void {
-    const m = masterAddr ?? this.engine(i).masterRecord("mymaster")!.addr;
+    const m = masterAddr ?? masterRecordOf(this.engine(i), "mymaster")!.addr;
     const payload = encodeHello({
       sentinelIp: peer.addr.host,
       sentinelPort: peer.addr.port,
@@ -451,6 +452,6 @@ export class MiniCluster {
 
   /** The failover state of mymaster at sentinel `i`. */
   state(i = 0): string {
-    return this.engine(i).view().masters[0]!.failoverState;
+    return summary(this.engine(i)).masters[0]!.failoverState;
   }
 }

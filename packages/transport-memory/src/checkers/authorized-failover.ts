@@ -51,7 +51,7 @@ export class AuthorizedFailoverChecker implements SimObserver {
           break;
         case "+try-failover": {
           const m = o.engine.view().masters.find((x) => x.name === e.master);
-          if (m) this.startedInOdown.set(attemptKey(o.sentinel.myId, e.master, m.failoverEpoch), m.odown);
+          if (m) this.startedInOdown.set(attemptKey(o.sentinel.myId, e.master, m.failover.epoch), m.odown.state === "odown");
           break;
         }
         case "+elected-leader":

@@ -10,7 +10,7 @@ export function attemptKey(sentinel: string, master: string, epoch: number): str
  * undefined when it does not monitor it.
  */
 export function failoverEpochOf(o: SentinelObservation, master: string): number | undefined {
-  return o.engine.view().masters.find((m) => m.name === master)?.failoverEpoch;
+  return o.engine.view().masters.find((m) => m.name === master)?.failover.epoch;
 }
 
 /**

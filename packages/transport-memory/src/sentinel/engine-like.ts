@@ -39,21 +39,12 @@ export interface RankingSnapshot {
   readonly ctx: RankingContext;
 }
 
-/** Optional introspection the real engine offers (`masterRecord` + `rankingInputs`). */
-interface RankingIntrospection {
-  masterRecord(name: string): unknown;
-  rankingInputs(m: unknown, now: number): { replicas: RankingReplica[]; ctx: RankingContext };
-}
-
 /**
- * The ranking facts of `master` as the engine holds them at `now`, or `undefined` when the engine
- * does not expose them (then the ranking checker has nothing to check).
+ * The ranking facts of `master` as the engine holds them at `now` (its view's `ranking`), or
+ * `undefined` when the engine does not monitor it or its view does not offer them (then the ranking
+ * checker has nothing to check).
  */
 export function rankingSnapshot(engine: EngineLike, master: string, now: number): RankingSnapshot | undefined {
-  const e = engine as unknown as Partial<RankingIntrospection>;
-  if (typeof e.masterRecord !== "function" || typeof e.rankingInputs !== "function") return undefined;
-  const m = e.masterRecord(master);
-  if (m === undefined) return undefined;
-  const { replicas, ctx } = e.rankingInputs(m, now);
-  return { replicas, ctx };
+  const m = engine.view().master(master);
+  return typeof m?.ranking === "function" ? m.ranking(now) : undefined;
 }

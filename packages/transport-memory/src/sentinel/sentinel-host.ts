@@ -234,8 +234,8 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef, HostTra
   /** The failover epoch a `SLAVEOF NO ONE` belongs to, for the checkers. */
   promotionOrigin(addr: Address): { sentinel: string; epoch: number } {
     const key = addressKey(addr);
-    const m = this.engine.view().masters.find((x) => x.promoted === key);
-    return { sentinel: this.myId, epoch: m?.failoverEpoch ?? -1 };
+    const m = this.engine.view().masters.find((x) => x.failover.state !== "none" && x.failover.promoted === key);
+    return { sentinel: this.myId, epoch: m?.failover.epoch ?? -1 };
   }
 
   /** {@link SimLinks} feeds replies here, stamped with this sentinel's clock. */

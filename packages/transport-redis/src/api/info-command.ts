@@ -222,7 +222,7 @@ function cpuLines(ctx: SentinelApiContext): string[] {
  */
 function sentinelLines(ctx: SentinelApiContext, now: number): string[] {
   const engine = ctx.runtime.engine;
-  const masters = engine.masterRecords();
+  const masters = engine.view().masters;
   const lines = [
     `sentinel_masters:${masters.length}`,
     `sentinel_tilt:${engine.inTilt() ? 1 : 0}`,
@@ -232,7 +232,7 @@ function sentinelLines(ctx: SentinelApiContext, now: number): string[] {
     `sentinel_simulate_failure_flags:${engine.simulateFailureFlags}`,
   ];
   masters.forEach((m, i) => {
-    const status = m.odown.value === "odown" ? "odown" : m.health.value === "sdown" ? "sdown" : "ok";
+    const status = m.odown.state === "odown" ? "odown" : m.health.state === "sdown" ? "sdown" : "ok";
     lines.push(`master${i}:name=${m.name},status=${status},address=${m.addr.host}:${m.addr.port},slaves=${m.replicas.size},sentinels=${m.sentinels.size + 1}`);
   });
   return lines;

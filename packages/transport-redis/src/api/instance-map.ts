@@ -1,4 +1,4 @@
-import { announcedHost, type InstanceRecord, instanceFlags, type MasterRecord } from "@vigil/core";
+import { announcedHost, type InstanceView, instanceFlags, type MasterView } from "@vigil/core";
 import { type BulkField, BulkFieldMap, bulkKeys, PairMemo, stableBulkKeys } from "../resp/bulk-fields.js";
 import { type ArrayReply, array, type MapReply } from "../resp/reply.js";
 
@@ -57,7 +57,7 @@ const V = bulkKeys("master", "slave", "ok", "err", "1", "0", "?");
  *
  * A healthy master has exactly 20 pairs; `num-other-sentinels` is then at flat index 33.
  */
-export function instanceMap(inst: InstanceRecord, master: MasterRecord, now: number, announceHostnames = false): MapReply {
+export function instanceMap(inst: InstanceView, master: MasterView, now: number, announceHostnames = false): MapReply {
   const link = inst.link;
   // One flat array, numbers left as numbers: this runs per request, and the encoder writes it as is.
   const f: BulkField[] = [
@@ -71,13 +71,16 @@ export function instanceMap(inst: InstanceRecord, master: MasterRecord, now: num
     K.runid,
     inst.runId ?? "",
     K.flags,
-    instanceFlags(inst, master),
+    instanceFlags(inst),
     K["link-pending-commands"],
     link.pending,
     K["link-refcount"],
     link.refcount,
   ];
-  if (inst.kind === "master" && inst.failover.value !== "none") f.push(K["failover-state"], String(inst.failover.value));
+  if (inst.kind === "master") {
+    const failover = inst.failover.state;
+    if (failover !== "none") f.push(K["failover-state"], failover);
+  }
   f.push(
     K["last-ping-sent"],
     link.actPingTime !== 0 ? now - link.actPingTime : 0,
@@ -86,8 +89,12 @@ export function instanceMap(inst: InstanceRecord, master: MasterRecord, now: num
     K["last-ping-reply"],
     now - link.lastPongTime,
   );
-  if (inst.health.value === "sdown") f.push(K["s-down-time"], now - inst.health.context.sdownSince);
-  if (inst.kind === "master" && inst.odown.value === "odown") f.push(K["o-down-time"], now - inst.odown.context.odownSince);
+  const health = inst.health;
+  if (health.state === "sdown") f.push(K["s-down-time"], now - health.since);
+  if (inst.kind === "master") {
+    const odown = inst.odown;
+    if (odown.state === "odown") f.push(K["o-down-time"], now - odown.since);
+  }
   // Replicas and sentinels use their master's down-after-milliseconds (§1.2).
   f.push(K["down-after-milliseconds"], master.settings.downAfterMs);
 
@@ -149,10 +156,10 @@ export function instanceMap(inst: InstanceRecord, master: MasterRecord, now: num
   return new BulkFieldMap(f, memoOf(inst));
 }
 
-const memos = new WeakMap<InstanceRecord, PairMemo>();
+const memos = new WeakMap<InstanceView, PairMemo>();
 
 /** The instance's own memo: instances answered together (SENTINEL REPLICAS) must not evict each other's pairs. */
-function memoOf(inst: InstanceRecord): PairMemo {
+function memoOf(inst: InstanceView): PairMemo {
   let memo = memos.get(inst);
   if (memo === undefined) {
     memo = new PairMemo();
@@ -166,7 +173,7 @@ function memoOf(inst: InstanceRecord): PairMemo {
  * to (a master with itself). Replicas that are not announced (`replica-announced:0` in their INFO)
  * are left out; `num-slaves` still counts them.
  */
-export function instanceList(instances: Iterable<readonly [InstanceRecord, MasterRecord]>, now: number, announceHostnames = false): ArrayReply {
+export function instanceList(instances: Iterable<readonly [InstanceView, MasterView]>, now: number, announceHostnames = false): ArrayReply {
   const items: MapReply[] = [];
   for (const [inst, master] of instances) {
     if (inst.kind === "replica" && !inst.replicaAnnounced) continue;

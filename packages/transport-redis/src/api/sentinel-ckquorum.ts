@@ -10,7 +10,7 @@ import { withMaster } from "./sentinel-instances.js";
 export function ckquorumCommand(s: ApiScope, argv: readonly string[]): Reply {
   return withMaster(s, argv, (m) => {
     let usable = 1;
-    for (const peer of m.sentinels.values()) if (peer.health.value !== "sdown") usable++;
+    for (const peer of m.sentinels.values()) if (peer.health.state !== "sdown") usable++;
     const verdict = checkQuorum({ usable, voters: m.sentinels.size + 1, quorum: m.settings.quorum });
     return verdict.ok ? simple(verdict.text) : error(verdict.text);
   });

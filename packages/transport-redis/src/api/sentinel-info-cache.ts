@@ -1,4 +1,4 @@
-import type { MasterRecord } from "@vigil/core";
+import type { MasterView } from "@vigil/core";
 import { array, bulk, integer, NULL, type Reply } from "../resp/reply.js";
 import type { ApiScope } from "./scope.js";
 
@@ -11,9 +11,9 @@ import type { ApiScope } from "./scope.js";
  * that never answered INFO under a master that did shows `now - 0`.
  */
 export function infoCacheCommand(s: ApiScope, argv: readonly string[]): Reply {
-  const chosen = new Map<string, MasterRecord>();
+  const chosen = new Map<string, MasterView>();
   for (const name of argv.slice(2)) {
-    const m = s.engine.masterRecord(name);
+    const m = s.engine.view().master(name);
     if (m && !chosen.has(name)) chosen.set(name, m);
   }
   const items: Reply[] = [];

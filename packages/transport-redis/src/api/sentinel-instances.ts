@@ -1,4 +1,4 @@
-import type { MasterRecord } from "@vigil/core";
+import type { MasterView } from "@vigil/core";
 import { BulkFieldList } from "../resp/bulk-fields.js";
 import { NULL_ARRAY, type Reply } from "../resp/reply.js";
 import { NO_SUCH_MASTER } from "./errors.js";
@@ -8,7 +8,7 @@ import type { ApiScope } from "./scope.js";
 /** `SENTINEL MASTERS` (and Valkey's `PRIMARIES`): every master, in the order they were added. */
 export function mastersCommand(s: ApiScope): Reply {
   return instanceList(
-    s.engine.masterRecords().map((m) => [m, m] as const),
+    s.engine.view().masters.map((m) => [m, m] as const),
     s.now,
     s.engine.global.announceHostnames,
   );
@@ -16,7 +16,7 @@ export function mastersCommand(s: ApiScope): Reply {
 
 /** `SENTINEL MASTER <name>` (and `PRIMARY`). */
 export function masterCommand(s: ApiScope, argv: readonly string[]): Reply {
-  const m = s.engine.masterRecord(argv[2]!);
+  const m = s.engine.view().master(argv[2]!);
   return m ? instanceMap(m, m, s.now, s.engine.global.announceHostnames) : NO_SUCH_MASTER;
 }
 
@@ -50,7 +50,7 @@ export function getMasterAddrCommand(s: ApiScope, argv: readonly string[]): Repl
 }
 
 /** Look the master named by `argv[2]` up, or reply `No such master with that name`. */
-export function withMaster(s: ApiScope, argv: readonly string[], body: (m: MasterRecord) => Reply): Reply {
-  const m = s.engine.masterRecord(argv[2]!);
+export function withMaster(s: ApiScope, argv: readonly string[], body: (m: MasterView) => Reply): Reply {
+  const m = s.engine.view().master(argv[2]!);
   return m ? body(m) : NO_SUCH_MASTER;
 }

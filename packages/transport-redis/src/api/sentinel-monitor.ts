@@ -39,7 +39,7 @@ export function monitorCommand(s: ApiScope, argv: readonly string[]): Reply {
   }
   const port32 = toInt32(port);
   if (port32 < 0 || port32 > 65535) return error("ERR Invalid port number.");
-  if (s.engine.masterRecord(name) !== undefined) return error("ERR Duplicate master name.");
+  if (s.engine.view().master(name) !== undefined) return error("ERR Duplicate master name.");
   if (name === "") return error("ERR Master name can't be empty.");
   const quorum32 = toUint32(quorum);
   if (quorum32 === 0) return error("ERR Quorum must be 1 or greater.");
@@ -51,6 +51,6 @@ export function monitorCommand(s: ApiScope, argv: readonly string[]): Reply {
 /** `SENTINEL REMOVE <name>`: `-monitor`, forget it, flush (`+OK` or the flush error). */
 export function removeCommand(s: ApiScope, argv: readonly string[]): Reply {
   const name = argv[2]!;
-  if (s.engine.masterRecord(name) === undefined) return NO_SUCH_MASTER;
+  if (s.engine.view().master(name) === undefined) return NO_SUCH_MASTER;
   return s.runtime.apply(s.engine.remove(s.now, name)) ? OK : FLUSH_FAILED;
 }

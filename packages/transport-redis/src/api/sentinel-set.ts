@@ -47,7 +47,7 @@ const SCRIPT_OPTIONS: Readonly<Record<string, string>> = {
  * argument. The `+set` event names the option in lower case (Sentinel echoes it as typed).
  */
 export function setCommand(s: ApiScope, argv: readonly string[]): Reply {
-  const master = s.engine.masterRecord(argv[2]!);
+  const master = s.engine.view().master(argv[2]!);
   if (master === undefined) return NO_SUCH_MASTER;
   const name = master.name;
   const outputs: EngineOutput[] = [];

@@ -1,4 +1,3 @@
-import type { FailoverStateName } from "../../machines/failover.machine.js";
 import type { RankingContext, RankingReplica } from "../../ranking/replica-ranking.js";
 import { pingInterval } from "../../settings/timing.js";
 import { type Address, sameAddress } from "../../util/address.js";
@@ -6,32 +5,6 @@ import type { EngineContext } from "../context/engine-context.js";
 import { promotedReplica } from "../failover/failover-driver.js";
 import type { KnownSentinel, PersistedMaster, PersistedState } from "../persisted-state.js";
 import { linkDisconnected, type MasterRecord, type ReplicaRecord } from "../records.js";
-
-/** Read-only summary of one master, for simulators, checkers and `vigil explain`. */
-export interface MasterView {
-  readonly name: string;
-  readonly addr: Address;
-  /** What GET-MASTER-ADDR-BY-NAME answers (the promoted replica from RECONF_SLAVES on). */
-  readonly currentAddr: Address;
-  readonly configEpoch: number;
-  readonly failoverState: FailoverStateName;
-  readonly failoverEpoch: number;
-  readonly leader: string | null;
-  readonly leaderEpoch: number;
-  readonly sdown: boolean;
-  readonly odown: boolean;
-  readonly promoted: string | null;
-  readonly replicas: readonly { readonly key: string; readonly addr: Address; readonly sdown: boolean; readonly reconf: string }[];
-  readonly sentinels: readonly { readonly runId: string; readonly addr: Address; readonly masterDown: boolean; readonly leader: string | null; readonly leaderEpoch: number }[];
-}
-
-/** Read-only summary of the whole engine. */
-export interface EngineView {
-  readonly myId: string;
-  readonly currentEpoch: number;
-  readonly tilt: boolean;
-  readonly masters: readonly MasterView[];
-}
 
 /** Durable state, in the shape sentinel.conf stores it (§19.3). */
 export function persistedState(c: EngineContext): PersistedState {
@@ -51,35 +24,6 @@ export function persistedState(c: EngineContext): PersistedState {
     });
   }
   return { myId: c.myId, currentEpoch: c.epoch, global: { ...c.global }, masters };
-}
-
-/** Summary for simulators, checkers and explain. */
-export function view(c: EngineContext): EngineView {
-  const masters: MasterView[] = [];
-  for (const m of c.masters.values()) {
-    masters.push({
-      name: m.name,
-      addr: m.addr,
-      currentAddr: currentAddress(m),
-      configEpoch: m.configEpoch,
-      failoverState: m.failover.value as FailoverStateName,
-      failoverEpoch: m.failover.context.failoverEpoch,
-      leader: m.leader,
-      leaderEpoch: m.leaderEpoch,
-      sdown: m.health.value === "sdown",
-      odown: m.odown.value === "odown",
-      promoted: m.failover.context.promoted,
-      replicas: [...m.replicas.values()].map((r) => ({ key: r.name, addr: r.addr, sdown: r.health.value === "sdown", reconf: r.reconf })),
-      sentinels: [...m.sentinels.values()].map((s) => ({
-        runId: s.runId,
-        addr: s.addr,
-        masterDown: s.masterDown,
-        leader: s.leader,
-        leaderEpoch: s.leaderEpoch,
-      })),
-    });
-  }
-  return { myId: c.myId, currentEpoch: c.epoch, tilt: c.inTilt(), masters };
 }
 
 /** The ranking inputs for a master's replicas at `now` (used by selection, FAILOVER's pre-check and explain). */
