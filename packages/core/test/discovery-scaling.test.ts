@@ -45,8 +45,8 @@ function discover(n: number): number {
   const view = engine.view();
   expect(view.masters).toHaveLength(n);
   for (const m of view.masters) {
-    expect(m.replicas).toHaveLength(1);
-    expect(m.sentinels).toHaveLength(2);
+    expect(m.replicas.size).toBe(1);
+    expect(m.sentinels.size).toBe(2);
   }
   return (used.user + used.system) / 1000;
 }

@@ -1,7 +1,7 @@
 // SENTINEL FAILOVER (§11.10): INPROG, NOGOODSLAVE, and a forced failover that needs no votes.
 import { describe, expect, it } from "vitest";
 import { instanceFlags } from "../src/index.js";
-import { masterRecordOf, summary } from "./support/engine-records.js";
+import { summary } from "./support/engine-records.js";
 import { MiniCluster } from "./support/mini-cluster.js";
 
 function cluster(sentinels = 3, replicas = [6380, 6381]): MiniCluster {
