@@ -1,16 +1,21 @@
 #!/usr/bin/env node
-// Bundle the daemon for start-up (part of `npm run build`, after `tsc -b`): packages/cli/dist/main.js
-// and everything it imports (core, transport-redis, zod, xstate, ...) into packages/cli/dist/bundle/,
-// one file for the daemon's start-up path plus chunks for what it imports on demand. Loading ~190
-// modules one by one (resolution, a file read and a compile each) was most of the daemon's start-up
-// time (docs/performance.md, "Start-up"). The simulator (@vigil/transport-memory, which starts
-// workers by file name) stays outside, loaded from its own dist/ as usual.
+// Bundle the daemon for start-up (part of `npm run build`, after `tsc -b`): packages/cli/dist/daemon/
+// run-daemon.js and everything it imports (core, transport-redis, zod, xstate, and what it imports
+// on demand, such as prom-client) into one CommonJS file, packages/cli/dist/bundle/daemon.cjs, plus
+// a V8 code cache of it (daemon.cjs.cache). Loading ~190 modules one by one (resolution, a file read,
+// a compile and an evaluation each) was most of the daemon's start-up time; one file compiled from
+// its code cache is a fraction of it (docs/performance.md, "Start-up"). CommonJS because Node 20
+// offers a code cache only to scripts (vm.Script), not to ES modules. The companion commands
+// (`vigil simulate` and the others) are not bundled: dist/bin.js runs them from dist/.
 //
-// manifest.json records each bundled workspace file (path relative to the bundle, size, mtime):
-// dist/bin.js loads the bundle only while all of them are unchanged, so a later `tsc -b` that
-// rewrites any of them makes the daemon load dist/ module by module again, never stale code.
+// manifest.json records each bundled workspace file and the two outputs (path relative to the
+// bundle, size, mtime): dist/bin.js loads the bundle only while all of them are unchanged, so a
+// later `tsc -b` that rewrites any of them makes the daemon load dist/ module by module again,
+// never stale code (packages/cli/src/daemon-bundle.ts).
+import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 // `node scripts/bundle-cli.mjs [root]`: the workspace to bundle (default this one; tests pass a copy).
 const root = resolve(process.argv[2] ?? join(import.meta.dirname, ".."));
@@ -28,9 +33,9 @@ try {
 rmSync(out, { recursive: true, force: true });
 const inputs = new Set();
 const bundle = await rolldown({
-  input: join(cliDist, "main.js"),
+  input: join(cliDist, "daemon", "run-daemon.js"),
   platform: "node",
-  external: [/^@vigil\/transport-memory/, /^node:/],
+  external: [/^node:/],
   logLevel: "warn",
   plugins: [
     {
@@ -40,18 +45,45 @@ const bundle = await rolldown({
         return null;
       },
     },
+    {
+      // CommonJS output requires every external at the top, also those of modules the daemon
+      // evaluates only on demand (the HTTP page, scripts, TLS): loading node:http, node:tls and
+      // node:child_process costs 10-30 ms each. Their bindings become proxies that load on first use.
+      name: "lazy-builtins",
+      renderChunk(code) {
+        let lazy = 0;
+        const out = code.replace(/^let (node_\w+) = require\("(node:(?:http|tls|child_process|perf_hooks))"\);$/gm, (_, name, id) => {
+          lazy++;
+          return `let ${name} = __lazyBuiltin(${JSON.stringify(id)});`;
+        });
+        if (lazy === 0) process.stderr.write("bundle-cli: no lazily loaded built-in found (rolldown's output changed?)\n");
+        // Strict, as the ES modules it was made from (rolldown's CommonJS output does not say so).
+        return `"use strict";\nconst __lazyBuiltin = (id) => { let m; return new Proxy({}, { get: (_, k) => (m ??= require(id))[k] }); };\n${out}`;
+      },
+    },
   ],
 });
-await bundle.write({ dir: out, format: "esm", entryFileNames: "main.js", chunkFileNames: "[name]-[hash].js", sourcemap: false });
+await bundle.write({ file: join(out, "daemon.cjs"), format: "cjs", codeSplitting: false, sourcemap: false });
 await bundle.close();
 
+// The code cache: compile and evaluate the bundle (its top level only: nothing starts) exactly as
+// bin.js will, in a fresh process of this Node, and save what V8 compiled.
+const makeCache = `
+const { evaluateBundle } = await import(${JSON.stringify(pathToFileURL(join(cliDist, "daemon-bundle.js")).href)});
+const { script } = evaluateBundle(${JSON.stringify(out)});
+(await import("node:fs")).writeFileSync(${JSON.stringify(join(out, "daemon.cjs.cache"))}, script.createCachedData());
+process.exit(0);`;
+execFileSync(process.execPath, ["--input-type=module", "-e", makeCache], { stdio: "inherit" });
+
 const workspace = [...inputs].filter((id) => id.startsWith(join(root, "packages")) && !id.includes("node_modules"));
+const entry = (file) => {
+  const s = statSync(file);
+  return [relative(out, file), s.size, s.mtimeMs];
+};
 const manifest = {
-  note: "Files bundled into this directory; dist/bin.js uses the bundle only while every one is unchanged.",
-  inputs: workspace.sort().map((id) => {
-    const s = statSync(id);
-    return [relative(out, id), s.size, s.mtimeMs];
-  }),
+  note: "Files bundled into this directory, and its outputs; dist/bin.js uses the bundle only while every one is unchanged.",
+  inputs: workspace.sort().map(entry),
+  outputs: ["daemon.cjs", "daemon.cjs.cache"].map((f) => entry(join(out, f))),
 };
 mkdirSync(dirname(join(out, "manifest.json")), { recursive: true });
 writeFileSync(join(out, "manifest.json"), `${JSON.stringify(manifest)}\n`);

@@ -1,47 +1,25 @@
 #!/usr/bin/env node
-// `vigil`'s entry point: loads main.ts and runs it. It loads the bundle that `npm run build` writes to
-// dist/bundle/ (scripts/bundle-cli.mjs) when that bundle was made from exactly the files now in dist/,
-// else dist/main.js module by module: loading ~190 modules separately was most of the daemon's
-// start-up time (docs/performance.md, "Start-up"), and a `tsc -b` after the bundle must never leave
-// the daemon running stale code. Only node: modules are imported here.
-import { readFileSync, statSync } from "node:fs";
+// `vigil`'s entry point. The daemon (`vigil sentinel.conf ...`) starts from the start-up bundle
+// (daemon-bundle.ts) while it is current, else from dist/ module by module; the companion commands
+// always load main.js and only what they use. Only node: modules and daemon-bundle are imported here.
+import { loadDaemonBundle } from "./daemon-bundle.js";
 
-type Main = (argv: string[]) => Promise<number>;
+/** The first words main.ts handles itself; anything else is a config file (main.ts: keep in step). */
+const COMPANION = new Set(["--help", "-h", "--version", "-v", "simulate", "explain", "failover", "switchover", "fences"]);
 
-/** Every file the bundle was made from still has the size and mtime it had then. */
-function bundleIsCurrent(): boolean {
-  const dir = new URL("./bundle/", import.meta.url);
-  let inputs: [string, number, number][];
-  try {
-    inputs = (JSON.parse(readFileSync(new URL("manifest.json", dir), "utf8")) as { inputs: [string, number, number][] }).inputs;
-  } catch {
-    return false; // never bundled (plain `tsc -b`)
-  }
-  for (const [path, size, mtimeMs] of inputs) {
-    const s = statSync(new URL(path, dir), { throwIfNoEntry: false });
-    // Within a millisecond: a copy that keeps timestamps (cp -p, fs.cpSync) rounds them.
-    if (s === undefined || s.size !== size || Math.abs(s.mtimeMs - mtimeMs) >= 1) return false;
-  }
-  return true;
+async function run(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  const runDaemon = first !== undefined && !COMPANION.has(first) ? loadDaemonBundle() : undefined;
+  if (runDaemon !== undefined && first !== undefined) return runDaemon(first, rest);
+  return (await import("./main.js")).main(argv);
 }
 
-async function loadMain(): Promise<Main> {
-  if (process.env.VIGIL_NO_BUNDLE !== "1" && bundleIsCurrent()) {
-    // A path the compiler does not follow: the bundle is a build output, not a source module.
-    const bundled = "./bundle/main.js";
-    return ((await import(bundled)) as { main: Main }).main;
-  }
-  return (await import("./main.js")).main;
-}
-
-loadMain()
-  .then((main) => main(process.argv.slice(2)))
-  .then(
-    (code) => {
-      if (code >= 0) process.exit(code);
-    },
-    (e: unknown) => {
-      console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-      process.exit(1);
-    },
-  );
+run(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (e: unknown) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exit(1);
+  },
+);

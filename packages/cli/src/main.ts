@@ -2,9 +2,6 @@
 // and its companion commands (`simulate`, `explain`, `failover`). Argument parsing only; the work
 // lives in daemon/ and commands/. Each mode is imported on demand: `vigil explain` should not load
 // the daemon, ioredis and the simulator to ask one question.
-import { commandLineOverrides } from "./config/overrides.js";
-import { daemonizeIfAsked } from "./daemon/daemonize.js";
-import { extractInspect } from "./inspect/inspect-flag.js";
 
 const USAGE = `Usage: vigil /path/to/sentinel.conf [--port N] [--<directive> value ...] [--log-format text|json]
                    [--http host:port] [--inspect[=port]]
@@ -15,7 +12,10 @@ const USAGE = `Usage: vigil /path/to/sentinel.conf [--port N] [--<directive> val
        vigil simulate [--seed N] [--down-after MS] [--all]
        vigil --version | --help`;
 
-/** Run `vigil <argv>`: the exit code, or -1 while the daemon keeps running. */
+/**
+ * Run `vigil <argv>`: the exit code, or -1 while the daemon keeps running. bin.ts sends the daemon
+ * straight to the start-up bundle: keep its list of companion commands (`COMPANION`) in step.
+ */
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h") {
@@ -31,39 +31,5 @@ export async function main(argv: string[]): Promise<number> {
   if (first === "failover") return (await import("./commands/failover-command.js")).runFailoverCommand(rest);
   if (first === "switchover") return (await import("./commands/switchover-command.js")).runSwitchoverCommand(rest);
   if (first === "fences") return (await import("./commands/fences-command.js")).runFencesCommand(rest);
-  const inspect = extractInspect(rest);
-  if ("error" in inspect) {
-    console.error(inspect.error);
-    return 1;
-  }
-  let logFormat: "text" | "json" | undefined;
-  const groups = commandLineOverrides(inspect.rest).filter((g) => {
-    if (g[0] === "log-format" && (g[1] === "json" || g[1] === "text")) {
-      logFormat = g[1];
-      return false;
-    }
-    return g[0] !== "sentinel" || g.length > 1; // `--sentinel` alone only selects sentinel mode
-  });
-  // `--http host:port` is `vigil-http host:port` given on the command line (validated like it).
-  for (const g of groups) if (g[0]?.toLowerCase() === "http") g[0] = "vigil-http";
-  if (daemonizeIfAsked(first, groups)) return 0;
-  // Scripts must not inherit what our parent left open (docs/reliability.md, "Security").
-  (await import("./daemon/inherited-fds.js")).closeInheritedDescriptors();
-  const { startDaemon } = await import("./daemon/daemon.js");
-  const d = await startDaemon({ configPath: first, overrides: groups, logFormat, inspectPort: inspect.inspectPort });
-  if ("exitCode" in d) {
-    console.error(d.message);
-    return d.exitCode;
-  }
-  // Redis's shutdown lines, in its log (never stderr: see Logger.signal).
-  const shutdown = async (signal: string) => {
-    d.logger.signal(`Received ${signal} scheduling shutdown...`);
-    d.logger.log("warning", "User requested shutdown...");
-    await d.stop();
-    d.logger.log("warning", "Sentinel is now ready to exit, bye bye...");
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  return -1; // keep running
+  return (await import("./daemon/run-daemon.js")).runDaemon(first, rest);
 }

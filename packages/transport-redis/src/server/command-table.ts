@@ -164,13 +164,23 @@ function buildSpec(entry: readonly TypedJson[], docs: TypedJson | undefined, doc
     }
   }
   const flags = names(entry[2]);
+  // The COMMAND INFO / DOCS replies are built on first use: building all ~500 at start-up was a
+  // tenth of the daemon's start-up time, and most daemons never receive COMMAND.
+  let info: Reply | undefined;
+  let docsReply: Reply | undefined;
   return {
     fullName,
     arity: DISPATCH_ARITY[fullName] ?? (entry[1] as number),
     flags,
     categories: new Set([...names(entry[6])].map((c) => c.replace(/^@/, ""))),
-    info: fromTypedJson(entry),
-    docs: fromTypedJson(docs ?? { "%": [] }),
+    get info() {
+      info ??= fromTypedJson(entry);
+      return info;
+    },
+    get docs() {
+      docsReply ??= fromTypedJson(docs ?? { "%": [] });
+      return docsReply;
+    },
     subcommands: subs,
     top: fullName.split("|")[0]!,
     noAuth: flags.has("no_auth"),

@@ -1,5 +1,5 @@
-import net from "node:net";
-import tls from "node:tls";
+import { type AddressInfo, createServer, type Server as NetServer, type Socket } from "node:net";
+import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
 import { DEFAULT_DIALECT } from "../dialect.js";
 import { AclLog } from "./acl-log.js";
 import { type AclStore, createAclStore } from "./acl-store.js";
@@ -55,9 +55,9 @@ class Server implements ServerCore, RespServer {
   };
   readonly connections = new Map<number, Connection>();
   readonly flushQueue = new FlushQueue();
-  private readonly listeners: net.Server[] = [];
+  private readonly listeners: NetServer[] = [];
   /** Every accepted socket, including ones no longer tracked as clients (lingering, refused). */
-  private readonly sockets = new Set<net.Socket>();
+  private readonly sockets = new Set<Socket>();
   private readonly startedAt = Date.now();
   private nextId = 1;
   private boundTlsPort = 0;
@@ -88,7 +88,7 @@ class Server implements ServerCore, RespServer {
     const tlsListeners = tlsOptions === undefined ? [] : hosts.map(() => this.createTlsListener(tlsOptions));
     let bound = port;
     for (const host of tcp ? hosts : []) {
-      bound = await this.bindListener(net.createServer((socket) => this.accept(socket)), host, bound, backlog);
+      bound = await this.bindListener(createServer((socket) => this.accept(socket)), host, bound, backlog);
     }
     if (tlsOptions !== undefined) {
       let tlsBound = tlsOptions.port;
@@ -102,7 +102,7 @@ class Server implements ServerCore, RespServer {
     return this.boundTlsPort;
   }
 
-  private async bindListener(listener: net.Server, host: string, port: number, backlog: number): Promise<number> {
+  private async bindListener(listener: NetServer, host: string, port: number, backlog: number): Promise<number> {
     await new Promise<void>((resolve, reject) => {
       listener.once("error", reject);
       listener.listen({ port, host, backlog }, () => {
@@ -115,16 +115,16 @@ class Server implements ServerCore, RespServer {
     });
     listener.on("error", (e) => this.report(e, "listener"));
     this.listeners.push(listener);
-    return port === 0 ? (listener.address() as net.AddressInfo).port : port;
+    return port === 0 ? (listener.address() as AddressInfo).port : port;
   }
 
   /**
    * A TLS listener whose sockets, once the handshake is done, are accepted like TCP ones. Failed
    * handshakes (plain-text clients, bad or missing client certificates) only cost that socket.
    */
-  private createTlsListener(o: TlsListenOptions): tls.Server {
+  private createTlsListener(o: TlsListenOptions): TlsServer {
     const mode = o.authClients ?? "yes";
-    const listener = tls.createServer(
+    const listener = createTlsServer(
       {
         key: o.key,
         cert: o.cert,
@@ -249,7 +249,7 @@ class Server implements ServerCore, RespServer {
     }
   }
 
-  private accept(socket: net.Socket): void {
+  private accept(socket: Socket): void {
     socket.on("error", () => undefined);
     this.sockets.add(socket);
     socket.once("close", () => this.sockets.delete(socket));

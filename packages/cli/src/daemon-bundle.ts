@@ -1,0 +1,75 @@
+// The daemon's start-up bundle (scripts/bundle-cli.mjs writes it): one CommonJS file holding
+// daemon/run-daemon.js and everything it imports, plus a V8 code cache of it. Compiling and
+// evaluating ~190 modules was most of the daemon's start-up (docs/performance.md, "Start-up");
+// one file compiled from its code cache costs a fraction. Only node: modules are imported here.
+//
+// Never stale: the bundle is used only while every file it was made from, and the bundle and cache
+// themselves, have the size and mtime the manifest recorded when they were written. V8 checks the
+// cache against its own version and flags and the source length (not its content, hence the
+// manifest), and compiles from source when it rejects it.
+import { readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Script } from "node:vm";
+
+/** daemon/run-daemon.ts's `runDaemon`. */
+export type RunDaemon = (configPath: string, rest: string[]) => Promise<number>;
+
+/** File names inside dist/bundle/. */
+export const BUNDLE_FILE = "daemon.cjs";
+export const CACHE_FILE = "daemon.cjs.cache";
+export const MANIFEST_FILE = "manifest.json";
+
+/** [path relative to the bundle directory, size, mtimeMs] */
+type Entry = [string, number, number];
+
+/** What dist/bundle/manifest.json holds. */
+export interface BundleManifest {
+  /** The files of dist/ the bundle was made from. */
+  readonly inputs: Entry[];
+  /** The bundle and its code cache, as written. */
+  readonly outputs: Entry[];
+}
+
+/** Every file the bundle was made from, and the bundle and cache, are as the manifest recorded them. */
+export function bundleIsCurrent(dir: string): boolean {
+  let manifest: BundleManifest;
+  try {
+    manifest = JSON.parse(readFileSync(`${dir}/${MANIFEST_FILE}`, "utf8")) as BundleManifest;
+  } catch {
+    return false; // never bundled (plain `tsc -b`)
+  }
+  if (!Array.isArray(manifest.inputs) || !Array.isArray(manifest.outputs)) return false;
+  for (const [path, size, mtimeMs] of [...manifest.inputs, ...manifest.outputs]) {
+    const s = statSync(`${dir}/${path}`, { throwIfNoEntry: false });
+    // Within a millisecond: a copy that keeps timestamps (cp -p, fs.cpSync) rounds them.
+    if (s === undefined || s.size !== size || Math.abs(s.mtimeMs - mtimeMs) >= 1) return false;
+  }
+  return true;
+}
+
+/** The bundle compiled (from the cache when V8 accepts it) and evaluated, CommonJS style. */
+export function evaluateBundle(dir: string, cachedData?: Buffer): { exports: Record<string, unknown>; script: Script } {
+  const file = `${dir}/${BUNDLE_FILE}`;
+  // Node's own CommonJS wrapper; the cache is made for exactly this text.
+  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`;
+  const script = new Script(source, { filename: file, cachedData });
+  const module = { exports: {} as Record<string, unknown> };
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  return { exports: module.exports, script };
+}
+
+/** `runDaemon` from the bundle next to this file's dist/bundle/, or undefined when there is no current one. */
+export function loadDaemonBundle(): RunDaemon | undefined {
+  const dir = fileURLToPath(new URL("./bundle", import.meta.url));
+  if (process.env.VIGIL_NO_BUNDLE === "1" || !bundleIsCurrent(dir)) return undefined;
+  let cache: Buffer | undefined;
+  try {
+    cache = readFileSync(`${dir}/${CACHE_FILE}`);
+  } catch {
+    cache = undefined; // bundled without a cache: compile from source
+  }
+  return evaluateBundle(dir, cache).exports.runDaemon as RunDaemon;
+}
