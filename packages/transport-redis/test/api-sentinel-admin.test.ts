@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bulk, error, integer, OK, simple } from "../src/resp/reply.js";
-import { apiFixture, healthyFixture, items, MASTER, MY_ID, PEER, PEER_ID, pairs, resp2, text } from "./api-support.js";
+import { apiFixture, healthyFixture, items, MASTER, MASTER_RUN_ID, MY_ID, PEER, PEER_ID, pairs, REPLICA, REPLICA_RUN_ID, resp2, text } from "./api-support.js";
 
 const err = (value: string) => error(value);
 const FLUSH_FAILED = err("ERR Failed to save config file. Check server logs.");
@@ -152,6 +152,29 @@ describe("SENTINEL FAILOVER", () => {
     expect(f.events.map((e) => e.type)).toContain("+try-failover");
     expect(f.sentinel("failover", "mymaster")).toEqual(err("INPROG Failover already in progress"));
     expect(resp2(f.sentinel("failover", "mymaster"))).toBe("-INPROG Failover already in progress\r\n");
+  });
+
+  it("COORDINATED parses as Valkey 9's: the name first, then the option, then FAILOVER support", () => {
+    const f = healthyFixture();
+    expect(f.sentinel("failover", "nosuch", "bogus")).toEqual(NO_SUCH);
+    expect(f.sentinel("failover", "nosuch", "COORDINATED", "TO")).toEqual(NO_SUCH);
+    expect(f.sentinel("failover", "mymaster", "bogus")).toEqual(err("ERR Unknown failover option specified"));
+    expect(f.sentinel("failover", "mymaster", "bogus", "x")).toEqual(err("ERR wrong number of arguments for 'sentinel|failover' command"));
+    // Vigil's words after COORDINATED (TO <ip> <port>, TIMEOUT <ms>): anything else is an unknown option.
+    expect(f.sentinel("failover", "mymaster", "COORDINATED", "bogus")).toEqual(err("ERR Unknown failover option specified"));
+    expect(f.events.map((e) => e.type)).not.toContain("+try-failover");
+  });
+
+  it("COORDINATED on a master without FAILOVER (Redis < 6.2): Valkey 9's NOGOODPRIMARY, nothing starts", () => {
+    const f = apiFixture();
+    f.node(MASTER, { role: "master", runId: MASTER_RUN_ID, replicas: [REPLICA], failoverCommand: false });
+    f.node(REPLICA, { role: "slave", runId: REPLICA_RUN_ID, master: MASTER });
+    f.peer(PEER);
+    f.advance(200);
+    f.hello();
+    f.advance(1500);
+    expect(f.sentinel("failover", "mymaster", "coordinated")).toEqual(err("NOGOODPRIMARY Primary does not support FAILOVER command"));
+    expect(f.events.map((e) => e.type)).not.toContain("+try-failover");
   });
 
   it("NOGOODSLAVE when no replica is eligible; no such master", () => {

@@ -41,6 +41,8 @@ export interface FakeNode {
   priority: number;
   offset: number;
   announced: boolean;
+  /** False: a Redis before 6.2, whose INFO has no `master_failover_state` (no FAILOVER command). */
+  failoverCommand?: boolean;
 }
 
 /** INFO as Redis 7.0.15 prints it (abridged to the sections and fields around what Sentinel reads). */
@@ -51,7 +53,7 @@ export function infoText(port: number, n: FakeNode): string {
           "role:master",
           `connected_slaves:${n.replicas.length}`,
           ...n.replicas.map((r, i) => `slave${i}:ip=${r.host},port=${r.port},state=online,offset=${n.offset},lag=0`),
-          "master_failover_state:no-failover",
+          ...(n.failoverCommand === false ? [] : ["master_failover_state:no-failover"]),
           "master_replid:af15e650cf2a032c57a1bb3232f6a3253c3cf6f0",
           "master_replid2:0000000000000000000000000000000000000000",
           `master_repl_offset:${n.offset}`,

@@ -13,7 +13,7 @@ const REFUSAL_TEXT: Readonly<Record<SwitchoverRefusal | "inprog", string>> = {
   nogoodslave: "NOGOODSLAVE No suitable replica to promote",
   "no-such-replica": "ERR No such replica of this master",
   "master-down": "ERR The master is not reachable or not a master",
-  "not-supported": "ERR The master does not support the FAILOVER command",
+  "not-supported": "NOGOODPRIMARY Primary does not support FAILOVER command",
 };
 
 /**
@@ -56,8 +56,8 @@ function steps(engine: SentinelEngine, m: MasterRecord, to: Address, timeoutMs: 
   const others = [...m.replicas.values()].filter((r) => addressKey(r.addr) !== addressKey(to)).map((r) => addressKey(r.addr));
   return [
     `1. Raise the current epoch ${engine.currentEpoch()} → ${epoch} and ask the other sentinels for their vote: a majority and the quorum (${m.settings.quorum}) must elect this sentinel, so no two sentinels hand over at once.`,
-    `2. Send FAILOVER TO ${to.host} ${to.port} TIMEOUT ${timeoutMs} to the master ${addressKey(from)}: it pauses writes, waits for ${addressKey(to)} to catch up, then hands over (PSYNC FAILOVER). No acknowledged write is lost.`,
-    `3. If ${addressKey(to)} does not report role:master within ${timeoutMs + HANDOVER_GRACE_MS} ms, send FAILOVER ABORT: the master keeps its role, -switchover-abort says why. There is no fallback to an uncoordinated promotion.`,
+    `2. Pause the writes of the master ${addressKey(from)} (CLIENT PAUSE WRITE), wait until ${addressKey(to)} has its replication offset, then FAILOVER TO ${to.host} ${to.port} TIMEOUT 1 FORCE: the master hands over (PSYNC FAILOVER) without waiting for the replica's next ACK. No acknowledged write is lost.`,
+    `3. If ${addressKey(to)} does not catch up within ${timeoutMs} ms, resume the master's writes (CLIENT UNPAUSE); if it does not report role:master within ${timeoutMs + HANDOVER_GRACE_MS} ms, send FAILOVER ABORT. Either way the master keeps its role and -switchover-abort says why. There is no fallback to an uncoordinated promotion.`,
     `4. Once promoted: config epoch ${epoch}, +promoted-slave, hellos; disconnect the clients of ${addressKey(from)} so they ask the sentinels again.`,
     others.length ? `5. Reconfigure ${others.join(", ")} with SLAVEOF ${to.host} ${to.port}.` : "5. No other replica to reconfigure.",
     `6. Announce +switch-master ${m.name} ${from.host} ${from.port} ${to.host} ${to.port} and +switchover-end.`,

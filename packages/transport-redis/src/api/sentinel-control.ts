@@ -1,6 +1,6 @@
 import type { SwitchoverOptions } from "@vigil/core";
 import { bulk, bulkArray, error, integer, OK, type Reply } from "../resp/reply.js";
-import { FLUSH_FAILED, NO_SUCH_MASTER } from "./errors.js";
+import { FLUSH_FAILED, NO_SUCH_MASTER, wrongArity } from "./errors.js";
 import { matchesGlob } from "./glob-match.js";
 import type { ApiScope } from "./scope.js";
 
@@ -24,6 +24,9 @@ export function resetCommand(s: ApiScope, argv: readonly string[]): Reply {
  * self-vote that follows, §10.1).
  */
 export function failoverCommand(s: ApiScope, argv: readonly string[]): Reply {
+  // Valkey 9's order: the name, then the option word (one word only, unless it is COORDINATED).
+  if (argv.length > 3 && s.engine.getMasterAddrByName(argv[2]!) === null) return NO_SUCH_MASTER;
+  if (argv.length > 4 && argv[3]!.toLowerCase() !== "coordinated") return wrongArity("sentinel|failover");
   const options = argv.length > 3 ? switchoverOptions(argv.slice(3)) : undefined;
   if (typeof options === "string") return error(options);
   const { result, output } = s.engine.failover(s.now, argv[2]!, options);
@@ -42,15 +45,23 @@ export function failoverCommand(s: ApiScope, argv: readonly string[]): Reply {
     case "master-down":
       return error("ERR The master is not reachable or not a master: a coordinated failover needs a live master (use SENTINEL FAILOVER without COORDINATED)");
     case "not-supported":
-      return error("ERR The master does not support the FAILOVER command (Redis 6.2+ or Valkey is needed for a coordinated failover)");
+      return error(NOT_SUPPORTED);
   }
 }
 
+/** Valkey 9's reply to COORDINATED for a master whose INFO has no `master_failover_state`. */
+const NOT_SUPPORTED = "NOGOODPRIMARY Primary does not support FAILOVER command";
+/** Valkey 9's reply to a word after the name other than COORDINATED (and Vigil's to one after it). */
+const UNKNOWN_OPTION = "ERR Unknown failover option specified";
+const SYNTAX_ERROR = "ERR syntax error";
+
 /** `COORDINATED [TO <ip> <port>] [TIMEOUT <ms>]`, or the error text. */
 function switchoverOptions(args: readonly string[]): SwitchoverOptions | string {
-  if (args[0]!.toLowerCase() !== "coordinated") return "ERR syntax error";
-  return switchoverWords(args.slice(1));
+  if (args[0]!.toLowerCase() !== "coordinated") return UNKNOWN_OPTION;
+  const words = switchoverWords(args.slice(1));
+  return words === SYNTAX_ERROR ? UNKNOWN_OPTION : words;
 }
+
 
 /** `[TO <ip> <port>] [TIMEOUT <ms>]` (any order), or the error text. */
 export function switchoverWords(args: readonly string[]): SwitchoverOptions | string {
@@ -68,7 +79,7 @@ export function switchoverWords(args: readonly string[]): SwitchoverOptions | st
       if (!Number.isInteger(ms) || ms <= 0) return "ERR TIMEOUT must be a positive integer (milliseconds)";
       timeoutMs = ms;
       i += 1;
-    } else return "ERR syntax error";
+    } else return SYNTAX_ERROR;
   }
   return { ...(to ? { to } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
 }
