@@ -205,7 +205,8 @@ it("vigil switchover --dry-run prints the plan; vigil explain shows the last swi
   const port = c.sentinels[0]!.port;
   const plan = execFileSync(process.execPath, [VIGIL_BIN, "switchover", "mymaster", "--dry-run", "-p", String(port)], { encoding: "utf8" });
   expect(plan).toMatch(/Switchover plan for mymaster/);
-  expect(plan).toMatch(/FAILOVER TO 127\.0\.0\.1 \d+ TIMEOUT 5000/);
+  expect(plan).toMatch(/CLIENT PAUSE WRITE.*FAILOVER TO 127\.0\.0\.1 \d+ TIMEOUT 1 FORCE/);
+  expect(plan).toMatch(/does not catch up within 5000 ms/);
   expect(plan).toMatch(/Dry run: nothing was changed/);
   const explain = execFileSync(process.execPath, [VIGIL_BIN, "explain", "mymaster", "-p", String(port)], { encoding: "utf8" });
   expect(explain).toMatch(/== Switchover ==/);
