@@ -10,7 +10,7 @@ export { decodeHello, encodeHello, HELLO_FIELD_COUNT, isHelloRejection } from ".
 export type { HelloMessage, HelloRejection } from "./codecs/hello-message.js";
 export { isInfoRejection, MAX_INFO_LENGTH, parseInfo } from "./codecs/info-parser.js";
 export type { InfoRejection, InfoReplicaLine, InfoReport } from "./codecs/info-report.js";
-export { candidateRank, MAX_STAGGER_SLOT_MS, MIN_STAGGER_SLOT_MS, staggerSlot, startRank } from "./election/campaign-stagger.js";
+export { type CampaignSpacing, campaignStartAt, candidateRank, MAX_STAGGER_SLOT_MS, MIN_STAGGER_SLOT_MS, PATIENCE_SLOTS, staggerSlot } from "./election/campaign-stagger.js";
 export { electedLeader, leadingCandidate, type ReportedVote, type Tally, tallyVotes } from "./election/leader-tally.js";
 export { type CheckQuorumInput, type CheckQuorumResult, checkQuorum, majority, requiredVotes } from "./election/quorum.js";
 export { epochCannotElect, splitVoteBackoff } from "./election/split-vote.js";

@@ -6,8 +6,8 @@ import { masterRecordOf } from "./support/engine-records.js";
 import { MiniCluster } from "./support/mini-cluster.js";
 
 /** A whole failover story: discovery, master crash, election, promotion, reconfiguration, return of the old master. */
-function story(seed: number): MiniCluster {
-  const c = new MiniCluster({ sentinels: 3, master: 6379, replicas: [6380, 6381], quorum: 2, downAfterMs: 1000, seed });
+function story(seed: number, timing: "fast" | "sentinel" = "fast"): MiniCluster {
+  const c = new MiniCluster({ sentinels: 3, master: 6379, replicas: [6380, 6381], quorum: 2, downAfterMs: 1000, seed, timing });
   c.run(5000);
   c.kill(6379);
   c.run(3000, 10);
@@ -31,8 +31,10 @@ describe("determinism", () => {
   });
 
   it("the seed matters: a different prng seed changes the transcript (the comparison can fail)", () => {
-    const a = transcript(story(7));
-    const b = transcript(story(8));
+    // The sentinel profile draws its start delay (the peer-probe yield) from the prng; the fast
+    // profile's campaign order follows run ids, so its story may not depend on the seed at all.
+    const a = transcript(story(7, "sentinel"));
+    const b = transcript(story(8, "sentinel"));
     expect(a.join("") === b.join("")).toBe(false);
   });
 

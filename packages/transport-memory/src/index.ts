@@ -61,6 +61,7 @@ export { Keyspace } from "./redis/keyspace.js";
 export { ERRORS, HELLO_CHANNEL, type ReconfigureOrigin, type Request, type Response, type WireMessage } from "./redis/protocol.js";
 // Redis
 export { SimRedis, type SimRedisHooks, type SimRedisOptions } from "./redis/sim-redis.js";
+export { CpuStarvation, type StarvationProfile } from "./sentinel/cpu-starvation.js";
 export { type EngineFactory, type EngineLike, type RankingSnapshot, rankingSnapshot } from "./sentinel/engine-like.js";
 // Sentinels and clients
 export { SentinelHost, type SentinelHostHooks, type SentinelHostOptions } from "./sentinel/sentinel-host.js";

@@ -25,15 +25,47 @@ export function staggerSlot(peers: Iterable<Pick<SentinelRecord, "askRttMs" | "h
   return Math.min(MAX_STAGGER_SLOT_MS, Math.max(MIN_STAGGER_SLOT_MS, 2 * slowest));
 }
 
+/** Slots of patience per rank for a better-ranked peer that agrees the master is down. */
+export const PATIENCE_SLOTS = 10;
+
+/** Spacing of the campaign order: the slot between ranks and a fixed extra wait for non-first ranks. */
+export interface CampaignSpacing {
+  readonly slotMs: number;
+  readonly spacingMs: number;
+}
+
+type Contender = Pick<SentinelRecord, "runId" | "masterDown" | "health" | "link">;
+
 /**
- * Our place among the healthy, connected sentinels of a master ordered by run id: rank r starts
- * its failover r slots after it may (the random jitter alone left splits under load in the
- * real-process fault tests).
+ * When this sentinel may start campaigning for a master ODOWN since `odownSince`. The order is by
+ * run id among the healthy, connected sentinels (every sentinel sees the same set while all are
+ * up); rank r is the number of better-ranked such peers.
+ *
+ * - Rank 0 campaigns at once: nobody is ahead of it.
+ * - A better-ranked peer that agrees the master is down (answered our last ask with 1) is about to
+ *   campaign, or is campaigning and its vote request is on its way: rank r waits r × PATIENCE_SLOTS
+ *   slots for it, long enough that only a silent (dead, stalled, cut off) peer lets us go. A fixed
+ *   slot alone split votes on a starved CPU: a stalled process runs its expired timers before the
+ *   vote request waiting on its socket.
+ * - Better-ranked peers that do not agree (not yet SDOWN, or cannot see the crash) get r slots, plus
+ *   `spacingMs`, then we go.
+ * - A peer whose link is down (a crash refuses connections at once) or that is SDOWN is not ahead
+ *   of anyone, so a sentinel that died with the master costs nothing.
+ *
+ * A peer's agreement lapses 5 ask periods after its last reply (`askPeers`), which bounds the wait
+ * for a peer that stops answering. One vote per epoch is untouched: this only decides when to ask.
  */
-export function startRank(peers: Iterable<SentinelRecord>, myId: string): number {
+export function campaignStartAt(peers: Iterable<Contender>, myId: string, odownSince: number, spacing: CampaignSpacing): number {
   let rank = 0;
-  for (const s of peers) if (s.runId < myId && s.health.value !== "sdown" && !linkDisconnected(s.link)) rank++;
-  return rank;
+  let agreeingAhead = false;
+  for (const s of peers) {
+    if (s.runId >= myId || s.health.value === "sdown" || linkDisconnected(s.link)) continue;
+    rank++;
+    if (s.masterDown) agreeingAhead = true;
+  }
+  if (rank === 0) return odownSince;
+  if (agreeingAhead) return odownSince + rank * PATIENCE_SLOTS * spacing.slotMs;
+  return odownSince + rank * spacing.slotMs + spacing.spacingMs;
 }
 
 /**

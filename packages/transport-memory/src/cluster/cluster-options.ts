@@ -1,5 +1,6 @@
 import type { Timing, TimingProfile } from "@vigil/core";
 import type { NetworkOptions } from "../network/network.js";
+import type { StarvationProfile } from "../sentinel/cpu-starvation.js";
 import type { EngineFactory } from "../sentinel/engine-like.js";
 import type { TraceSink } from "./trace.js";
 
@@ -43,6 +44,8 @@ export interface SimClusterOptions {
   readonly clientTimeoutMs?: number;
   /** Sentinel timer period (ms). Default 100. */
   readonly tickMs?: number;
+  /** Every sentinel runs as on a CPU-starved host (random stalls; see CpuStarvation). Default: none. */
+  readonly starvation?: StarvationProfile;
   /**
    * Start every sentinel with the full list of peers (`known-sentinel`), as a deployment whose
    * config files have converged. Default true; false makes them discover each other by hello only.

@@ -139,6 +139,7 @@ export class SimCluster implements ClusterProbe {
           masters,
           tickMs: options.tickMs ?? 100,
           engineFaults: options.engineFaults,
+          starvation: options.starvation ? { profile: options.starvation, prng: streamPrng(seed, `cpu-${j}`) } : undefined,
         },
         {
           onOutput: (o) => {

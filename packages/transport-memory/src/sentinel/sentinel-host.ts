@@ -20,6 +20,7 @@ import type { OutputOrigin, SentinelObservation, SentinelRef } from "../cluster/
 import type { Connection, ServerHandlers } from "../network/connection.js";
 import type { Listener, Network } from "../network/network.js";
 import type { Request, Response, WireMessage } from "../redis/protocol.js";
+import { CpuStarvation, type StarvationProfile } from "./cpu-starvation.js";
 import type { EngineFactory, EngineLike } from "./engine-like.js";
 import { SimLinks, type SimLinksOwner } from "./sim-links.js";
 
@@ -43,6 +44,8 @@ export interface SentinelHostOptions {
   readonly tickMs?: number;
   /** Test-only engine faults (`voteTwicePerEpoch`). */
   readonly engineFaults?: { readonly voteTwicePerEpoch?: boolean; readonly walkEveryTick?: boolean };
+  /** Run as on a CPU-starved host (random stalls, timers before I/O after each); default: never starved. */
+  readonly starvation?: { readonly profile: StarvationProfile; readonly prng: Prng };
 }
 
 /** Where a sentinel reports what happens in it. */
@@ -82,6 +85,7 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef, HostTra
   private readonly served = new Set<Connection<WireMessage>>();
   private incarnation = 0;
   private readonly tickMs: number;
+  private readonly cpu: CpuStarvation | null;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -94,6 +98,7 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef, HostTra
     this.addr = { host: options.host, port: options.port ?? 26379 };
     this.myId = options.myId;
     this.tickMs = options.tickMs ?? 100;
+    this.cpu = options.starvation ? new CpuStarvation(scheduler, options.starvation.prng, options.starvation.profile) : null;
     this.links = new SimLinks(net, this);
     this.transport = composeTransport(this.links, this);
     net.listen(this.addr, this);
@@ -181,11 +186,21 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef, HostTra
     this.scheduler.after(delay, () => {
       if (inc !== this.incarnation) return;
       this.scheduleTick(this.tickMs);
-      this.step({ kind: "tick", now: this.localNow });
+      this.onCpu("timer", inc, () => this.step({ kind: "tick", now: this.localNow }));
     });
   }
 
   // ------------------------------------------------------------------ engine plumbing
+
+  /** Run `work` when this process has the CPU (at once unless starved), in the incarnation it was meant for. */
+  private onCpu(kind: "timer" | "input", inc: number, work: () => void): void {
+    const guarded = (): void => {
+      if (inc === this.incarnation) work();
+    };
+    if (this.cpu === null) guarded();
+    else if (kind === "timer") this.cpu.timer(guarded);
+    else this.cpu.input(guarded);
+  }
 
   private step(input: EngineInput): void {
     const engine = this.engineRef;
@@ -217,7 +232,7 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef, HostTra
   wake(c: CommandOf<"wake">): void {
     const inc = this.incarnation;
     this.scheduler.after(Math.max(0, c.at - this.localNow), () => {
-      if (inc === this.incarnation) this.step({ kind: "tick", now: this.localNow });
+      this.onCpu("timer", inc, () => this.step({ kind: "tick", now: this.localNow }));
     });
   }
 
@@ -240,7 +255,7 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef, HostTra
 
   /** {@link SimLinks} feeds replies here, stamped with this sentinel's clock. */
   deliver(input: DistributiveOmit<EngineInput, "now">): void {
-    this.step({ ...input, now: this.localNow } as EngineInput);
+    this.onCpu("input", this.incarnation, () => this.step({ ...input, now: this.localNow } as EngineInput));
   }
 
   // ------------------------------------------------------------------ serving peers and clients
@@ -252,7 +267,7 @@ export class SentinelHost implements Listener<WireMessage>, SentinelRef, HostTra
     this.served.add(conn);
     return {
       onMessage: (m) => {
-        if (inc === this.incarnation) this.serve(conn, m as Request);
+        this.onCpu("input", inc, () => this.serve(conn, m as Request));
       },
       onClose: () => {
         this.served.delete(conn);

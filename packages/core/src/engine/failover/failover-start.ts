@@ -1,4 +1,4 @@
-import { staggerSlot, startRank } from "../../election/campaign-stagger.js";
+import { campaignStartAt, staggerSlot } from "../../election/campaign-stagger.js";
 import { selectReplica } from "../../ranking/replica-ranking.js";
 import type { EngineContext } from "../context/engine-context.js";
 import type { MasterRecord } from "../records.js";
@@ -15,13 +15,21 @@ export function maybeStartFailover(c: EngineContext, m: MasterRecord): boolean {
   // A peer that just asked us whether the master is down is about to campaign too: with
   // `peerProbeYield` we give it a head start so we vote for it instead of splitting the vote.
   const yieldToPeer = c.timing.peerProbeYield > 0 && m.lastPeerProbe > 0 && c.now - m.lastPeerProbe < 2000;
-  if (c.timing.startJitter > 0 || yieldToPeer) {
+  if (yieldToPeer) {
     if (m.startAt === null) {
-      const delay = yieldToPeer ? 200 + c.prng.int(c.timing.peerProbeYield + 1) : startRank(m.sentinels.values(), c.myId) * staggerSlot(m.sentinels.values()) + c.prng.int(c.timing.startJitter + 1);
-      m.startAt = c.now + delay;
-      if (m.startAt > c.now) c.cmd({ kind: "wake", at: m.startAt });
+      m.startAt = c.now + 200 + c.prng.int(c.timing.peerProbeYield + 1);
+      c.cmd({ kind: "wake", at: m.startAt });
     }
     if (c.now < m.startAt) return false;
+  } else if (c.timing.startJitter > 0) {
+    // Re-evaluated on every step: a better-ranked peer may agree, fall silent or vanish meanwhile.
+    const spacing = { slotMs: staggerSlot(m.sentinels.values()), spacingMs: c.timing.startJitter };
+    const at = campaignStartAt(m.sentinels.values(), c.myId, m.odown.context.odownSince, spacing);
+    if (c.now < at) {
+      if (m.startAt !== at) c.cmd({ kind: "wake", at });
+      m.startAt = at;
+      return false;
+    }
   }
   m.startAt = null;
   startFailover(c, m, false);

@@ -5,7 +5,7 @@ import { castVote } from "../../election/vote.js";
 import { type Address, sameAddress } from "../../util/address.js";
 import type { EngineContext } from "../context/engine-context.js";
 import { applyFailover } from "../failover/failover-driver.js";
-import { linkDisconnected, type MasterRecord } from "../records.js";
+import { linkDisconnected, type MasterRecord, type SentinelRecord } from "../records.js";
 import { actNow } from "../tick/tick-walk.js";
 
 /** §9.2: ask every peer about an SDOWN master (forced: right after starting a failover). */
@@ -21,15 +21,33 @@ export function askPeers(c: EngineContext, m: MasterRecord, forced: boolean): vo
     if ((m.health.value !== "sdown" && !campaigning) || linkDisconnected(s.link)) continue;
     if (!forced && c.now - s.lastMasterDownReplyTime < c.timing.askPeriod) continue;
     if (!forced && c.now - s.lastAskTime < c.timing.askPeriod) continue; // one question in flight per period
-    s.lastAskTime = c.now;
-    s.link.pending++;
-    c.cmd({
-      kind: "ask-master-down",
-      addr: s.addr,
-      master: m.name,
-      // Vote requests carry the epoch we campaign in, not a later current epoch (see electionOutcome).
-      args: [m.addr.host, String(m.addr.port), String(inFailover ? m.failover.context.failoverEpoch : c.epoch), inFailover ? c.myId : "*"],
-    });
+    sendAsk(c, m, s, inFailover);
+  }
+}
+
+function sendAsk(c: EngineContext, m: MasterRecord, s: SentinelRecord, inFailover: boolean): void {
+  s.lastAskTime = c.now;
+  s.link.pending++;
+  c.cmd({
+    kind: "ask-master-down",
+    addr: s.addr,
+    master: m.name,
+    // Vote requests carry the epoch we campaign in, not a later current epoch (see electionOutcome).
+    args: [m.addr.host, String(m.addr.port), String(inFailover ? m.failover.context.failoverEpoch : c.epoch), inFailover ? c.myId : "*"],
+  });
+}
+
+/**
+ * Eager mode: a peer's `*` probe says it sees the master SDOWN now (a sentinel only asks then, §9.2).
+ * If that peer told us "not down" a moment ago, ask again at once instead of an ask period later:
+ * its agreement is what our ODOWN waits for. (The probe does not say who sent it: ask every peer
+ * that has not agreed, at most one question in flight each.)
+ */
+function reaskDoubters(c: EngineContext, m: MasterRecord): void {
+  if (!c.timing.eager || m.odown.value === "odown" || m.failover.value !== "none") return;
+  for (const s of m.sentinels.values()) {
+    if (s.masterDown || linkDisconnected(s.link) || s.lastAskTime > s.lastMasterDownReplyTime) continue;
+    sendAsk(c, m, s, false);
   }
 }
 
@@ -95,7 +113,10 @@ export function answerIsMasterDown(c: EngineContext, ip: string, port: number, r
   if (!m) return [0, "*", 0];
   const down = !c.inTilt() && m.health.value === "sdown" ? 1 : 0;
   if (runId === "*") {
-    if (down === 1) m.lastPeerProbe = c.now;
+    if (down === 1) {
+      m.lastPeerProbe = c.now;
+      reaskDoubters(c, m);
+    }
     return [down, "*", 0];
   }
   vote(c, m, reqEpoch, runId);
