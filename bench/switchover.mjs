@@ -17,7 +17,8 @@
 //
 // Each round also records a timeline (ms after the SENTINEL FAILOVER that was accepted): the leader's
 // +switchover-handover (hand-over started), the old master's master_failover_state leaving
-// no-failover (its FAILOVER running) and its role turning to slave (polled every 10 ms), the leader's
+// no-failover (its FAILOVER running), its role turning to slave and another node's to master (polled
+// every 10 ms), the leader's
 // +promoted-slave, the client's connection closing, each sentinel's +switch-master, the client's
 // sentinel lookups (and the address each returned), its connection ready, and its first acknowledged
 // write after that; plus the longest gap's start and end. Printed per round and as medians per kind.
@@ -115,18 +116,23 @@ function listenEvents(ports) {
   return { events, stop: () => subs.forEach((s) => s.disconnect()) };
 }
 
-/** Poll `port`'s INFO replication every 10 ms: when its FAILOVER started, when it became a replica. */
-function watchOldMaster(port) {
-  const out = { failoverState: null, demoted: null };
+/**
+ * Poll `port`'s INFO replication every 10 ms: when its FAILOVER started, when it became a replica;
+ * and the other data nodes' roles: when one of them said role:master.
+ */
+function watchOldMaster(port, others) {
+  const out = { failoverState: null, demoted: null, targetMaster: null };
   let stop = false;
   const r = connection(port, { commandTimeout: 2000 });
+  const rs = others.map((p) => connection(p, { commandTimeout: 2000 }));
   const done = (async () => {
-    while (!stop && out.demoted === null) {
+    while (!stop && (out.demoted === null || out.targetMaster === null)) {
       try {
-        const info = String(await r.info("replication"));
+        const [info, ...roles] = await Promise.all([r.info("replication"), ...rs.map((x) => x.info("replication"))]);
         const now = performance.now();
         if (out.failoverState === null && /master_failover_state:(waiting-for-sync|failover-in-progress)/.test(info)) out.failoverState = now;
-        if (/role:slave/.test(info)) out.demoted = now;
+        if (out.demoted === null && /role:slave/.test(info)) out.demoted = now;
+        if (out.targetMaster === null && roles.some((x) => /role:master/.test(x))) out.targetMaster = now;
       } catch {}
       await sleep(10);
     }
@@ -137,6 +143,7 @@ function watchOldMaster(port) {
       stop = true;
       await done;
       r.disconnect();
+      for (const x of rs) x.disconnect();
     },
   };
 }
@@ -154,7 +161,7 @@ function longestGap(ackAt, from, to) {
   return to - prev > gap.ms ? { ms: to - prev, start: prev, end: to } : gap;
 }
 
-const PHASES = ["handover", "gapStart", "failoverState", "demoted", "promoted", "closed", "lookup", "lookupNew", "ready", "firstAck", "gapEnd", "switch1", "switch3"];
+const PHASES = ["handover", "gapStart", "failoverState", "demoted", "targetMaster", "promoted", "closed", "lookup", "lookupNew", "ready", "firstAck", "gapEnd", "switch1", "switch3"];
 
 /** The round's timeline, ms after `t0` (null: not seen). */
 function timeline(t0, ev, old, w, m0, m1, gap) {
@@ -170,6 +177,7 @@ function timeline(t0, ev, old, w, m0, m1, gap) {
     gapStart: rel(gap.start),
     failoverState: rel(old.out.failoverState),
     demoted: rel(old.out.demoted),
+    targetMaster: rel(old.out.targetMaster),
     promoted: rel(first((e) => e.channel === "+promoted-slave")),
     closed: rel(closed),
     lookup: rel(lookups[0]?.at),
@@ -188,7 +196,10 @@ async function oneRound(c, k, w, ev) {
   const from = performance.now();
   const deadline = Date.now() + opts.roundTimeout;
   const old = await agreedMaster(c.sentinelPorts);
-  const watch = watchOldMaster(Number(old.split(":")[1]));
+  const watch = watchOldMaster(
+    Number(old.split(":")[1]),
+    c.redisPorts.filter((p) => `127.0.0.1:${p}` !== old),
+  );
   watch.addr = old;
   const m0 = w.marks.length;
   const e0 = ev.events.length;

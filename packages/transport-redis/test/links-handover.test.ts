@@ -48,8 +48,9 @@ describe("runHandover", () => {
     const infosBefore = log.slice(0, failoverAt).filter((l) => l.startsWith("target INFO")).length;
     expect(infosBefore).toBe(2);
     expect(log[failoverAt + 1]).toBe("master CLIENT UNPAUSE");
-    // Reported only once the target says role:master.
-    expect(log.at(-1)).toBe("target INFO replication");
+    // Once the target says role:master: the demoted master's clients are moved, then it is reported.
+    expect(log.at(-2)).toBe("target INFO replication");
+    expect(log.at(-1)).toBe("master CLIENT KILL TYPE normal");
   });
 
   it("a target that never catches up: UNPAUSE at the timeout, a TIMEOUT error, no FAILOVER", async () => {

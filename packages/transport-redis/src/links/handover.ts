@@ -18,7 +18,8 @@ import type { PlainReply } from "../resp/reply-reader.js";
  *   3. `FAILOVER TO <target> TIMEOUT 1 FORCE`: the master demotes itself and sends `PSYNC FAILOVER`
  *      without waiting for the acknowledgement that step 2 made redundant; then `CLIENT UNPAUSE`
  *      (`FAILOVER` holds writes with a pause of its own until it is done);
- *   4. report once the target says `role:master`, so the engine's next INFO sees the promotion.
+ *   4. once the target says `role:master`: `CLIENT KILL TYPE normal` on the demoted master (its
+ *      clients ask the sentinels again), then report, so the engine asks the target's INFO at once.
  * When the target does not catch up within the timeout: `CLIENT UNPAUSE`, and the master carries on
  * as before — nothing changed, no write lost.
  */
@@ -102,7 +103,13 @@ export async function runHandover(io: HandoverIo, target: { host: string; port: 
   // plus the grace: the engine's own hand-over timeout then decides).
   while (now() < deadline + PAUSE_GRACE_MS) {
     const t = await by(call(io.target, [n("INFO"), "replication"]), deadline + PAUSE_GRACE_MS, now);
-    if (t.err === undefined && infoField(String(t.reply), "role") === "master") return null;
+    if (t.err === undefined && infoField(String(t.reply), "role") === "master") {
+      // Move the demoted master's clients at once (the reconfiguration transaction does it again
+      // later, after its CONFIG REWRITE): they reconnect and ask the sentinels, which by then name
+      // the new master. Our own connection survives (SKIPME).
+      await by(call(io.master, [n("CLIENT"), "KILL", "TYPE", "normal"]), now() + PAUSE_GRACE_MS, now);
+      return null;
+    }
     await sleep(POLL_MS);
   }
   return null;
