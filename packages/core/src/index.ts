@@ -112,6 +112,40 @@ export {
 } from "./ranking/replica-ranking.js";
 export { type GlobalSettings, type GlobalSettingsInput, GlobalSettingsSchema } from "./settings/global-settings.js";
 export { MASTER_DEFAULTS, type MasterSettings, type MasterSettingsInput, MasterSettingsSchema } from "./settings/master-settings.js";
+export { atoi, parseYesNo, string2ll, strtoull, toInt32, toUint32 } from "./settings/options/c-numbers.js";
+export {
+  type AnyMasterOption,
+  findMasterOption,
+  MASTER_OPTION_LIST,
+  MASTER_OPTIONS,
+  type MasterOptionChange,
+  type MasterOptionName,
+  type MasterOptionValue,
+  optionNameFor,
+} from "./settings/options/master-options.js";
+export {
+  applyLoadedOption,
+  applyOptionChange,
+  type ConfigOptionLookup,
+  findConfigOption,
+  type OptionLine,
+  parseConfigOption,
+  parseSetOption,
+  rewriteOptions,
+  rewrittenOptionNames,
+  showOptionChange,
+} from "./settings/options/option-changes.js";
+export {
+  type ConfigEnv,
+  invalidSetArgument,
+  type OptionNaming,
+  type OptionSpec,
+  type OptionTarget,
+  type Parsed,
+  type RewriteEnv,
+  type SetEnv,
+} from "./settings/options/option-spec.js";
+export type { CommandRename } from "./settings/options/rename-command-option.js";
 export { ADAPTIVE_PING_MAX, DEBUG_KEYS, engineTiming, FAST_TIMING, pingInterval, SENTINEL_TIMING, type Timing, type TimingProfile, TimingSchema, timingFor } from "./settings/timing.js";
 export {
   DEFAULT_HANDOVER_TIMEOUT_MS,

@@ -22,7 +22,7 @@ describe("lifting a stale-master fence", () => {
   const paths: [string, (c: MiniCluster) => EngineOutput][] = [
     ["SENTINEL REMOVE", (c) => c.call(0, (e, now) => ({ output: e.remove(now, "mymaster") })).output],
     ["SENTINEL RESET", (c) => c.call(0, (e, now) => e.reset(now, () => true)).output],
-    ["SENTINEL SET vigil-fence-stale-master no", (c) => c.call(0, (e, now) => ({ output: e.setOption(now, "mymaster", "vigil-fence-stale-master", "no") })).output],
+    ["SENTINEL SET vigil-fence-stale-master no", (c) => c.call(0, (e, now) => ({ output: e.setOption(now, "mymaster", { option: "vigil-fence-stale-master", value: false }) })).output],
     ["a clean shutdown", (c) => c.call(0, (e, now) => ({ output: e.liftAllFences(now) })).output],
   ];
   for (const [name, act] of paths) {

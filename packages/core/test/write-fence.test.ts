@@ -65,7 +65,7 @@ describe("write fencing (vigil-fence-writes)", () => {
     const t = setup(true);
     t.replicaUp(true);
     t.tick();
-    const out = t.e.setOption(2_000_000, "m", "vigil-fence-writes", "no");
+    const out = t.e.setOption(2_000_000, "m", { option: "vigil-fence-writes", value: false });
     // Lifted at every instance of the master (the transport restores where it fenced).
     expect(out.commands).toContainEqual(expect.objectContaining({ kind: "lift-fences", addr: M, writes: true, staleMaster: false }));
     expect(out.commands.some((c) => c.kind === "persist")).toBe(true);

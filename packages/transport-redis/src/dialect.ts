@@ -1,3 +1,5 @@
+import type { OptionNaming } from "@vigil/core";
+
 /**
  * Which Sentinel Vigil answers as. Each dialect is checked against a real Sentinel of that kind
  * (docs/compatibility.md, "Dialects"):
@@ -40,4 +42,9 @@ export function dialectIdentity(dialect: SentinelDialect): DialectIdentity {
 /** Narrow outside text to a dialect (exact, lower-case spelling), or undefined. */
 export function parseDialect(text: string): SentinelDialect | undefined {
   return SENTINEL_DIALECTS.find((d) => d === text);
+}
+
+/** The per-master option names a dialect answers to: Valkey's (it also accepts Redis's) or Redis's. */
+export function optionNaming(dialect: SentinelDialect): OptionNaming {
+  return dialect === "valkey-8" ? "valkey" : "redis";
 }

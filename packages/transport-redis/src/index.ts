@@ -40,7 +40,7 @@ export {
   sentinelSubcommands,
   VIGIL_SENTINEL_SUBCOMMANDS,
 } from "./api/sentinel-api.js";
-export { DEFAULT_DIALECT, type DialectIdentity, dialectIdentity, parseDialect, SENTINEL_DIALECTS, type SentinelDialect } from "./dialect.js";
+export { DEFAULT_DIALECT, type DialectIdentity, dialectIdentity, optionNaming, parseDialect, SENTINEL_DIALECTS, type SentinelDialect } from "./dialect.js";
 export { type CreateSentinelOptions, createSentinel, type FailoverOptions, Sentinel } from "./embed/create-sentinel.js";
 export { FailoverRefusedError, NoSuchMasterError, PersistError, SentinelOptionsError, SentinelStateError, VigilError } from "./embed/errors.js";
 export { EventChannel, type EventListener, type EventsOptions } from "./embed/event-channel.js";

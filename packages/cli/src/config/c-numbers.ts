@@ -1,60 +1,16 @@
+import { string2ll } from "@vigil/core";
+
 /**
- * The C number parsers Redis uses on config values. They are reproduced (leniency and overflow
- * included) because a drop-in must read `sentinel down-after-milliseconds m 5000ms` as 5000 and
- * `sentinel current-epoch abc` as 0, exactly like `redis-sentinel` does.
+ * The C number parsers Redis uses on config values live in core with the option registry, which
+ * reads option values by them; generic and Vigil directives use them from here.
  */
-
-const INT64_MAX = 2n ** 63n - 1n;
-const INT64_MIN = -(2n ** 63n);
-const UINT64_MAX = 2n ** 64n - 1n;
-
-/** Leading whitespace, optional sign, decimal digits: the prefix `strtol`/`strtoull` consume. */
-function leadingInteger(s: string): { negative: boolean; digits: string } {
-  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]*)/.exec(s)!;
-  return { negative: m[1] === "-", digits: m[2] ?? "" };
-}
+export { atoi, parseYesNo, strtoull } from "@vigil/core";
 
 /**
- * glibc `atoi`: `(int) strtol(s, NULL, 10)`. Garbage after the digits is ignored, no digits gives 0,
- * out-of-range values saturate to the 64-bit limits and are then truncated to 32 bits.
- */
-export function atoi(s: string): number {
-  const { negative, digits } = leadingInteger(s);
-  if (digits === "") return 0;
-  let v = BigInt(digits);
-  if (negative) v = -v;
-  if (v > INT64_MAX) v = INT64_MAX;
-  if (v < INT64_MIN) v = INT64_MIN;
-  return Number(BigInt.asIntN(32, v));
-}
-
-/**
- * glibc `strtoull(s, NULL, 10)` as a JS number: a leading `-` negates modulo 2^64 (as C does),
- * overflow saturates to 2^64-1. Values above 2^53 lose precision; epochs never get there.
- */
-export function strtoull(s: string): number {
-  const { negative, digits } = leadingInteger(s);
-  if (digits === "") return 0;
-  let v = BigInt(digits);
-  if (v > UINT64_MAX) v = UINT64_MAX;
-  if (negative && v !== 0n) v = 2n ** 64n - v;
-  return Number(v);
-}
-
-/**
- * Redis `string2ll`: the whole string must be a canonical decimal integer (no sign but `-`, no
- * leading zeros, no spaces) within int64. `undefined` when it is not; the caller reports
- * `argument couldn't be parsed into an integer`.
+ * Redis `string2ll` as a JS number: `undefined` when the text is not a canonical int64; the caller
+ * reports `argument couldn't be parsed into an integer`.
  */
 export function parseStrictInteger(s: string): number | undefined {
-  if (!/^(0|-?[1-9][0-9]*)$/.test(s)) return undefined;
-  const v = BigInt(s);
-  if (v > INT64_MAX || v < INT64_MIN) return undefined;
-  return Number(v);
-}
-
-/** Redis `yesnotoi`: case-insensitive `yes`/`no`; `undefined` for anything else. */
-export function parseYesNo(s: string): boolean | undefined {
-  const v = s.toLowerCase();
-  return v === "yes" ? true : v === "no" ? false : undefined;
+  const v = string2ll(s);
+  return v === undefined ? undefined : Number(v);
 }

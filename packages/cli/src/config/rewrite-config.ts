@@ -1,7 +1,7 @@
-import { MASTER_DEFAULTS, type PersistedState } from "@vigil/core";
+import { findMasterOption, MASTER_DEFAULTS, type PersistedState } from "@vigil/core";
 import type { SentinelDialect } from "@vigil/transport-redis";
 import { canonicalDirective, isRewritableDirective } from "./redis-directives.js";
-import { REBOOT_KEY, type RewriteLine, sentinelConfigLines } from "./sentinel-config-lines.js";
+import { optionKey, type RewriteLine, sentinelConfigLines } from "./sentinel-config-lines.js";
 import { formatLine, reprArg, tokenize } from "./tokenize.js";
 
 /** Redis's marker before the first appended line; written at most once per file. */
@@ -52,7 +52,9 @@ function lineKey(args: readonly string[]): string {
   const name = canonicalDirective(args[0]!);
   if (name !== "sentinel" || args.length < 2) return name;
   const sub = args[1]!.toLowerCase();
-  if (sub === "primary-reboot-down-after-period") return REBOOT_KEY;
+  // Either spelling of an option (Redis's or Valkey's) takes the same slot.
+  const option = findMasterOption(sub, "valkey");
+  if (option !== undefined) return optionKey(option.name);
   return `sentinel ${sub === "known-slave" ? "known-replica" : sub}`;
 }
 

@@ -1,5 +1,5 @@
-import { MASTER_DEFAULTS, type PersistedState } from "@vigil/core";
-import type { SentinelDialect } from "@vigil/transport-redis";
+import { type OptionLine, type PersistedState, rewriteOptions, rewrittenOptionNames } from "@vigil/core";
+import { DEFAULT_DIALECT, optionNaming, type SentinelDialect } from "@vigil/transport-redis";
 import { formatLine, reprArg } from "./tokenize.js";
 
 /**
@@ -22,34 +22,24 @@ export interface SentinelLineDefaults {
   readonly dialect?: SentinelDialect;
 }
 
-/** The rewrite key both spellings of the reboot period share (Redis's and Valkey's). */
-export const REBOOT_KEY = "sentinel master-reboot-down-after-period";
+/** The rewrite key of a per-master option: its Redis name, which old lines of either spelling share. */
+export function optionKey(option: string): string {
+  return `sentinel ${option}`;
+}
 
 /** Keys that are always "processed": their old lines go away unless a new value took the slot. */
-const SENTINEL_KEYS = [
+const SENTINEL_KEYS: readonly string[] = [
   "sentinel monitor",
-  "sentinel down-after-milliseconds",
-  "sentinel failover-timeout",
-  "sentinel parallel-syncs",
-  "sentinel notification-script",
-  "sentinel client-reconfig-script",
-  "sentinel auth-pass",
-  "sentinel auth-user",
-  REBOOT_KEY,
-  "sentinel vigil-fence-writes",
-  "sentinel vigil-crash-down-after",
-  "sentinel vigil-fence-max-lag",
-  "sentinel vigil-fence-stale-master",
+  ...rewrittenOptionNames().map(optionKey),
   "sentinel config-epoch",
   "sentinel leader-epoch",
   "sentinel known-replica",
   "sentinel known-sentinel",
-  "sentinel rename-command",
   "sentinel announce-ip",
   "sentinel announce-port",
   "sentinel sentinel-user",
   "sentinel sentinel-pass",
-] as const;
+];
 
 /**
  * Sentinel's section of a config rewrite (`rewriteConfigSentinelOption`), in its exact order:
@@ -64,7 +54,10 @@ export function sentinelConfigLines(state: PersistedState, defaults: SentinelLin
   };
   const yesNo = (b: boolean): string => (b ? "yes" : "no");
   const g = state.global;
-  const rebootName = defaults.dialect === "valkey-8" ? "primary-reboot-down-after-period" : "master-reboot-down-after-period";
+  const naming = optionNaming(defaults.dialect ?? DEFAULT_DIALECT);
+  const option = (l: OptionLine): void => {
+    lines.push({ key: optionKey(l.option), text: formatLine(["sentinel", ...l.args]), force: true });
+  };
 
   add("myid", [state.myId]);
   add("deny-scripts-reconfig", [yesNo(g.denyScriptsReconfig)], g.denyScriptsReconfig !== true);
@@ -76,26 +69,14 @@ export function sentinelConfigLines(state: PersistedState, defaults: SentinelLin
     const s = m.settings;
     // Sentinel writes the announced name: the hostname only with announce-hostnames yes.
     add("monitor", [s.name, g.announceHostnames && s.hostname !== undefined ? s.hostname : s.host, String(s.port), String(s.quorum)]);
-    if (s.downAfterMs !== defaults.defaultDownAfterMs) add("down-after-milliseconds", [s.name, String(s.downAfterMs)]);
-    if (s.failoverTimeoutMs !== defaults.defaultFailoverTimeoutMs) add("failover-timeout", [s.name, String(s.failoverTimeoutMs)]);
-    if (s.parallelSyncs !== MASTER_DEFAULTS.parallelSyncs) add("parallel-syncs", [s.name, String(s.parallelSyncs)]);
-    if (s.notificationScript !== undefined) add("notification-script", [s.name, s.notificationScript]);
-    if (s.clientReconfigScript !== undefined) add("client-reconfig-script", [s.name, s.clientReconfigScript]);
-    if (s.authPass !== undefined) add("auth-pass", [s.name, s.authPass]);
-    if (s.authUser !== undefined) add("auth-user", [s.name, s.authUser]);
-    if (s.masterRebootDownAfterMs !== MASTER_DEFAULTS.masterRebootDownAfterMs) {
-      lines.push({ key: REBOOT_KEY, text: formatLine(["sentinel", rebootName, s.name, String(s.masterRebootDownAfterMs)]), force: true });
-    }
-    // Vigil extensions: written only when used, so files stay loadable by redis-sentinel otherwise.
-    if (s.fenceWrites) add("vigil-fence-writes", [s.name, "yes"]);
-    if (s.crashDownAfterMs !== MASTER_DEFAULTS.crashDownAfterMs) add("vigil-crash-down-after", [s.name, String(s.crashDownAfterMs)]);
-    if (s.fenceMaxLagS !== 1) add("vigil-fence-max-lag", [s.name, String(s.fenceMaxLagS)]);
-    if (!s.fenceStaleMaster) add("vigil-fence-stale-master", [s.name, "no"]);
+    // The options (the registry's order; Vigil's own only when set, so files stay loadable by redis-sentinel).
+    const options = rewriteOptions(s, defaults, naming);
+    options.first.forEach(option);
     add("config-epoch", [s.name, String(m.configEpoch)]);
     add("leader-epoch", [s.name, String(m.leaderEpoch)]);
     for (const r of m.knownReplicas) add("known-replica", [s.name, r.host, String(r.port)]);
     for (const p of m.knownSentinels) add("known-sentinel", [s.name, p.host, String(p.port), p.runId]);
-    for (const [command, renamed] of Object.entries(s.renamedCommands)) add("rename-command", [s.name, command, renamed]);
+    options.last.forEach(option);
   }
 
   add("current-epoch", [String(state.currentEpoch)]);

@@ -1,5 +1,17 @@
-import { type Address, type GlobalSettings, GlobalSettingsSchema, type KnownSentinel, MasterSettingsSchema, type PersistedMaster } from "@vigil/core";
-import { DEFAULT_DIALECT, type SentinelDialect } from "@vigil/transport-redis";
+import {
+  type Address,
+  applyLoadedOption,
+  findConfigOption,
+  type GlobalSettings,
+  GlobalSettingsSchema,
+  type KnownSentinel,
+  type MasterSettingsInput,
+  MasterSettingsSchema,
+  type OptionTarget,
+  type PersistedMaster,
+  parseConfigOption,
+} from "@vigil/core";
+import { DEFAULT_DIALECT, optionNaming, type SentinelDialect } from "@vigil/transport-redis";
 import { atoi, parseYesNo, strtoull } from "./c-numbers.js";
 import type { ConfigError } from "./config-error.js";
 import { ipLiteral } from "./ip-literal.js";
@@ -53,24 +65,8 @@ const NO_SUCH_MASTER = "No such master with specified name.";
 const RUN_ID_SIZE = 40;
 
 interface MasterDraft {
-  readonly name: string;
-  readonly host: string;
-  readonly port: number;
-  readonly quorum: number;
-  downAfterMs?: number;
-  failoverTimeoutMs?: number;
-  parallelSyncs?: number;
-  authPass?: string;
-  authUser?: string;
-  notificationScript?: string;
-  clientReconfigScript?: string;
-  masterRebootDownAfterMs?: number;
-  crashDownAfterMs?: number;
-  fenceWrites?: boolean;
-  fenceStaleMaster?: boolean;
-  fenceMaxLagS?: number;
-  /** Lower-cased command → new name; Redis's table is case-insensitive. */
-  readonly renamedCommands: Map<string, string>;
+  /** What the monitor line and the option lines set; the schema fills in the defaults. */
+  readonly settings: OptionTarget & Pick<MasterSettingsInput, "name" | "host" | "port" | "quorum">;
   configEpoch: number;
   leaderEpoch: number;
   readonly knownReplicas: Address[];
@@ -110,11 +106,30 @@ function sameHostPort(a: Address, b: Address): boolean {
   return a.port === b.port && a.host.toLowerCase() === b.host.toLowerCase();
 }
 
+/** What a line handler says: the error message, `undefined` when applied, {@link NOT_MINE} when the line is another handler's. */
+type LineOutcome = string | undefined | typeof NOT_MINE;
+const NOT_MINE = Symbol("not mine");
+
 /**
- * Apply one queued line (Redis's `sentinelHandleConfiguration`). Returns an error message or
- * `undefined`. Sub-directive names are case-insensitive; master names are case-sensitive.
+ * A per-master option line (`sentinel down-after-milliseconds <master> <ms>`, ...): read and
+ * checked by the option registry in core, with Redis's messages.
  */
-function applyLine(draft: Draft, entry: SentinelLine, isExecutable: (path: string) => boolean, dialect: SentinelDialect): string | undefined {
+function applyOptionLine(draft: Draft, args: readonly string[], isExecutable: (path: string) => boolean, dialect: SentinelDialect): LineOutcome {
+  const sub = args[0]!.toLowerCase();
+  const found = findConfigOption(sub, args.length - 2, optionNaming(dialect));
+  if (found.kind === "other") return NOT_MINE;
+  // Redis's own error, with the way out: the file was written by valkey-sentinel.
+  if (found.kind === "foreign-spelling") return `${UNRECOGNIZED} (${sub} is Valkey's spelling: run with --vigil-dialect valkey-8)`;
+  const m = draft.masters.get(args[1]!);
+  if (!m) return NO_SUCH_MASTER;
+  const parsed = parseConfigOption(found.option, sub, args.slice(2), { isExecutable, current: m.settings });
+  if (!parsed.ok) return parsed.error;
+  applyLoadedOption(m.settings, parsed.value);
+  return undefined;
+}
+
+/** `sentinel monitor` and the lines of a master's state: epochs, known replicas and sentinels. */
+function applyMasterLine(draft: Draft, entry: SentinelLine): LineOutcome {
   const args = entry.args;
   const sub = args[0]!.toLowerCase();
   const argc = args.length;
@@ -128,98 +143,8 @@ function applyLine(draft: Draft, entry: SentinelLine, isExecutable: (path: strin
     if (draft.masters.has(args[1]!)) return "Duplicate master name.";
     // Redis accepts an empty name; Vigil's settings schema cannot represent one.
     if (args[1] === "") return "Master name can't be empty.";
-    draft.masters.set(args[1]!, {
-      name: args[1]!,
-      host: addr.host,
-      port: addr.port,
-      quorum,
-      renamedCommands: new Map(),
-      configEpoch: 0,
-      leaderEpoch: 0,
-      knownReplicas: [],
-      knownSentinels: [],
-      source: entry,
-    });
-    return undefined;
-  }
-  if ((sub === "down-after-milliseconds" || sub === "failover-timeout") && argc === 3) {
-    const m = master();
-    if (!m) return NO_SUCH_MASTER;
-    const ms = atoi(args[2]!);
-    if (ms <= 0) return "negative or zero time parameter.";
-    if (sub === "down-after-milliseconds") m.downAfterMs = ms;
-    else m.failoverTimeoutMs = ms;
-    return undefined;
-  }
-  if (sub === "parallel-syncs" && argc === 3) {
-    const m = master();
-    if (!m) return NO_SUCH_MASTER;
-    // No range check: Redis stores whatever atoi gives (SENTINEL SET is stricter).
-    m.parallelSyncs = atoi(args[2]!);
-    return undefined;
-  }
-  if (sub === "notification-script" && argc === 3) {
-    const m = master();
-    if (!m) return NO_SUCH_MASTER;
-    if (!isExecutable(args[2]!)) return "Notification script seems non existing or non executable.";
-    m.notificationScript = args[2]!;
-    return undefined;
-  }
-  if (sub === "client-reconfig-script" && argc === 3) {
-    const m = master();
-    if (!m) return NO_SUCH_MASTER;
-    if (!isExecutable(args[2]!)) return "Client reconfiguration script seems non existing or non executable.";
-    m.clientReconfigScript = args[2]!;
-    return undefined;
-  }
-  if ((sub === "auth-pass" || sub === "auth-user") && argc === 3) {
-    const m = master();
-    if (!m) return NO_SUCH_MASTER;
-    if (sub === "auth-pass") m.authPass = args[2]!;
-    else m.authUser = args[2]!;
-    return undefined;
-  }
-  if ((sub === "vigil-fence-writes" || sub === "vigil-fence-stale-master") && argc === 3) {
-    // Vigil extensions (docs/configuration.md); redis-sentinel rejects these lines.
-    const m = master();
-    if (!m) return NO_SUCH_MASTER;
-    const on = parseYesNo(args[2]!);
-    if (on === undefined) return `Please specify yes or no for the ${sub} option.`;
-    if (sub === "vigil-fence-writes") m.fenceWrites = on;
-    else m.fenceStaleMaster = on;
-    return undefined;
-  }
-  if (sub === "vigil-fence-max-lag" && argc === 3) {
-    const m = master();
-    if (!m) return NO_SUCH_MASTER;
-    const s = atoi(args[2]!);
-    if (s <= 0) return "negative or zero time parameter.";
-    m.fenceMaxLagS = s;
-    return undefined;
-  }
-  if (sub === "primary-reboot-down-after-period" && argc === 3 && dialect !== "valkey-8") {
-    // Redis's own error, with the way out: the file was written by valkey-sentinel.
-    return `${UNRECOGNIZED} (primary-reboot-down-after-period is Valkey's spelling: run with --vigil-dialect valkey-8)`;
-  }
-  const rebootPeriod = sub === "master-reboot-down-after-period" || sub === "primary-reboot-down-after-period";
-  if ((rebootPeriod || sub === "vigil-crash-down-after") && argc === 3) {
-    // vigil-crash-down-after: Vigil extension (crash detection, docs/configuration.md); 0 turns it off.
-    const m = master();
-    if (!m) return NO_SUCH_MASTER;
-    const ms = atoi(args[2]!);
-    if (ms < 0) return "negative time parameter.";
-    if (sub === "vigil-crash-down-after") m.crashDownAfterMs = ms;
-    else m.masterRebootDownAfterMs = ms;
-    return undefined;
-  }
-  if (sub === "current-epoch" && argc === 2) {
-    // Only ever raises: config-epoch lines may already have pushed it higher.
-    draft.currentEpoch = Math.max(draft.currentEpoch, strtoull(args[1]!));
-    return undefined;
-  }
-  if (sub === "myid" && argc === 2) {
-    if (args[1]!.length !== RUN_ID_SIZE) return "Malformed Sentinel id in myid option.";
-    draft.myId = args[1]!;
+    const settings = { name: args[1]!, host: addr.host, port: addr.port, quorum };
+    draft.masters.set(args[1]!, { settings, configEpoch: 0, leaderEpoch: 0, knownReplicas: [], knownSentinels: [], source: entry });
     return undefined;
   }
   if (sub === "config-epoch" && argc === 3) {
@@ -256,51 +181,70 @@ function applyLine(draft: Draft, entry: SentinelLine, isExecutable: (path: strin
     m.knownSentinels.push({ host: addr.host, port: addr.port, runId });
     return undefined;
   }
-  if (sub === "rename-command" && argc === 4) {
-    const m = master();
-    if (!m) return NO_SUCH_MASTER;
-    // Kept as written (Sentinel writes it back that way); duplicates are found case-insensitively.
-    const command = args[2]!;
-    if ([...m.renamedCommands.keys()].some((k) => k.toLowerCase() === command.toLowerCase())) return "Same command renamed multiple times with rename-command.";
-    m.renamedCommands.set(command, args[3]!);
-    return undefined;
+  return NOT_MINE;
+}
+
+/** The global lines: this sentinel's identity and epoch, announcing, peer credentials. */
+function applyGlobalLine(draft: Draft, args: readonly string[]): LineOutcome {
+  const sub = args[0]!.toLowerCase();
+  const argc = args.length;
+  if (argc !== 2) return NOT_MINE;
+  const value = args[1]!;
+  switch (sub) {
+    case "current-epoch":
+      // Only ever raises: config-epoch lines may already have pushed it higher.
+      draft.currentEpoch = Math.max(draft.currentEpoch, strtoull(value));
+      return undefined;
+    case "myid":
+      if (value.length !== RUN_ID_SIZE) return "Malformed Sentinel id in myid option.";
+      draft.myId = value;
+      return undefined;
+    case "announce-ip":
+      // Empty means unset in the file (unlike SENTINEL CONFIG SET, which stores "").
+      if (value !== "") draft.announceIp = value;
+      return undefined;
+    case "announce-port": {
+      const port = atoi(value);
+      // Redis stores any atoi value; Vigil's settings only hold a real port.
+      if (port < 0 || port > 65535) return "Invalid port number.";
+      draft.announcePort = port;
+      return undefined;
+    }
+    case "deny-scripts-reconfig":
+    case "resolve-hostnames":
+    case "announce-hostnames": {
+      const b = parseYesNo(value);
+      // Redis's texts, plural typo included.
+      if (b === undefined) return `Please specify yes or no for the ${sub} ${sub === "deny-scripts-reconfig" ? "options" : "option"}.`;
+      if (sub === "deny-scripts-reconfig") draft.denyScriptsReconfig = b;
+      else if (sub === "resolve-hostnames") draft.resolveHostnames = b;
+      else draft.announceHostnames = b;
+      return undefined;
+    }
+    case "sentinel-user":
+    case "sentinel-pass":
+      // Empty means "not set" and, as in Redis, does not clear an earlier line.
+      if (value === "") return undefined;
+      if (sub === "sentinel-user") draft.sentinelUser = value;
+      else draft.sentinelPass = value;
+      return undefined;
+    default:
+      return NOT_MINE;
   }
-  if (sub === "announce-ip" && argc === 2) {
-    // Empty means unset in the file (unlike SENTINEL CONFIG SET, which stores "").
-    if (args[1] !== "") draft.announceIp = args[1]!;
-    return undefined;
-  }
-  if (sub === "announce-port" && argc === 2) {
-    const port = atoi(args[1]!);
-    // Redis stores any atoi value; Vigil's settings only hold a real port.
-    if (port < 0 || port > 65535) return "Invalid port number.";
-    draft.announcePort = port;
-    return undefined;
-  }
-  if (sub === "deny-scripts-reconfig" && argc === 2) {
-    const b = parseYesNo(args[1]!);
-    if (b === undefined) return "Please specify yes or no for the deny-scripts-reconfig options.";
-    draft.denyScriptsReconfig = b;
-    return undefined;
-  }
-  if (sub === "resolve-hostnames" && argc === 2) {
-    const b = parseYesNo(args[1]!);
-    if (b === undefined) return "Please specify yes or no for the resolve-hostnames option.";
-    draft.resolveHostnames = b;
-    return undefined;
-  }
-  if (sub === "announce-hostnames" && argc === 2) {
-    const b = parseYesNo(args[1]!);
-    if (b === undefined) return "Please specify yes or no for the announce-hostnames option.";
-    draft.announceHostnames = b;
-    return undefined;
-  }
-  if ((sub === "sentinel-user" || sub === "sentinel-pass") && argc === 2) {
-    // Empty means "not set" and, as in Redis, does not clear an earlier line.
-    if (args[1] === "") return undefined;
-    if (sub === "sentinel-user") draft.sentinelUser = args[1]!;
-    else draft.sentinelPass = args[1]!;
-    return undefined;
+}
+
+/**
+ * Apply one queued line (Redis's `sentinelHandleConfiguration`). Returns an error message or
+ * `undefined`. Sub-directive names are case-insensitive; master names are case-sensitive.
+ */
+function applyLine(draft: Draft, entry: SentinelLine, isExecutable: (path: string) => boolean, dialect: SentinelDialect): string | undefined {
+  for (const outcome of [
+    () => applyOptionLine(draft, entry.args, isExecutable, dialect),
+    () => applyMasterLine(draft, entry),
+    () => applyGlobalLine(draft, entry.args),
+  ]) {
+    const result = outcome();
+    if (result !== NOT_MINE) return result;
   }
   return UNRECOGNIZED;
 }
@@ -347,25 +291,7 @@ export function applySentinelLines(
 
   const masters: PersistedMaster[] = [];
   for (const m of draft.masters.values()) {
-    const parsed = MasterSettingsSchema.safeParse({
-      name: m.name,
-      host: m.host,
-      port: m.port,
-      quorum: m.quorum,
-      downAfterMs: m.downAfterMs,
-      failoverTimeoutMs: m.failoverTimeoutMs,
-      parallelSyncs: m.parallelSyncs,
-      authPass: m.authPass,
-      authUser: m.authUser,
-      notificationScript: m.notificationScript,
-      clientReconfigScript: m.clientReconfigScript,
-      masterRebootDownAfterMs: m.masterRebootDownAfterMs,
-      crashDownAfterMs: m.crashDownAfterMs,
-      fenceWrites: m.fenceWrites,
-      fenceStaleMaster: m.fenceStaleMaster,
-      fenceMaxLagS: m.fenceMaxLagS,
-      renamedCommands: Object.fromEntries(m.renamedCommands),
-    });
+    const parsed = MasterSettingsSchema.safeParse(m.settings);
     // Unreachable with the checks above; kept so a schema change surfaces as a config error, not a crash.
     if (!parsed.success) return errorAt(m.source, `Invalid master settings: ${parsed.error.issues[0]?.message ?? "unknown"}`);
     masters.push({

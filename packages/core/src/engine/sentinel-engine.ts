@@ -1,6 +1,7 @@
 import type { Emitter } from "mitt";
 import type { GlobalSettings, GlobalSettingsInput } from "../settings/global-settings.js";
 import type { MasterSettingsInput } from "../settings/master-settings.js";
+import type { MasterOptionChange } from "../settings/options/master-options.js";
 import type { Timing, TimingProfile } from "../settings/timing.js";
 import type { SwitchoverRefusal } from "../switchover/switchover.js";
 import type { Address } from "../util/address.js";
@@ -221,11 +222,11 @@ export class SentinelEngine {
   }
 
   /**
-   * Apply one `SENTINEL SET` option that the API layer already validated (§17.1.1). Emits `+set`.
-   * `value` is the raw text; rename-command passes `[command, renamed]`.
+   * Apply one `SENTINEL SET` option (§17.1.1), parsed and checked by the option registry
+   * (`parseSetOption`). Emits `+set`.
    */
-  setOption(now: number, name: string, option: string, value: string | readonly [string, string]): EngineOutput {
-    return this.run(now, () => setMasterOption(this.c, name, option, value));
+  setOption(now: number, name: string, change: MasterOptionChange): EngineOutput {
+    return this.run(now, () => setMasterOption(this.c, name, change));
   }
 
   /** Apply validated global settings (`SENTINEL CONFIG SET`) and persist. */

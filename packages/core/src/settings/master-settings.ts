@@ -7,6 +7,9 @@ export const MASTER_DEFAULTS = {
   parallelSyncs: 1,
   masterRebootDownAfterMs: 0,
   crashDownAfterMs: 0,
+  fenceWrites: false,
+  fenceStaleMaster: true,
+  fenceMaxLagS: 1,
 } as const;
 
 /**
@@ -37,13 +40,13 @@ export const MasterSettingsSchema = z.object({
    * current master at 1 while it has a healthy replica (0 when it has none), so a master cut off from
    * the sentinels stops acknowledging writes soon after its replicas are moved away.
    */
-  fenceWrites: z.boolean().default(false),
+  fenceWrites: z.boolean().default(MASTER_DEFAULTS.fenceWrites),
   /**
    * Vigil extension (`sentinel vigil-fence-stale-master <name> no` turns it off): make an instance that
    * still claims to be master after the master moved elsewhere refuse writes at once, instead of
    * acknowledging writes that will be lost until Sentinel's 8 s conversion (stale-master-fence.ts).
    */
-  fenceStaleMaster: z.boolean().default(true),
+  fenceStaleMaster: z.boolean().default(MASTER_DEFAULTS.fenceStaleMaster),
   /**
    * Vigil extension (`sentinel vigil-crash-down-after <name> <ms>`, 0 = off): an instance whose every
    * connection attempt is actively refused for this long is SDOWN (cause `crash`) without waiting for
@@ -51,7 +54,7 @@ export const MasterSettingsSchema = z.object({
    */
   crashDownAfterMs: z.number().int().min(0).default(MASTER_DEFAULTS.crashDownAfterMs),
   /** `min-replicas-max-lag` (seconds) applied with fencing (`sentinel vigil-fence-max-lag <name> <s>`). */
-  fenceMaxLagS: z.number().int().positive().default(1),
+  fenceMaxLagS: z.number().int().positive().default(MASTER_DEFAULTS.fenceMaxLagS),
   /** rename-command table; keys are lower-cased original command names. */
   renamedCommands: z.record(z.string(), z.string()).default({}),
 });

@@ -1,8 +1,7 @@
+import { string2ll } from "@vigil/core";
+
 /** `LONG_STR_SIZE` in Redis: strings this long or longer are never valid integers. */
 const MAX_INTEGER_TEXT = 21;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const CANONICAL = /^(?:0|-?[1-9][0-9]*)$/;
 /** Up to this many digits a decimal is exact as a JS number (< 2^53), so no BigInt is needed. */
 const SAFE_DIGITS = 15;
 const MINUS = 0x2d;
@@ -10,16 +9,11 @@ const ZERO = 0x30;
 const NINE = 0x39;
 
 /**
- * Parses a signed 64-bit integer exactly like Redis's `string2ll`: canonical decimal only — no
- * `+`, no leading zeros, no `-0`, no spaces, at most 20 characters. Clients see the same
- * "invalid multibulk length" / "not an integer" errors from us as from Redis for the same bytes.
- * Returns `undefined` when the text is not such an integer (an expected condition, not a throw).
+ * Parses a signed 64-bit integer exactly like Redis's `string2ll` (core's, which option values use
+ * too): canonical decimal only. Clients see the same "invalid multibulk length" / "not an integer"
+ * errors from us as from Redis for the same bytes. `undefined` when the text is not such an integer.
  */
-export function parseRedisInteger(text: string): bigint | undefined {
-  if (text.length === 0 || text.length >= MAX_INTEGER_TEXT || !CANONICAL.test(text)) return undefined;
-  const value = BigInt(text);
-  return value < INT64_MIN || value > INT64_MAX ? undefined : value;
-}
+export const parseRedisInteger: (text: string) => bigint | undefined = string2ll;
 
 /** {@link parseRedisInteger} over raw bytes (decoded as latin1, so every byte maps to one char). */
 export function parseRedisIntegerBytes(bytes: Buffer, start: number, end: number): bigint | undefined {

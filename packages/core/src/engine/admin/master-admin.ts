@@ -1,6 +1,7 @@
 import type { GlobalSettings } from "../../settings/global-settings.js";
 import type { MasterSettingsInput } from "../../settings/master-settings.js";
-import { setRenamedCommand } from "../../settings/renamed-commands.js";
+import type { MasterOptionChange, MasterOptionName } from "../../settings/options/master-options.js";
+import { applyOptionChange, showOptionChange } from "../../settings/options/option-changes.js";
 import type { EngineContext } from "../context/engine-context.js";
 import { liftFences } from "../fencing/fence-upkeep.js";
 import { closeLink, dropDataLinks, recordRemoved, release } from "../links/link-registry.js";
@@ -46,86 +47,49 @@ export function resetMasters(c: EngineContext, matches: (name: string) => boolea
   return count;
 }
 
-/**
- * Apply one `SENTINEL SET` option (§17.1.1) and emit `+set`. `value` is the raw text; rename-command
- * passes `[command, renamed]`. Unknown options change nothing.
- */
-export function setMasterOption(c: EngineContext, name: string, option: string, value: string | readonly [string, string]): void {
+/** What changing an option does beyond storing it, before and after the value is stored. */
+interface OptionEffect {
+  readonly before?: (c: EngineContext, m: MasterRecord, change: MasterOptionChange) => void;
+  readonly after?: (c: EngineContext, m: MasterRecord, change: MasterOptionChange) => void;
+}
+
+const OPTION_EFFECTS: { readonly [K in MasterOptionName]?: OptionEffect } = {
+  // New credentials: reconnect the data links with them.
+  "auth-pass": { after: (c, m) => dropDataLinks(c, m) },
+  "auth-user": { after: (c, m) => dropDataLinks(c, m) },
+  // Turning write fencing off lifts the fences we set (rule 5: nothing of ours outlives our watch);
+  // lifted while the setting still says which instances carry them.
+  "vigil-fence-writes": {
+    before: (c, m, change) => {
+      if (change.value === false) liftFences(c, m, { staleMaster: false, writes: "all" });
+    },
+    after: (_c, m) => {
+      m.fence = null;
+    },
+  },
+  "vigil-fence-stale-master": {
+    after: (c, m, change) => {
+      if (change.value === false) liftFences(c, m, { staleMaster: true, writes: "none" });
+    },
+  },
+  // The fence is re-sent with the new lag.
+  "vigil-fence-max-lag": {
+    after: (_c, m) => {
+      m.fence = null;
+    },
+  },
+};
+
+/** Apply one `SENTINEL SET` option (§17.1.1), already parsed by the option registry, and emit `+set`. */
+export function setMasterOption(c: EngineContext, name: string, change: MasterOptionChange): void {
   const m = c.masters.get(name);
   if (!m) return;
-  let shown: string;
-  if (option === "rename-command") {
-    const [cmd, renamed] = value as readonly [string, string];
-    setRenamedCommand(m.settings.renamedCommands, cmd, renamed);
-    shown = `rename-command ${cmd} ${renamed}`;
-  } else {
-    const applied = applyOption(c, m, option, value as string);
-    if (applied === null) return;
-    shown = `${option} ${applied}`;
-  }
-  c.emit("+set", "warning", `${c.details(m, m)} ${shown}`, m);
+  const effect = OPTION_EFFECTS[change.option];
+  effect?.before?.(c, m, change);
+  applyOptionChange(m.settings, change);
+  effect?.after?.(c, m, change);
+  c.emit("+set", "warning", `${c.details(m, m)} ${showOptionChange(change)}`, m);
   c.markDirty();
-}
-
-/** One scalar option onto the master's settings; the value as `+set` shows it, or null if unknown. */
-function applyOption(c: EngineContext, m: MasterRecord, option: string, value: string): string | null {
-  const s = m.settings;
-  switch (option) {
-    case "down-after-milliseconds":
-      s.downAfterMs = Number(value);
-      break;
-    case "failover-timeout":
-      s.failoverTimeoutMs = Number(value);
-      break;
-    case "parallel-syncs":
-      s.parallelSyncs = Number(value);
-      break;
-    case "quorum":
-      s.quorum = Number(value);
-      break;
-    case "master-reboot-down-after-period":
-    case "primary-reboot-down-after-period": // Valkey's spelling
-      s.masterRebootDownAfterMs = Number(value);
-      break;
-    case "vigil-crash-down-after":
-      s.crashDownAfterMs = Number(value);
-      break;
-    case "notification-script":
-      s.notificationScript = value === "" ? undefined : value;
-      break;
-    case "client-reconfig-script":
-      s.clientReconfigScript = value === "" ? undefined : value;
-      break;
-    case "vigil-fence-writes":
-      setFenceWrites(c, m, value.toLowerCase() === "yes");
-      break;
-    case "vigil-fence-stale-master":
-      s.fenceStaleMaster = value.toLowerCase() === "yes";
-      if (!s.fenceStaleMaster) liftFences(c, m, { staleMaster: true, writes: "none" });
-      break;
-    case "vigil-fence-max-lag":
-      s.fenceMaxLagS = Number(value);
-      m.fence = null;
-      break;
-    case "auth-pass":
-      s.authPass = value === "" ? undefined : value;
-      dropDataLinks(c, m);
-      return "******";
-    case "auth-user":
-      s.authUser = value === "" ? undefined : value;
-      dropDataLinks(c, m);
-      break;
-    default:
-      return null;
-  }
-  return value;
-}
-
-/** Turning write fencing off lifts the fences we set (rule 5: nothing of ours outlives our watch). */
-function setFenceWrites(c: EngineContext, m: MasterRecord, on: boolean): void {
-  if (!on) liftFences(c, m, { staleMaster: false, writes: "all" });
-  m.settings.fenceWrites = on;
-  m.fence = null;
 }
 
 /** `SENTINEL CONFIG SET`: apply validated global settings; new peer credentials reconnect the peers. */
