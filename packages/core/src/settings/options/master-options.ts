@@ -1,10 +1,7 @@
 import { MASTER_DEFAULTS } from "../master-settings.js";
-import { integerOption, scriptOption, textOption, yesNoOption } from "./option-kinds.js";
+import { integerOption, scriptOption, textOption, timeOption, yesNoOption } from "./option-kinds.js";
 import type { OptionNaming, OptionSpec } from "./option-spec.js";
 import { RENAME_COMMAND_OPTION } from "./rename-command-option.js";
-
-const ZERO_OR_LESS = { min: 1, error: "negative or zero time parameter." };
-const NEGATIVE = { min: 0, error: "negative time parameter." };
 
 /**
  * Every per-master Sentinel option, the one place that knows them: `SENTINEL SET`, the config
@@ -13,22 +10,8 @@ const NEGATIVE = { min: 0, error: "negative time parameter." };
  * they are written only when set away from their default, so files stay loadable by redis-sentinel.
  */
 export const MASTER_OPTIONS = {
-  "down-after-milliseconds": integerOption({
-    name: "down-after-milliseconds",
-    field: "downAfterMs",
-    setMin: 1n,
-    cType: "int64",
-    config: ZERO_OR_LESS,
-    rewriteDefault: (env) => env.defaultDownAfterMs,
-  }),
-  "failover-timeout": integerOption({
-    name: "failover-timeout",
-    field: "failoverTimeoutMs",
-    setMin: 1n,
-    cType: "int64",
-    config: ZERO_OR_LESS,
-    rewriteDefault: (env) => env.defaultFailoverTimeoutMs,
-  }),
+  "down-after-milliseconds": timeOption({ name: "down-after-milliseconds", field: "downAfterMs", zeroTurnsOff: false, rewriteDefault: (env) => env.defaultDownAfterMs }),
+  "failover-timeout": timeOption({ name: "failover-timeout", field: "failoverTimeoutMs", zeroTurnsOff: false, rewriteDefault: (env) => env.defaultFailoverTimeoutMs }),
   // A config line takes whatever atoi gives (SENTINEL SET is stricter), as Redis does.
   "parallel-syncs": integerOption({ name: "parallel-syncs", field: "parallelSyncs", setMin: 1n, cType: "int32", config: "none", rewriteDefault: () => MASTER_DEFAULTS.parallelSyncs }),
   // No line of its own: the quorum is part of `sentinel monitor`.
@@ -47,33 +30,17 @@ export const MASTER_OPTIONS = {
   }),
   "auth-pass": textOption({ name: "auth-pass", field: "authPass", secret: true }),
   "auth-user": textOption({ name: "auth-user", field: "authUser" }),
-  "master-reboot-down-after-period": integerOption({
+  "master-reboot-down-after-period": timeOption({
     name: "master-reboot-down-after-period",
     valkeyName: "primary-reboot-down-after-period",
     field: "masterRebootDownAfterMs",
-    setMin: 0n,
-    cType: "int64",
-    config: NEGATIVE,
+    zeroTurnsOff: true,
     rewriteDefault: () => MASTER_DEFAULTS.masterRebootDownAfterMs,
   }),
   "vigil-fence-writes": yesNoOption({ name: "vigil-fence-writes", field: "fenceWrites", default: MASTER_DEFAULTS.fenceWrites }),
-  // 0 turns crash detection off.
-  "vigil-crash-down-after": integerOption({
-    name: "vigil-crash-down-after",
-    field: "crashDownAfterMs",
-    setMin: 0n,
-    cType: "int64",
-    config: NEGATIVE,
-    rewriteDefault: () => MASTER_DEFAULTS.crashDownAfterMs,
-  }),
-  "vigil-fence-max-lag": integerOption({
-    name: "vigil-fence-max-lag",
-    field: "fenceMaxLagS",
-    setMin: 1n,
-    cType: "int64",
-    config: ZERO_OR_LESS,
-    rewriteDefault: () => MASTER_DEFAULTS.fenceMaxLagS,
-  }),
+  "vigil-crash-down-after": timeOption({ name: "vigil-crash-down-after", field: "crashDownAfterMs", zeroTurnsOff: true, rewriteDefault: () => MASTER_DEFAULTS.crashDownAfterMs }),
+  // Seconds of replica lag tolerated while fenced.
+  "vigil-fence-max-lag": timeOption({ name: "vigil-fence-max-lag", field: "fenceMaxLagS", zeroTurnsOff: false, rewriteDefault: () => MASTER_DEFAULTS.fenceMaxLagS }),
   "vigil-fence-stale-master": yesNoOption({ name: "vigil-fence-stale-master", field: "fenceStaleMaster", default: MASTER_DEFAULTS.fenceStaleMaster }),
   "rename-command": RENAME_COMMAND_OPTION,
 } as const satisfies Readonly<Record<string, OptionSpec<any>>>;

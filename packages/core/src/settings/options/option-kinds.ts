@@ -42,6 +42,8 @@ export function integerOption(f: IntegerOptionFacts): OptionSpec<number> {
     valkeyName: f.valkeyName,
     arity: 1,
     field: f.field,
+    // Never a default, and within every integer option's bounds.
+    example: ["7"],
     parseSet: ([text = ""], _env, typed) => {
       const parsed = string2ll(text);
       if (parsed === undefined || parsed < f.setMin) return { ok: false, error: invalidSetArgument(typed, text) };
@@ -65,12 +67,22 @@ export function integerOption(f: IntegerOptionFacts): OptionSpec<number> {
   };
 }
 
+/**
+ * A time (an `mstime_t`, or seconds): at least 1, or with `zeroTurnsOff` at least 0; Redis's config
+ * messages for the two ranges.
+ */
+export function timeOption(f: Pick<IntegerOptionFacts, "name" | "valkeyName" | "field" | "rewriteDefault"> & { readonly zeroTurnsOff: boolean }): OptionSpec<number> {
+  const config = f.zeroTurnsOff ? { min: 0, error: "negative time parameter." } : { min: 1, error: "negative or zero time parameter." };
+  return integerOption({ ...f, setMin: f.zeroTurnsOff ? 0n : 1n, cType: "int64", config });
+}
+
 /** A script path (`notification-script`, `client-reconfig-script`). */
 export function scriptOption(f: { readonly name: string; readonly field: FieldOf<string | undefined>; readonly setError: string; readonly configError: string }): OptionSpec<string | undefined> {
   return {
     name: f.name,
     arity: 1,
     field: f.field,
+    example: ["/usr/local/bin/sentinel-script.sh"],
     // Denied whatever the path; an empty path clears the script and needs no check.
     parseSet: ([path = ""], env) => {
       if (env.denyScriptsReconfig) return { ok: false, error: SCRIPTS_DENIED };
@@ -95,6 +107,7 @@ export function textOption(f: { readonly name: string; readonly field: FieldOf<s
     name: f.name,
     arity: 1,
     field: f.field,
+    example: ["s3cr3t"],
     parseSet: ([text = ""]) => ({ ok: true, value: text === "" ? undefined : text }),
     parseConfig: ([text = ""]) => ({ ok: true, value: text }),
     store: (t, v) => {
@@ -112,6 +125,7 @@ export function yesNoOption(f: { readonly name: string; readonly field: FieldOf<
     name: f.name,
     arity: 1,
     field: f.field,
+    example: [yesNo(!f.default)],
     parseSet: ([text = ""], _env, typed) => {
       const value = parseYesNo(text);
       return value === undefined ? { ok: false, error: invalidSetArgument(typed, text) } : { ok: true, value };

@@ -49,6 +49,8 @@ export interface OptionSpec<V> {
   readonly arity: 1 | 2;
   /** The settings field the value lives in. */
   readonly field: keyof MasterSettings;
+  /** Values the option accepts everywhere, away from its default: what docs and the registry's tests set. */
+  readonly example: readonly string[];
   /**
    * `SENTINEL SET`: the values → the typed value, or the exact error reply (`ERR ...`).
    * `typed` is the option as the client wrote it (Sentinel quotes it so in its errors).

@@ -16,6 +16,7 @@ export const RENAME_COMMAND_OPTION: OptionSpec<CommandRename> = {
   name: "rename-command",
   arity: 2,
   field: "renamedCommands",
+  example: ["CONFIG", "GUARDED-CONFIG"],
   parseSet: ([command = "", renamed = ""], _env, typed) =>
     command === "" || renamed === "" ? { ok: false, error: invalidSetArgument(typed, "") } : { ok: true, value: { command, renamed } },
   parseConfig: ([command = "", renamed = ""], env) => {
