@@ -88,13 +88,7 @@ function parseArgs(argv: readonly string[]): CliArgs {
       }
       case "--faults": {
         const spec = value() ?? "";
-        const weights: Partial<Record<FaultKind, number>> = {};
-        for (const part of spec.split(",").filter(Boolean)) {
-          const [k, w] = part.split("=");
-          if (!FAULT_KINDS.includes(k as FaultKind) || w === undefined || !Number.isFinite(Number(w))) throw new Error(`bad fault weight ${part}`);
-          weights[k as FaultKind] = Number(w);
-        }
-        opts.faultWeights = weights;
+        opts.faultWeights = parseFaultWeights(spec);
         args.replayFlags.push(flag, spec);
         break;
       }
@@ -123,6 +117,17 @@ function parseArgs(argv: readonly string[]): CliArgs {
   }
   args.options = opts;
   return args;
+}
+
+/** `--faults kind=weight,...`. */
+function parseFaultWeights(spec: string): Partial<Record<FaultKind, number>> {
+  const weights: Partial<Record<FaultKind, number>> = {};
+  for (const part of spec.split(",").filter(Boolean)) {
+    const [k, w] = part.split("=");
+    if (!FAULT_KINDS.includes(k as FaultKind) || w === undefined || !Number.isFinite(Number(w))) throw new Error(`bad fault weight ${part}`);
+    weights[k as FaultKind] = Number(w);
+  }
+  return weights;
 }
 
 function replayCommand(seed: number, flags: readonly string[]): string {

@@ -1,30 +1,21 @@
-import { type Address, addressKey, createSentinelEngine, type KnownSentinel, type MasterSeed, type SwitchoverOptions } from "@vigil/core";
-import { SimClient } from "../client/sim-client.js";
-import { Writer } from "../client/writer.js";
+import { addressKey, type SwitchoverOptions } from "@vigil/core";
+import type { SimClient } from "../client/sim-client.js";
+import type { Writer } from "../client/writer.js";
 import { Scheduler } from "../clock/scheduler.js";
 import type { LinkProfile } from "../network/link-profile.js";
 import { Network } from "../network/network.js";
-import { SimRedis } from "../redis/sim-redis.js";
-import type { EngineFactory } from "../sentinel/engine-like.js";
-import { SentinelHost } from "../sentinel/sentinel-host.js";
-import { randomRunId, streamPrng } from "../util/seeded.js";
+import type { SimRedis } from "../redis/sim-redis.js";
+import type { SentinelHost } from "../sentinel/sentinel-host.js";
+import { streamPrng } from "../util/seeded.js";
 import { DEFAULT_START_TIME, type SimClusterOptions } from "./cluster-options.js";
+import { type BuildContext, buildGroups, buildSentinels, buildWriters, sentinelAddresses } from "./deployment-builders.js";
+import type { MasterGroup } from "./master-group.js";
 import type { SimObserver } from "./observer.js";
 import type { ClusterProbe, DataNodeState } from "./probe.js";
 import { formatElapsed, type TraceSink } from "./trace.js";
+import { traceObserver } from "./trace-observer.js";
 
-/** One monitored master group: its name, quorum and data nodes (the initial master first). */
-export interface MasterGroup {
-  readonly name: string;
-  readonly quorum: number;
-  readonly nodes: readonly SimRedis[];
-  readonly initialMaster: SimRedis;
-}
-
-/** The name of group `g`: `mymaster`, `mymaster2`, ... */
-export function groupName(g: number): string {
-  return g === 0 ? "mymaster" : `mymaster${g + 1}`;
-}
+export { groupName, type MasterGroup } from "./master-group.js";
 
 /**
  * A whole simulated deployment on one virtual clock: data nodes in master groups, sentinels each
@@ -55,155 +46,16 @@ export class SimCluster implements ClusterProbe {
     this.scheduler = new Scheduler(this.startTime);
     this.network = new Network(this.scheduler, streamPrng(seed, "network"), options.network);
     this.traceSink = options.trace;
-    const nSentinels = options.sentinels ?? 3;
-    const nGroups = options.masters ?? 1;
-    const nReplicas = options.replicasPerMaster ?? 2;
-    const quorum = options.quorum ?? Math.floor(nSentinels / 2) + 1;
-    const redisPrng = streamPrng(seed, "redis");
-    const ids = streamPrng(seed, "ids");
-
-    const groups: MasterGroup[] = [];
-    const redis: SimRedis[] = [];
-    for (let g = 0; g < nGroups; g++) {
-      const name = groupName(g);
-      const nodes: SimRedis[] = [];
-      const masterAddr: Address = { host: `10.0.${g + 1}.1`, port: 6379 };
-      for (let i = 0; i <= nReplicas; i++) {
-        const node = new SimRedis(
-          this.scheduler,
-          this.network,
-          redisPrng,
-          {
-            host: `10.0.${g + 1}.${i + 1}`,
-            replicaOf: i === 0 ? null : masterAddr,
-            replicaPriority: options.replicaPriority?.(g, i) ?? 100,
-            replicaAnnounced: options.replicaAnnounced?.(g, i) ?? true,
-            minReplicasToWrite: options.minReplicasToWrite ?? 0,
-            minReplicasMaxLagS: options.minReplicasMaxLagS ?? 10,
-            replTimeoutMs: options.replTimeoutMs ?? 5000,
-          },
-          {
-            onPromoted: (n, origin, changedRole) => {
-              for (const o of this.observers) o.onPromotion?.({ time: this.now, node: n.key, master: name, origin, changedRole });
-            },
-            trace: (line) => this.trace(line),
-          },
-        );
-        nodes.push(node);
-        redis.push(node);
-        this.groupOfNode.set(node.key, name);
-      }
-      groups.push({ name, quorum, nodes, initialMaster: nodes[0]! });
-    }
-    this.groups = groups;
-    this.redis = redis;
-
-    const sentinelAddrs: Address[] = [];
-    const myIds: string[] = [];
-    for (let j = 0; j < nSentinels; j++) {
-      sentinelAddrs.push({ host: `10.0.100.${j + 1}`, port: 26379 });
-      myIds.push(randomRunId(ids));
-    }
-    const createEngine: EngineFactory = options.createEngine ?? createSentinelEngine;
-    const sentinels: SentinelHost[] = [];
-    for (let j = 0; j < nSentinels; j++) {
-      const peers: KnownSentinel[] = [];
-      if (options.preconfigureSentinels ?? true) {
-        for (let k = 0; k < nSentinels; k++) if (k !== j) peers.push({ ...sentinelAddrs[k]!, runId: myIds[k]! });
-      }
-      const masters: MasterSeed[] = groups.map((grp) => ({
-        settings: {
-          name: grp.name,
-          host: grp.initialMaster.addr.host,
-          port: grp.initialMaster.addr.port,
-          quorum: grp.quorum,
-          downAfterMs: options.downAfterMs ?? 1000,
-          failoverTimeoutMs: options.failoverTimeoutMs ?? 5000,
-          parallelSyncs: options.parallelSyncs ?? 1,
-          crashDownAfterMs: options.crashDownAfterMs ?? 0,
-        },
-        knownReplicas: (options.preconfigureReplicas ?? true) ? grp.nodes.slice(1).map((n) => n.addr) : [],
-        knownSentinels: peers,
-      }));
-      const host = new SentinelHost(
-        this.scheduler,
-        this.network,
-        {
-          name: `s${j + 1}`,
-          host: sentinelAddrs[j]!.host,
-          port: sentinelAddrs[j]!.port,
-          myId: myIds[j]!,
-          createEngine,
-          prng: streamPrng(seed, `engine-${j}`),
-          timing: options.timing ?? "fast",
-          masters,
-          tickMs: options.tickMs ?? 100,
-          engineFaults: options.engineFaults,
-          starvation: options.starvation ? { profile: options.starvation, prng: streamPrng(seed, `cpu-${j}`) } : undefined,
-        },
-        {
-          onOutput: (o) => {
-            for (const obs of this.observers) obs.onSentinelOutput?.(o);
-          },
-          onPersist: (s, state, time) => {
-            for (const obs of this.observers) obs.onPersist?.(s, state, time);
-          },
-          onRestart: (s, time) => {
-            for (const obs of this.observers) obs.onSentinelRestart?.(s, time);
-          },
-          trace: (line) => this.trace(line),
-        },
-      );
-      sentinels.push(host);
-    }
-    this.sentinels = sentinels;
-
-    const writers: Writer[] = [];
-    const clients: SimClient[] = [];
-    const writerPrng = streamPrng(seed, "writers");
-    const perGroup = options.writersPerMaster ?? 2;
-    let w = 0;
-    for (const grp of groups) {
-      for (let i = 0; i < perGroup; i++, w++) {
-        const client = new SimClient(this.scheduler, this.network, `10.0.200.${w + 1}`, { timeoutMs: options.clientTimeoutMs ?? 1000 });
-        const order = sentinelAddrs.map((_, k) => sentinelAddrs[(k + w) % sentinelAddrs.length]!);
-        const writer = new Writer(
-          this.scheduler,
-          client,
-          writerPrng,
-          { name: `w${w + 1}`, master: grp.name, sentinels: order, key: `${grp.name}:w${w + 1}`, firstId: (w + 1) * 1_000_000, intervalMs: options.writeIntervalMs ?? 100 },
-          (rec) => {
-            for (const o of this.observers) o.onWrite?.(rec);
-          },
-        );
-        clients.push(client);
-        writers.push(writer);
-      }
-    }
+    const ctx: BuildContext = { scheduler: this.scheduler, network: this.network, observers: this.observers, trace: (line) => this.trace(line) };
+    this.groups = buildGroups(ctx, options);
+    this.redis = this.groups.flatMap((g) => g.nodes);
+    for (const g of this.groups) for (const n of g.nodes) this.groupOfNode.set(n.key, g.name);
+    const sentinelAddrs = sentinelAddresses(options.sentinels ?? 3);
+    this.sentinels = buildSentinels(ctx, options, this.groups, sentinelAddrs);
+    const { writers, clients } = buildWriters(ctx, options, this.groups, sentinelAddrs);
     this.writers = writers;
     this.clients = clients;
-    if (this.traceSink) this.observe(this.traceObserver());
-  }
-
-  /**
-   * Trace lines for engine events (all but DEBUG) and for changes in each writer's fortune: the
-   * first failure of a streak and the first success after one (not every write).
-   */
-  private traceObserver(): SimObserver {
-    const last = new Map<string, string>();
-    return {
-      onSentinelOutput: (o) => {
-        for (const e of o.output.events) if (e.level !== "debug") this.trace(`${o.sentinel.name} ${e.type} ${e.payload}`);
-      },
-      onWrite: (w) => {
-        const state = `${w.node} ${w.outcome === "ok" ? "ok" : w.outcome}`;
-        if (last.get(w.writer) === state) return;
-        const first = !last.has(w.writer);
-        last.set(w.writer, state);
-        if (first && w.outcome === "ok") return;
-        this.trace(`client ${w.writer} ${w.outcome === "ok" ? "writes acknowledged again" : "write failed"} on ${w.node}${w.outcome === "ok" ? "" : `: ${w.outcome}`} (id ${w.id})`);
-      },
-    };
+    if (this.traceSink) this.observe(traceObserver((line) => this.trace(line)));
   }
 
   /** Start the sentinels (and, unless `writers` is false, the writers after `writersDelayMs`). */

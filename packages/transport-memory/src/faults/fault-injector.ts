@@ -59,23 +59,76 @@ export class FaultInjector {
   fire(f: PlannedFault): void {
     if (this.healedAll) return;
     const c = this.cluster;
-    const now = c.now;
     const p = this.prng;
-    const record = (hosts: readonly string[], description: string): FaultRecord => {
-      const r: FaultRecord = { kind: f.kind, at: now, healedAt: Number.POSITIVE_INFINITY, hosts, description };
-      this.log.push(r);
-      c.trace(`FAULT ${f.kind}: ${description}${f.durationMs > 0 ? ` for ${f.durationMs} ms` : ""}`);
-      return r;
-    };
+    const record = (hosts: readonly string[], description: string) => this.record(f, hosts, description);
     const oneShot = (r: FaultRecord): void => {
-      r.healedAt = now;
+      r.healedAt = c.now;
     };
-    const lasting = (r: FaultRecord, heal: () => void): void => {
-      const a: Active = { record: r, heal };
-      this.active.add(a);
-      c.scheduler.after(f.durationMs, () => this.finish(a));
-    };
+    const lasting = (r: FaultRecord, heal: () => void) => this.lasting(f, r, heal);
+    switch (f.kind) {
+      case "partition":
+      case "partition-master-minority":
+      case "one-way-cut":
+      case "lossy-links":
+        return this.fireNetworkFault(f);
+      case "crash-master":
+      case "crash-master-wipe":
+      case "crash-replica":
+      case "crash-replica-wipe": {
+        const node = this.dataNode(f.kind.startsWith("crash-master") ? "master" : "replica");
+        if (!node) return;
+        const keep = !f.kind.endsWith("-wipe");
+        node.crash();
+        lasting(record([node.host], `${node.key} (restart ${keep ? "with" : "without"} data)`), () => node.restart(keep));
+        return;
+      }
+      case "pause-master":
+      case "pause-replica": {
+        const node = this.dataNode(f.kind === "pause-master" ? "master" : "replica");
+        if (!node || node.paused) return;
+        node.pause();
+        lasting(record([node.host], node.key), () => node.resume());
+        return;
+      }
+      case "crash-sentinel": {
+        const alive = c.sentinels.filter((s) => s.alive);
+        if (alive.length === 0) return;
+        const s = pick(p, alive);
+        s.crash();
+        lasting(record([s.host], s.name), () => s.start());
+        return;
+      }
+      case "clock-jump": {
+        const s = pick(p, c.sentinels);
+        const delta = (chance(p, 0.5) ? -1 : 1) * between(p, 3000, 20000);
+        oneShot(record([s.host], `${s.name} ${delta > 0 ? "+" : ""}${delta} ms`));
+        s.jumpClock(delta);
+        return;
+      }
+      case "conn-reset": {
+        const host = pick(p, c.hosts());
+        oneShot(record([host], host));
+        c.resetConnections(host);
+        return;
+      }
+      case "manual-failover": {
+        const alive = c.sentinels.filter((s) => s.alive);
+        if (alive.length === 0) return;
+        const s = pick(p, alive);
+        const group = pick(p, c.groups).name;
+        oneShot(record([], `SENTINEL FAILOVER ${group} on ${s.name}`));
+        c.failover(s.name, group);
+        return;
+      }
+    }
+  }
 
+  /** The faults on the network: partitions, a one-way cut, lossy links. */
+  private fireNetworkFault(f: PlannedFault): void {
+    const c = this.cluster;
+    const p = this.prng;
+    const record = (hosts: readonly string[], description: string) => this.record(f, hosts, description);
+    const lasting = (r: FaultRecord, heal: () => void) => this.lasting(f, r, heal);
     switch (f.kind) {
       case "partition": {
         if (this.partitioned) return;
@@ -148,56 +201,22 @@ export class FaultInjector {
         }
         return;
       }
-      case "crash-master":
-      case "crash-master-wipe":
-      case "crash-replica":
-      case "crash-replica-wipe": {
-        const node = this.dataNode(f.kind.startsWith("crash-master") ? "master" : "replica");
-        if (!node) return;
-        const keep = !f.kind.endsWith("-wipe");
-        node.crash();
-        lasting(record([node.host], `${node.key} (restart ${keep ? "with" : "without"} data)`), () => node.restart(keep));
-        return;
-      }
-      case "pause-master":
-      case "pause-replica": {
-        const node = this.dataNode(f.kind === "pause-master" ? "master" : "replica");
-        if (!node || node.paused) return;
-        node.pause();
-        lasting(record([node.host], node.key), () => node.resume());
-        return;
-      }
-      case "crash-sentinel": {
-        const alive = c.sentinels.filter((s) => s.alive);
-        if (alive.length === 0) return;
-        const s = pick(p, alive);
-        s.crash();
-        lasting(record([s.host], s.name), () => s.start());
-        return;
-      }
-      case "clock-jump": {
-        const s = pick(p, c.sentinels);
-        const delta = (chance(p, 0.5) ? -1 : 1) * between(p, 3000, 20000);
-        oneShot(record([s.host], `${s.name} ${delta > 0 ? "+" : ""}${delta} ms`));
-        s.jumpClock(delta);
-        return;
-      }
-      case "conn-reset": {
-        const host = pick(p, c.hosts());
-        oneShot(record([host], host));
-        c.resetConnections(host);
-        return;
-      }
-      case "manual-failover": {
-        const alive = c.sentinels.filter((s) => s.alive);
-        if (alive.length === 0) return;
-        const s = pick(p, alive);
-        const group = pick(p, c.groups).name;
-        oneShot(record([], `SENTINEL FAILOVER ${group} on ${s.name}`));
-        c.failover(s.name, group);
-        return;
-      }
     }
+  }
+
+  /** Log a fault that fired now. */
+  private record(f: PlannedFault, hosts: readonly string[], description: string): FaultRecord {
+    const r: FaultRecord = { kind: f.kind, at: this.cluster.now, healedAt: Number.POSITIVE_INFINITY, hosts, description };
+    this.log.push(r);
+    this.cluster.trace(`FAULT ${f.kind}: ${description}${f.durationMs > 0 ? ` for ${f.durationMs} ms` : ""}`);
+    return r;
+  }
+
+  /** A fault that lasts `durationMs`, then heals (unless everything was healed before). */
+  private lasting(f: PlannedFault, r: FaultRecord, heal: () => void): void {
+    const a: Active = { record: r, heal };
+    this.active.add(a);
+    this.cluster.scheduler.after(f.durationMs, () => this.finish(a));
   }
 
   /** A live, unpaused data node: the reported master of a random group, or one of its other nodes. */

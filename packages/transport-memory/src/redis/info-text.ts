@@ -199,8 +199,14 @@ const BACKLOG_SIZE = 1048576;
  * any instance with replicas attached) follow the Redis source (`genRedisInfoString`).
  */
 export function renderInfo(s: InfoSnapshot): string {
-  const L: string[] = [];
-  L.push(
+  const L = [...serverToStats(s), ...replication(s), "", CPU_TO_CLUSTER, "# Keyspace"];
+  if (s.keys > 0) L.push(`db0:keys=${s.keys},expires=0,avg_ttl=0`);
+  return `${L.join("\r\n")}\r\n`;
+}
+
+/** `# Server` to `# Stats`, up to the `# Replication` header. */
+function serverToStats(s: InfoSnapshot): string[] {
+  return [
     "# Server",
     "redis_version:7.0.15",
     "redis_git_sha1:00000000",
@@ -266,9 +272,12 @@ export function renderInfo(s: InfoSnapshot): string {
     STATS_TAIL,
     `pubsub_channels:${s.pubsubChannels}`,
     STATS_END,
-    "# Replication",
-    `role:${s.role}`,
-  );
+  ];
+}
+
+/** `# Replication`. */
+function replication(s: InfoSnapshot): string[] {
+  const L = ["# Replication", `role:${s.role}`];
   if (s.role === "slave") {
     L.push(
       `master_host:${s.masterHost}`,
@@ -297,10 +306,6 @@ export function renderInfo(s: InfoSnapshot): string {
     `repl_backlog_size:${BACKLOG_SIZE}`,
     `repl_backlog_first_byte_offset:${histlen > 0 ? s.offset - histlen + 1 : 0}`,
     `repl_backlog_histlen:${histlen}`,
-    "",
-    CPU_TO_CLUSTER,
-    "# Keyspace",
   );
-  if (s.keys > 0) L.push(`db0:keys=${s.keys},expires=0,avg_ttl=0`);
-  return `${L.join("\r\n")}\r\n`;
+  return L;
 }

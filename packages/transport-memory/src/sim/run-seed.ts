@@ -74,54 +74,13 @@ export interface SeedResult {
  */
 export function runSeed(seed: number, options: RunSeedOptions = {}): SeedResult {
   const scenario = scenarioFor(seed, options);
-  const cluster = new SimCluster({
-    seed,
-    sentinels: scenario.sentinels,
-    masters: scenario.masters,
-    replicasPerMaster: scenario.replicasPerMaster,
-    timing: scenario.timing,
-    downAfterMs: scenario.downAfterMs,
-    failoverTimeoutMs: scenario.failoverTimeoutMs,
-    minReplicasToWrite: scenario.minReplicasToWrite,
-    crashDownAfterMs: scenario.crashDownAfterMs,
-    replicaPriority: (g, i) => scenario.priorities[g]?.[i] ?? 100,
-    replicaAnnounced: (g, i) => scenario.announced[g]?.[i] ?? true,
-    // Simultaneous-start seeds: 20 ms one way, so vote requests arrive after every sentinel started campaigning.
-    ...(scenario.simultaneousStart ? { network: { defaultProfile: { ...LAN_PROFILE, latencyMs: 20 } } } : {}),
-    engineFaults: options.engineFaults,
-    createEngine: options.createEngine,
-    trace: options.trace,
-    ...options.cluster,
-  });
-  if (options.trace) {
-    options.trace(
-      `seed ${seed}: ${typeof scenario.timing === "string" ? scenario.timing : "custom"} timing, ${scenario.sentinels} sentinels, ${scenario.masters} master group(s) with ${scenario.replicasPerMaster} replica(s), ` +
-        `priorities ${scenario.priorities.map((r) => r.join("/")).join(" ")}, down-after ${scenario.downAfterMs} ms, ` +
-        `failover-timeout ${scenario.failoverTimeoutMs} ms, min-replicas-to-write ${scenario.minReplicasToWrite}, ` +
-        `crash-down-after ${scenario.crashDownAfterMs} ms${scenario.simultaneousStart ? ", simultaneous start" : ""}, ` +
-        `safety phase ${scenario.safetyMs} ms, ${scenario.faults.length} fault(s) planned`,
-    );
-  }
-
+  const cluster = clusterFor(seed, scenario, options);
   const violations: Violation[] = [];
   const report = (v: Violation): void => {
     violations.push(v);
     cluster.trace(`VIOLATION [${v.checker}] ${v.message}`);
   };
-  const enabled = new Set<SafetyCheckerName>(options.checkers ?? SAFETY_CHECKERS);
-  const monotonic = enabled.has("monotonic-epochs") ? new MonotonicEpochChecker(report) : undefined;
-  const reported = enabled.has("reported-master")
-    ? new ReportedMasterChecker(Object.fromEntries(cluster.groups.map((g) => [g.name, g.initialMaster.key])), report)
-    : undefined;
-  if (enabled.has("single-leader")) cluster.observe(new SingleLeaderChecker(report));
-  if (monotonic) cluster.observe(monotonic);
-  if (enabled.has("authorized-failover")) {
-    cluster.observe(new AuthorizedFailoverChecker({ sentinels: scenario.sentinels, quorumOf: (m) => cluster.group(m).quorum }, report));
-  }
-  if (enabled.has("promotion-ranking")) {
-    cluster.observe(new PromotionRankingChecker(report, (key) => cluster.redis.find((n) => n.key === key)?.replicaPriority));
-  }
-  if (reported) cluster.observe(reported);
+  const { monotonic, reported } = attachSafetyCheckers(cluster, scenario, options, report);
   const ledger = new WriteLedger();
   cluster.observe(ledger);
   const stats = new FailoverStats();
@@ -173,4 +132,61 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedResult 
     simulatedMs: cluster.elapsed,
     events: cluster.scheduler.eventsRun,
   };
+}
+
+/** The deployment the scenario draws, traced as one line. */
+function clusterFor(seed: number, scenario: Scenario, options: RunSeedOptions): SimCluster {
+  const cluster = new SimCluster({
+    seed,
+    sentinels: scenario.sentinels,
+    masters: scenario.masters,
+    replicasPerMaster: scenario.replicasPerMaster,
+    timing: scenario.timing,
+    downAfterMs: scenario.downAfterMs,
+    failoverTimeoutMs: scenario.failoverTimeoutMs,
+    minReplicasToWrite: scenario.minReplicasToWrite,
+    crashDownAfterMs: scenario.crashDownAfterMs,
+    replicaPriority: (g, i) => scenario.priorities[g]?.[i] ?? 100,
+    replicaAnnounced: (g, i) => scenario.announced[g]?.[i] ?? true,
+    // Simultaneous-start seeds: 20 ms one way, so vote requests arrive after every sentinel started campaigning.
+    ...(scenario.simultaneousStart ? { network: { defaultProfile: { ...LAN_PROFILE, latencyMs: 20 } } } : {}),
+    engineFaults: options.engineFaults,
+    createEngine: options.createEngine,
+    trace: options.trace,
+    ...options.cluster,
+  });
+  if (options.trace) {
+    options.trace(
+      `seed ${seed}: ${typeof scenario.timing === "string" ? scenario.timing : "custom"} timing, ${scenario.sentinels} sentinels, ${scenario.masters} master group(s) with ${scenario.replicasPerMaster} replica(s), ` +
+        `priorities ${scenario.priorities.map((r) => r.join("/")).join(" ")}, down-after ${scenario.downAfterMs} ms, ` +
+        `failover-timeout ${scenario.failoverTimeoutMs} ms, min-replicas-to-write ${scenario.minReplicasToWrite}, ` +
+        `crash-down-after ${scenario.crashDownAfterMs} ms${scenario.simultaneousStart ? ", simultaneous start" : ""}, ` +
+        `safety phase ${scenario.safetyMs} ms, ${scenario.faults.length} fault(s) planned`,
+    );
+  }
+  return cluster;
+}
+
+/** The safety checkers `options.checkers` enables; the two that sample are returned. */
+function attachSafetyCheckers(
+  cluster: SimCluster,
+  scenario: Scenario,
+  options: RunSeedOptions,
+  report: (v: Violation) => void,
+): { monotonic?: MonotonicEpochChecker; reported?: ReportedMasterChecker } {
+  const enabled = new Set<SafetyCheckerName>(options.checkers ?? SAFETY_CHECKERS);
+  const monotonic = enabled.has("monotonic-epochs") ? new MonotonicEpochChecker(report) : undefined;
+  const reported = enabled.has("reported-master")
+    ? new ReportedMasterChecker(Object.fromEntries(cluster.groups.map((g) => [g.name, g.initialMaster.key])), report)
+    : undefined;
+  if (enabled.has("single-leader")) cluster.observe(new SingleLeaderChecker(report));
+  if (monotonic) cluster.observe(monotonic);
+  if (enabled.has("authorized-failover")) {
+    cluster.observe(new AuthorizedFailoverChecker({ sentinels: scenario.sentinels, quorumOf: (m) => cluster.group(m).quorum }, report));
+  }
+  if (enabled.has("promotion-ranking")) {
+    cluster.observe(new PromotionRankingChecker(report, (key) => cluster.redis.find((n) => n.key === key)?.replicaPriority));
+  }
+  if (reported) cluster.observe(reported);
+  return { monotonic, reported };
 }

@@ -168,34 +168,36 @@ function statsLines(st: SentinelServerStats, dialect: SentinelDialect): string[]
     `total_writes_processed:${n(st.totalWritesProcessed)}`,
     "io_threaded_reads_processed:0",
     "io_threaded_writes_processed:0",
-    ...(valkey
-      ? [
-          "io_threaded_freed_objects:0",
-          "io_threaded_poll_processed:0",
-          "io_threaded_total_prefetch_batches:0",
-          "io_threaded_total_prefetch_entries:0",
-          "client_query_buffer_limit_disconnections:0",
-          "client_output_buffer_limit_disconnections:0",
-        ]
-      : []),
+    ...(valkey ? VALKEY_IO_STATS : []),
     "reply_buffer_shrinks:0",
     "reply_buffer_expands:0",
-    ...(dialect === "redis-7.0"
-      ? []
-      : [
-          "eventloop_cycles:0",
-          "eventloop_duration_sum:0",
-          "eventloop_duration_cmd_sum:0",
-          "instantaneous_eventloop_cycles_per_sec:0",
-          "instantaneous_eventloop_duration_usec:0",
-          // Not counted yet (the ACL LOG has the refusals): docs/compatibility.md, "Dialects".
-          "acl_access_denied_auth:0",
-          "acl_access_denied_cmd:0",
-          "acl_access_denied_key:0",
-          "acl_access_denied_channel:0",
-        ]),
+    ...(dialect === "redis-7.0" ? [] : EVENTLOOP_AND_ACL_STATS),
   ];
 }
+
+/** Valkey 8's extra I/O-thread and buffer-limit counters (always zero here). */
+const VALKEY_IO_STATS = [
+  "io_threaded_freed_objects:0",
+  "io_threaded_poll_processed:0",
+  "io_threaded_total_prefetch_batches:0",
+  "io_threaded_total_prefetch_entries:0",
+  "client_query_buffer_limit_disconnections:0",
+  "client_output_buffer_limit_disconnections:0",
+];
+
+/** The event-loop and ACL counters Redis 7.2 and Valkey 8 add at the end of `# Stats`. */
+const EVENTLOOP_AND_ACL_STATS = [
+  "eventloop_cycles:0",
+  "eventloop_duration_sum:0",
+  "eventloop_duration_cmd_sum:0",
+  "instantaneous_eventloop_cycles_per_sec:0",
+  "instantaneous_eventloop_duration_usec:0",
+  // Not counted yet (the ACL LOG has the refusals): docs/compatibility.md, "Dialects".
+  "acl_access_denied_auth:0",
+  "acl_access_denied_cmd:0",
+  "acl_access_denied_key:0",
+  "acl_access_denied_channel:0",
+];
 
 /** `%ld.%06ld` of a CPU time in microseconds. */
 function seconds(us: number): string {

@@ -108,6 +108,12 @@ export function instanceMap(inst: InstanceView, master: MasterView, now: number,
       now - inst.roleReportedTime,
     );
   }
+  pushKindFields(f, inst, now);
+  return new BulkFieldMap(f, memoOf(inst));
+}
+
+/** The fields only masters, only replicas or only sentinels have. */
+function pushKindFields(f: BulkField[], inst: InstanceView, now: number): void {
   if (inst.kind === "master") {
     const s = inst.settings;
     f.push(
@@ -153,7 +159,6 @@ export function instanceMap(inst: InstanceView, master: MasterView, now: number,
       inst.leaderEpoch,
     );
   }
-  return new BulkFieldMap(f, memoOf(inst));
 }
 
 const memos = new WeakMap<InstanceView, PairMemo>();

@@ -1,5 +1,6 @@
 import { HANDOVER_TIMEOUT_ERROR } from "@vigil/core";
 import type { PlainReply } from "../resp/reply-reader.js";
+import type { AsideConnection } from "./aside-connection.js";
 
 /**
  * A coordinated hand-over (the engine's `handover` command) as carried out over the wire.
@@ -113,4 +114,17 @@ export async function runHandover(io: HandoverIo, target: { host: string; port: 
     await sleep(POLL_MS);
   }
   return null;
+}
+
+/** The hand-over's I/O over two connections of its own (aside-connection.ts), to the master and the target. */
+export function handoverIoOver(master: AsideConnection, target: AsideConnection): HandoverIo {
+  return {
+    master: (args, done) => master.ready.then(() => master.client.send(args, done)),
+    target: (args, done) => target.ready.then(() => target.client.send(args, done)),
+    rename: master.rename,
+    close: () => {
+      master.client.close();
+      target.client.close();
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { type Address, addressKey, type CommandOf, type EngineInput, type LinkAu
 import type { PlainReply } from "../resp/reply-reader.js";
 import { type AsideConnection, openAsideConnection } from "./aside-connection.js";
 import { type FenceLiftResult, liftFence, parseMinReplicas } from "./fence-lifter.js";
-import { type HandoverIo, runHandover } from "./handover.js";
+import { handoverIoOver, runHandover } from "./handover.js";
 import { RespLink } from "./resp-link.js";
 
 /** The hello channel every sentinel publishes and listens on (§7). */
@@ -123,15 +123,7 @@ export class LinkPool implements NetworkTransport {
       report("ERR no connection to the master or the replica");
       return;
     }
-    const io: HandoverIo = {
-      master: (args, done) => master.ready.then(() => master.client.send(args, done)),
-      target: (args, done) => target.ready.then(() => target.client.send(args, done)),
-      rename: master.rename,
-      close: () => {
-        master.client.close();
-        target.client.close();
-      },
-    };
+    const io = handoverIoOver(master, target);
     runHandover(io, c.target, c.timeoutMs, this.options.now).then((error) => {
       io.close();
       report(error);

@@ -29,56 +29,8 @@ const KEY_PERMISSION = /^%(?:R|W|RW|WR)~/i;
  * Keywords are case-insensitive, as in Redis.
  */
 export function applyAclRule(u: AclUser, op: string, vocabulary: AclVocabulary): string | undefined {
-  const word = asciiLower(op);
-  switch (word) {
-    case "on":
-      u.enabled = true;
-      return undefined;
-    case "off":
-      u.enabled = false;
-      return undefined;
-    case "nopass":
-      u.nopass = true;
-      u.passwords = [];
-      return undefined;
-    case "resetpass":
-      u.nopass = false;
-      u.passwords = [];
-      return undefined;
-    case "allkeys":
-      return applyAclRule(u, "~*", vocabulary);
-    case "resetkeys":
-      u.allKeys = false;
-      u.keyPatterns = [];
-      return undefined;
-    case "allchannels":
-      return applyAclRule(u, "&*", vocabulary);
-    case "resetchannels":
-      u.allChannels = false;
-      u.channelPatterns = [];
-      return undefined;
-    case "allcommands":
-    case "+@all":
-      u.allCommands = true;
-      return undefined;
-    case "nocommands":
-    case "-@all":
-      u.allCommands = false;
-      return undefined;
-    case "sanitize-payload":
-      u.sanitizePayload = "sanitize";
-      return undefined;
-    case "skip-sanitize-payload":
-      u.sanitizePayload = "skip";
-      return undefined;
-    case "clearselectors":
-      return undefined;
-    case "reset":
-      for (const r of ["resetpass", "resetkeys", "resetchannels", "off", "sanitize-payload", "clearselectors", "-@all"]) {
-        applyAclRule(u, r, vocabulary);
-      }
-      return undefined;
-  }
+  const keyword = KEYWORDS.get(asciiLower(op));
+  if (keyword) return keyword(u, vocabulary);
   const first = op[0];
   const rest = op.slice(1);
   switch (first) {
@@ -134,3 +86,59 @@ export function applyAclRule(u: AclUser, op: string, vocabulary: AclVocabulary):
       return SYNTAX;
   }
 }
+
+type AclRule = (u: AclUser, vocabulary: AclVocabulary) => string | undefined;
+
+/** The rules that are whole keywords (the others start with a prefix character). */
+const KEYWORDS = new Map<string, AclRule>([
+  ["on", (u) => void (u.enabled = true)],
+  ["off", (u) => void (u.enabled = false)],
+  [
+    "nopass",
+    (u) => {
+      u.nopass = true;
+      u.passwords = [];
+      return undefined;
+    },
+  ],
+  [
+    "resetpass",
+    (u) => {
+      u.nopass = false;
+      u.passwords = [];
+      return undefined;
+    },
+  ],
+  ["allkeys", (u, v) => applyAclRule(u, "~*", v)],
+  [
+    "resetkeys",
+    (u) => {
+      u.allKeys = false;
+      u.keyPatterns = [];
+      return undefined;
+    },
+  ],
+  ["allchannels", (u, v) => applyAclRule(u, "&*", v)],
+  [
+    "resetchannels",
+    (u) => {
+      u.allChannels = false;
+      u.channelPatterns = [];
+      return undefined;
+    },
+  ],
+  ["allcommands", (u) => void (u.allCommands = true)],
+  ["+@all", (u) => void (u.allCommands = true)],
+  ["nocommands", (u) => void (u.allCommands = false)],
+  ["-@all", (u) => void (u.allCommands = false)],
+  ["sanitize-payload", (u) => void (u.sanitizePayload = "sanitize")],
+  ["skip-sanitize-payload", (u) => void (u.sanitizePayload = "skip")],
+  ["clearselectors", () => undefined],
+  [
+    "reset",
+    (u, v) => {
+      for (const r of ["resetpass", "resetkeys", "resetchannels", "off", "sanitize-payload", "clearselectors", "-@all"]) applyAclRule(u, r, v);
+      return undefined;
+    },
+  ],
+]);
