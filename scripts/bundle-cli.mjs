@@ -13,7 +13,7 @@
 // later `tsc -b` that rewrites any of them makes the daemon load dist/ module by module again,
 // never stale code (packages/cli/src/daemon-bundle.ts).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -45,26 +45,33 @@ const bundle = await rolldown({
         return null;
       },
     },
-    {
-      // CommonJS output requires every external at the top, also those of modules the daemon
-      // evaluates only on demand (the HTTP page, scripts, TLS): loading node:http, node:tls and
-      // node:child_process costs 10-30 ms each. Their bindings become proxies that load on first use.
-      name: "lazy-builtins",
-      renderChunk(code) {
-        let lazy = 0;
-        const out = code.replace(/^let (node_\w+) = require\("(node:(?:http|tls|child_process|perf_hooks))"\);$/gm, (_, name, id) => {
-          lazy++;
-          return `let ${name} = __lazyBuiltin(${JSON.stringify(id)});`;
-        });
-        if (lazy === 0) process.stderr.write("bundle-cli: no lazily loaded built-in found (rolldown's output changed?)\n");
-        // Strict, as the ES modules it was made from (rolldown's CommonJS output does not say so).
-        return `"use strict";\nconst __lazyBuiltin = (id) => { let m; return new Proxy({}, { get: (_, k) => (m ??= require(id))[k] }); };\n${out}`;
-      },
-    },
   ],
 });
-await bundle.write({ file: join(out, "daemon.cjs"), format: "cjs", codeSplitting: false, sourcemap: false });
+await bundle.write({ file: join(out, "daemon.cjs"), format: "cjs", codeSplitting: false, sourcemap: false, comments: false }); // comments: 15% of the text, held in memory
 await bundle.close();
+writeFileSync(join(out, "daemon.cjs"), asScript(readFileSync(join(out, "daemon.cjs"), "utf8")));
+
+/** rolldown's CommonJS output made into the text daemon-bundle.ts compiles. */
+function asScript(code) {
+  // CommonJS output requires every external at the top, also those of modules the daemon
+  // evaluates only on demand (the HTTP page, scripts, TLS): loading node:http, node:tls and
+  // node:child_process costs 10-30 ms each. Their bindings become proxies that load on first use.
+  let lazy = 0;
+  const out = code.replace(/^let (node_\w+) = require\("(node:(?:http|tls|child_process|perf_hooks))"\);$/gm, (_, name, id) => {
+    lazy++;
+    return `let ${name} = __lazyBuiltin(${JSON.stringify(id)});`;
+  });
+  if (lazy === 0) process.stderr.write("bundle-cli: no lazily loaded built-in found (rolldown's output changed?)\n");
+  // ASCII only (\uXXXX escapes; the few non-ASCII characters are in string and template literals):
+  // one character outside Latin-1 makes V8 hold the whole 1.1 MB source as a two-byte string, twice
+  // the memory, for the life of the daemon.
+  const ascii = out.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  // Node's own CommonJS wrapper, in the file: daemon-bundle.ts compiles the file's text as it is
+  // (one string, no copy), and the code cache is made for exactly that text. Strict, as the ES
+  // modules it was made from (rolldown's CommonJS output does not say so).
+  const lazyBuiltin = "const __lazyBuiltin = (id) => { let m; return new Proxy({}, { get: (_, k) => (m ??= require(id))[k] }); };";
+  return `(function (exports, require, module, __filename, __dirname) {"use strict";\n${lazyBuiltin}\n${ascii}\n})`;
+}
 
 // The code cache: compile and evaluate the bundle (its top level only: nothing starts) exactly as
 // bin.js will, in a fresh process of this Node, and save what V8 compiled.

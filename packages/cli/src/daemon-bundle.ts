@@ -52,9 +52,9 @@ export function bundleIsCurrent(dir: string): boolean {
 /** The bundle compiled (from the cache when V8 accepts it) and evaluated, CommonJS style. */
 export function evaluateBundle(dir: string, cachedData?: Buffer): { exports: Record<string, unknown>; script: Script } {
   const file = `${dir}/${BUNDLE_FILE}`;
-  // Node's own CommonJS wrapper; the cache is made for exactly this text.
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`;
-  const script = new Script(source, { filename: file, cachedData });
+  // The file is ASCII and already wrapped like a CommonJS module (bundle-cli.mjs): compiled as read,
+  // a one-byte string that V8 keeps (lazily compiled functions are compiled from it).
+  const script = new Script(readFileSync(file, "latin1"), { filename: file, cachedData });
   const module = { exports: {} as Record<string, unknown> };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
