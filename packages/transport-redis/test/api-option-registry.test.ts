@@ -13,7 +13,7 @@ describe.each(SENTINEL_DIALECTS)("SENTINEL SET of every registry option (%s)", (
 
   it.each(MASTER_OPTION_LIST.map((o) => [o.name, o] as const))("%s: sets its example, publishes +set and persists it", (_name, option) => {
     const f = apiFixture({ dialect, global: { denyScriptsReconfig: false } });
-    const before = f.persisted.at(-1)?.masters[0]?.settings ?? f.engine.masterRecord("mymaster")!.settings;
+    const before = f.persisted.at(-1)?.masters[0]?.settings ?? f.engine.view().master("mymaster")!.settings;
     const spelled = optionNameFor(option, naming);
     expect(f.sentinel("set", "mymaster", spelled.toUpperCase(), ...option.example)).toEqual(OK);
     const sets = f.events.filter((e) => e.type === "+set").map((e) => e.payload);
