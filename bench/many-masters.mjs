@@ -8,10 +8,11 @@
 // fresh farm each time): discovery time (every master shows its replica and every peer), then over
 // the window CPU seconds per minute (user/sys) from /proc, RSS (median and max of 1 s samples, and
 // the peak VmHWM), +sdown/+tilt counts (should be 0), the farm's own CPU, and the load average.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { cmd, freePorts, killAll, openConnection, removeDir, runMain, sentinelConf, sleep, spawnTracked, startSentinel, tempDir, waitFor } from "./lib/procs.mjs";
+import { cmd, freePorts, killAll, openConnection, profiling, removeDir, runMain, sentinelConf, sleep, spawnTracked, startSentinel, tempDir, waitFor } from "./lib/procs.mjs";
 import { cpuSplit, fmt, heading, load, machineLine, median, parseFlags, ratio, say, table, vmMB } from "./lib/report.mjs";
 
 const USAGE = `usage: node bench/many-masters.mjs [--masters 100,500,1000,2000,5000] [--seconds S] [--kinds vigil,redis] [--peers P] [--replicas 1|0] [--rounds R] [--quick]
@@ -24,9 +25,12 @@ const USAGE = `usage: node bench/many-masters.mjs [--masters 100,500,1000,2000,5
   --down-after MS  down-after-milliseconds of every master (default 10000)
   --rounds R       repetitions of each size and kind (default 1)
   --quick          sizes 100,500 and a 20 s window
+  --engine-only    no daemon, no sockets: the real engine in a child process on a simulated clock, every
+                   command answered at once (bench/lib/engine-only.mjs); CPU per simulated minute and
+                   the live heap per size (the engine's own cost per master, independent of load)
 `;
 
-const opts = parseFlags(process.argv.slice(2), { masters: "100,500,1000,2000,5000", seconds: 60, kinds: "vigil,redis", peers: 2, replicas: 1, downAfter: 10000, rounds: 1, quick: false }, USAGE);
+const opts = parseFlags(process.argv.slice(2), { masters: "100,500,1000,2000,5000", seconds: 60, kinds: "vigil,redis", peers: 2, replicas: 1, downAfter: 10000, rounds: 1, quick: false, engineOnly: false }, USAGE);
 if (opts.quick) {
   opts.masters = "100,500";
   opts.seconds = Math.min(opts.seconds, 20);
@@ -126,13 +130,33 @@ async function run(kind, n) {
   };
   r.cpu = r.user + r.sys;
   sub.disconnect();
-  await s.kill();
+  // SIGTERM when profiling, so that the daemon writes its profile.
+  await (profiling() && kind === "vigil" ? s.stop() : s.kill());
   for (const p of farm.procs) await p.kill();
   removeDir(dir);
   return r;
 }
 
+/** `--engine-only`: each size in a fresh child process; CPU-ms per simulated minute, live heap. */
+async function engineOnly() {
+  heading("many-masters --engine-only: the engine alone, simulated clock, every command answered at once");
+  say(machineLine());
+  say(`simulated window ${opts.seconds} s after 20 s of discovery, peers ${opts.peers}, replicas ${opts.replicas}`);
+  const rows = [];
+  for (const n of sizes) {
+    const l0 = load();
+    const spec = JSON.stringify({ n, replicas: Number(opts.replicas), peers: Number(opts.peers), seconds: Number(opts.seconds) });
+    const out = execFileSync(process.execPath, ["--expose-gc", join(import.meta.dirname, "lib", "engine-only.mjs"), spec], { encoding: "utf8", maxBuffer: 1 << 20 });
+    const r = JSON.parse(out.trim().split("\n").pop());
+    rows.push([n, r.discovered ? "yes" : "NO", fmt(r.cpuMsPerMin / 1000, 2), fmt(r.cpuMsPerMin / n, 2), fmt(r.heapMB, 1), fmt((r.heapMB * 1000) / n, 1), fmt(r.rssMB, 1), `${l0} → ${load()}`]);
+    say(`${n} masters: ${fmt(r.cpuMsPerMin / 1000, 2)} CPU-s per simulated minute, live heap ${fmt(r.heapMB, 1)} MB, RSS ${fmt(r.rssMB, 1)} MB, discovered ${r.discovered}, load ${l0} → ${load()}`);
+  }
+  say(table(["masters", "discovered", "CPU-s/min", "CPU-ms/min per master", "live heap MB", "heap KB per master", "RSS MB", "load (1 min, start → end)"], rows));
+  return 0;
+}
+
 async function main() {
+  if (opts.engineOnly) return engineOnly();
   heading("many-masters: one sentinel, fake masters with one replica each, fake peers");
   say(machineLine());
   say(`window ${opts.seconds} s, peers ${opts.peers}, replicas ${opts.replicas}, down-after ${opts.downAfter} ms, kinds ${kinds.join(",")}`);

@@ -166,8 +166,21 @@ export class RespLink {
   }
 }
 
+/** Encoded one-word commands (PING, INFO, EXEC, renamed ones): sent over and over, built once. */
+const ONE_WORD = new Map<string, string>();
+
 /** `*N\r\n$len\r\narg\r\n...` as one string (Node writes it without an intermediate Buffer). */
 export function encodeCommand(args: readonly string[]): string {
+  if (args.length === 1) {
+    const word = args[0]!;
+    let encoded = ONE_WORD.get(word);
+    if (encoded === undefined) {
+      encoded = `*1\r\n$${Buffer.byteLength(word)}\r\n${word}\r\n`;
+      // Bounded: the words come from the code and the operator's renames, not from peers.
+      if (ONE_WORD.size < 64) ONE_WORD.set(word, encoded);
+    }
+    return encoded;
+  }
   let s = `*${args.length}\r\n`;
   for (const a of args) s += `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
   return s;

@@ -20,6 +20,28 @@ const CR = 13;
 const MAX_BULK = 64 * 1024 * 1024;
 
 /**
+ * Strings the links read hundreds of times a second (every PING reply, every hello push's kind and
+ * channel): returned as one shared string instead of a new one each time, which is most of a hello
+ * push's garbage besides its payload.
+ */
+const INTERNED = ["PONG", "OK", "message", "__sentinel__:hello", "subscribe"].map((s) => ({ s, bytes: Buffer.from(s, "latin1") }));
+const INTERN_MAX = Math.max(...INTERNED.map((i) => i.bytes.length));
+
+/** The interned string equal to `b[from, to)`, or a new one. */
+function text(b: Buffer, from: number, to: number): string {
+  const len = to - from;
+  if (len <= INTERN_MAX) {
+    for (const { s, bytes } of INTERNED) {
+      if (bytes.length !== len || bytes[0] !== b[from]) continue;
+      let i = 1;
+      while (i < len && bytes[i] === b[from + i]) i++;
+      if (i === len) return s;
+    }
+  }
+  return b.toString("utf8", from, to);
+}
+
+/**
  * Streaming reply reader: the one RESP reply decoder of the links (PING, INFO, PUBLISH, hello
  * messages ...) and of the `vigil explain` / `vigil failover` client. Replies are decoded straight
  * to plain values with no intermediate objects; a reply split across reads is re-read from its
@@ -80,7 +102,7 @@ export class ReplyReader {
     this.pos = cr + 2;
     switch (type) {
       case 0x2b: // +
-        return b.toString("utf8", lineStart, cr);
+        return text(b, lineStart, cr);
       case 0x2d: // -
         return new PlainError(b.toString("utf8", lineStart, cr));
       case 0x3a: // :
@@ -109,18 +131,21 @@ export class ReplyReader {
       return NEED_MORE;
     }
     this.pos = end + 2;
-    return this.buf.toString("utf8", end - len, end);
+    return text(this.buf, end - len, end);
   }
 
   /** `n` elements of `width` replies each (a map's entries are read flat, key then value). */
   private aggregate(n: number, width: 1 | 2): PlainReply[] | null | typeof NEED_MORE {
     if (n === -1) return null;
     if (n < 0) throw new ReplyProtocolError(`bad aggregate length ${n}`);
-    const items: PlainReply[] = [];
-    for (let i = 0; i < n * width; i++) {
+    // Sized up front when small (a hello push is 3): a pushed-to empty array reserves 16+ slots.
+    // A large count is not trusted with an allocation before its elements have arrived.
+    const count = n * width;
+    const items: PlainReply[] = count <= 64 ? new Array<PlainReply>(count) : [];
+    for (let i = 0; i < count; i++) {
       const item = this.read();
       if (item === NEED_MORE) return NEED_MORE;
-      items.push(item);
+      items[i] = item;
     }
     return items;
   }
