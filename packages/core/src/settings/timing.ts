@@ -21,9 +21,10 @@ export const TimingSchema = z.object({
   /** Upper bound (exclusive) of the random desync added to failover_start_time (Sentinel: 1000). */
   maxDesync: z.number().int().positive(),
   /**
-   * Random delay (0..startJitter ms) between ODOWN and starting a failover, so the sentinels that see
-   * ODOWN in the same instant do not all campaign at once and split the vote (Sentinel: 0; it relies
-   * on its randomised 10–19 Hz timer instead).
+   * Above 0, the campaign order after ODOWN (election/campaign-stagger.ts): the first-ranked sentinel
+   * by run id campaigns at once, later ranks wait for better-ranked peers, and this many ms more when
+   * none of those agrees the master is down. 0 = no order (Sentinel: it relies on its randomised
+   * 10–19 Hz timer instead).
    */
   startJitter: z.number().int().min(0),
   /**

@@ -20,8 +20,26 @@ export function driveFailover(c: EngineContext, m: MasterRecord): void {
     const before = m.failover.value;
     if (m.failover.value === "reconf_slaves") reconfigureReplicas(c, m);
     applyFailover(c, m, { type: "STEP", facts: failoverFacts(c, m) });
-    if (!c.timing.eager || m.failover.value === before) return;
+    if (!c.timing.eager || m.failover.value === before) break;
   }
+  pollPromotion(c, m);
+}
+
+/** Gap between INFO polls of a replica being promoted (ms). */
+export const PROMOTION_POLL_MS = 10;
+
+/**
+ * Eager mode, WAIT_PROMOTION: ask the promoted replica's INFO every PROMOTION_POLL_MS until it
+ * reports role:master, not once per fast INFO period: the promotion is the one step every client
+ * waits for, and an INFO that was already in flight when SLAVEOF NO ONE left answers for the old role.
+ */
+function pollPromotion(c: EngineContext, m: MasterRecord): void {
+  if (!c.timing.eager || m.failover.value !== "wait_promotion") return;
+  const r = promotedReplica(m);
+  if (!r || r.link.cmd !== "up") return;
+  const due = r.infoRefresh + PROMOTION_POLL_MS;
+  if (!r.link.infoInFlight && c.now >= due) sendInfo(c, r.link);
+  c.wakeBy(Math.max(c.now + PROMOTION_POLL_MS, due));
 }
 
 export function failoverFacts(c: EngineContext, m: MasterRecord): FailoverFacts {
