@@ -1,32 +1,15 @@
-import type { ConnectionOptions } from "node:tls";
 import { type Address, addressKey, type CommandOf, type EngineInput, type LinkAuth, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf, staleFenceFor } from "@vigil/core";
 import type { PlainReply } from "../resp/reply-reader.js";
 import { type AsideConnection, openAsideConnection } from "./aside-connection.js";
 import { type FenceLiftResult, liftFence, parseMinReplicas } from "./fence-lifter.js";
 import { handoverIoOver, runHandover } from "./handover.js";
+import type { LinkPoolOptions } from "./link-pool-options.js";
 import { RespLink } from "./resp-link.js";
+
+export type { LinkPoolOptions } from "./link-pool-options.js";
 
 /** The hello channel every sentinel publishes and listens on (§7). */
 export const HELLO_CHANNEL = "__sentinel__:hello";
-
-/** Options for {@link LinkPool}. */
-export interface LinkPoolOptions {
-  /** Where replies and connection changes go, stamped with the current time. */
-  readonly deliver: (input: EngineInput) => void;
-  /** Wall clock (ms). */
-  readonly now: () => number;
-  /** Connect timeout for each link (ms). */
-  readonly connectTimeoutMs?: number;
-  /** `tls-replication yes`: every link speaks TLS with these options. */
-  readonly tls?: ConnectionOptions;
-  /**
-   * Local address every outgoing connection is bound to (`bind-source-addr`): peers and Redis then
-   * see this address, and the hello announces it (it is the link's local address).
-   */
-  readonly sourceAddress?: string;
-  /** A `lift-fences` command finished (for the log). */
-  readonly onFenceLift?: (addr: Address, result: FenceLiftResult) => void;
-}
 
 interface OpenLink {
   readonly client: RespLink;
