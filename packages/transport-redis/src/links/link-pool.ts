@@ -1,7 +1,7 @@
 import { type Address, addressKey, type CommandOf, type EngineInput, type LinkAuth, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf, staleFenceFor } from "@vigil/core";
 import type { PlainReply } from "../resp/reply-reader.js";
 import { type AsideConnection, openAsideConnection } from "./aside-connection.js";
-import { type FenceLiftResult, liftFence, parseMinReplicas } from "./fence-lifter.js";
+import { liftFence, parseMinReplicas } from "./fence-lifter.js";
 import { handoverIoOver, runHandover } from "./handover.js";
 import type { LinkPoolOptions } from "./link-pool-options.js";
 import { RespLink } from "./resp-link.js";
