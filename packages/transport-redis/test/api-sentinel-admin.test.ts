@@ -175,6 +175,9 @@ describe("SENTINEL FAILOVER", () => {
     f.advance(1500);
     expect(f.sentinel("failover", "mymaster", "coordinated")).toEqual(err("NOGOODPRIMARY Primary does not support FAILOVER command"));
     expect(f.events.map((e) => e.type)).not.toContain("+try-failover");
+    // As in Valkey 9, FAILOVER support is checked before INPROG.
+    expect(f.sentinel("failover", "mymaster")).toEqual(OK);
+    expect(f.sentinel("failover", "mymaster", "coordinated")).toEqual(err("NOGOODPRIMARY Primary does not support FAILOVER command"));
   });
 
   it("NOGOODSLAVE when no replica is eligible; no such master", () => {

@@ -6,7 +6,7 @@ import type { ExplainSection } from "../explain/explanation.js";
 import type { FailoverPlan } from "../explain/failover-plan.js";
 import { rankReplicas } from "../ranking/replica-ranking.js";
 import { type Address, addressKey } from "../util/address.js";
-import { DEFAULT_HANDOVER_TIMEOUT_MS, HANDOVER_GRACE_MS, type SwitchoverRefusal, switchoverRefusal } from "./switchover.js";
+import { DEFAULT_HANDOVER_TIMEOUT_MS, HANDOVER_GRACE_MS, lacksFailoverCommand, type SwitchoverRefusal, switchoverRefusal } from "./switchover.js";
 
 const REFUSAL_TEXT: Readonly<Record<SwitchoverRefusal | "inprog", string>> = {
   inprog: "INPROG Failover already in progress",
@@ -27,8 +27,9 @@ export function planSwitchover(engine: SentinelEngine, name: string, now: number
   const { replicas, ctx } = rankingInputs(contextOf(engine), m, now);
   const eligible = rankReplicas(replicas, ctx).ranked.map((r) => r.key);
   const requested = options.to ? addressKey(options.to) : null;
-  const refused: SwitchoverRefusal | "inprog" | null =
-    m.failover.value !== "none"
+  const refused: SwitchoverRefusal | "inprog" | null = lacksFailoverCommand(m.infoRefresh !== 0, m.failoverState)
+    ? "not-supported"
+    : m.failover.value !== "none"
       ? "inprog"
       : switchoverRefusal({
           masterUsable: !linkDisconnected(m.link) && m.health.value !== "sdown" && m.roleReported === "master" && m.infoRefresh !== 0,

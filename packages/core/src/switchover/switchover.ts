@@ -73,6 +73,14 @@ export function handoverErrorReason(error: string): SwitchoverAbortReason {
   return error.startsWith(`${HANDOVER_TIMEOUT_ERROR} `) ? "handover-timeout" : "handover-refused";
 }
 
+/**
+ * Whether a master is known not to have `FAILOVER` (its INFO was read and has no
+ * `master_failover_state`). Checked first, before `-INPROG`, as Valkey 9 does.
+ */
+export function lacksFailoverCommand(infoSeen: boolean, masterFailoverState: string | null): boolean {
+  return infoSeen && masterFailoverState === null;
+}
+
 /** A new switchover in its `electing` phase. */
 export function startSwitchover(epoch: number, now: number, requestedTo: Address | null, timeoutMs: number): Switchover {
   return { epoch, requestedTo, timeoutMs, startedAt: now, phase: "electing", target: null, handoverSentAt: null, outcome: null, reason: null, detail: null, finishedAt: null };
