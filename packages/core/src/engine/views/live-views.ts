@@ -46,6 +46,10 @@ function machineOf(s: { readonly value: unknown; readonly context: object }): Ma
 }
 
 abstract class LiveInstance<R extends InstanceBase> {
+  // The union last derived and the snapshot it came from: the engine replaces a snapshot when its
+  // machine moves, so an unchanged one answers with the same object (hot replies allocate nothing).
+  private healthSeen: object | undefined;
+  private healthView: HealthView = UP;
   constructor(protected readonly r: R) {}
   get name(): string {
     return this.r.name;
@@ -57,7 +61,12 @@ abstract class LiveInstance<R extends InstanceBase> {
     return this.r.link;
   }
   get health(): HealthView {
-    return healthOf(this.r.health);
+    const s = this.r.health;
+    if (s !== this.healthSeen) {
+      this.healthSeen = s;
+      this.healthView = healthOf(s);
+    }
+    return this.healthView;
   }
   get healthMachine(): MachineStateView {
     return machineOf(this.r.health);
@@ -147,11 +156,17 @@ class LiveMaster extends LiveInstance<MasterRecord> implements MasterView {
   readonly kind = "master";
   readonly replicas: ReadonlyMap<string, ReplicaView>;
   readonly sentinels: ReadonlyMap<string, SentinelView>;
+  private odownSeen: object | undefined;
+  private odownView: OdownView = CLEAR;
+  private failoverSeen: object | undefined;
+  private failoverView: FailoverView;
   constructor(
     private readonly c: EngineContext,
     r: MasterRecord,
   ) {
     super(r);
+    this.failoverView = failoverOf(r.failover);
+    this.failoverSeen = r.failover;
     this.replicas = new MapView(() => this.r.replicas);
     this.sentinels = new MapView(() => this.r.sentinels);
   }
@@ -174,10 +189,20 @@ class LiveMaster extends LiveInstance<MasterRecord> implements MasterView {
     return this.r.leaderEpoch;
   }
   get odown(): OdownView {
-    return odownOf(this.r.odown);
+    const s = this.r.odown;
+    if (s !== this.odownSeen) {
+      this.odownSeen = s;
+      this.odownView = odownOf(s);
+    }
+    return this.odownView;
   }
   get failover(): FailoverView {
-    return failoverOf(this.r.failover);
+    const s = this.r.failover;
+    if (s !== this.failoverSeen) {
+      this.failoverSeen = s;
+      this.failoverView = failoverOf(s);
+    }
+    return this.failoverView;
   }
   get odownMachine(): MachineStateView {
     return machineOf(this.r.odown);
