@@ -102,7 +102,7 @@ export class SentinelRuntime implements HostTransport {
   start(): void {
     this.apply(this.engine.start(this.now()));
     const every = this.options.tickMs ?? 100;
-    this.timer = setInterval(() => this.input({ kind: "tick", now: this.now() }), every);
+    this.timer = setInterval(() => this.tickAfterIo(), every);
   }
 
   /** Stop timers and close every link. */
@@ -175,11 +175,21 @@ export class SentinelRuntime implements HostTransport {
     const t = setTimeout(
       () => {
         this.wakes.delete(t);
-        this.input({ kind: "tick", now: this.now() });
+        this.tickAfterIo();
       },
       Math.max(0, c.at - this.now()),
     );
     this.wakes.add(t);
+  }
+
+  /**
+   * Tick in the check phase of this loop turn, after the poll phase has read what is waiting on the
+   * sockets. A process that was starved of CPU finds a due timer and, say, a peer's vote request
+   * ready together; Node runs timers first, so a tick straight from the timer would start our own
+   * campaign before the request that would have taken our vote was even read.
+   */
+  private tickAfterIo(): void {
+    setImmediate(() => this.input({ kind: "tick", now: this.now() }));
   }
 
   exitProcess(c: CommandOf<"crash">): void {
