@@ -96,7 +96,7 @@ export {
 } from "./machines/failover.machine.js";
 export { type HealthEvent, type HealthFacts, instanceHealthMachine, type SdownCause, sdownCause } from "./machines/instance-health.machine.js";
 export { isObjectivelyDown, type OdownEvent, type OdownFacts, odownMachine } from "./machines/odown.machine.js";
-export { type TiltTick, tiltMachine } from "./machines/tilt.machine.js";
+export { clockJumped, type TiltTick, tiltExpired, tiltMachine } from "./machines/tilt.machine.js";
 export {
   compareReplicas,
   describeExclusion,

@@ -25,6 +25,14 @@ export interface HealthFacts {
  */
 export type SdownCause = "no-reply" | "crash" | "master-reports-replica" | "reboot";
 
+/**
+ * The no-reply rule holds once `now` is past this (`elapsed > down-after`, with `since` the start of
+ * the silence that `elapsed` measures).
+ */
+export function noReplyDeadline(since: number, downAfterMs: number): number {
+  return since + downAfterMs;
+}
+
 /** §8 (plus the crash rule): the first rule that holds, or null when the instance is up. */
 export function sdownCause(f: HealthFacts): SdownCause | null {
   if (f.elapsed > f.downAfterMs) return "no-reply";

@@ -8,6 +8,17 @@ export interface TiltTick {
   readonly tiltPeriod: number;
 }
 
+/** The clock jumped between two ticks: backwards, or forwards by more than `tiltTrigger` (§14). */
+export function clockJumped(previousTime: number, now: number, tiltTrigger: number): boolean {
+  const delta = now - previousTime;
+  return delta < 0 || delta > tiltTrigger;
+}
+
+/** The TILT period since the last trigger is over. */
+export function tiltExpired(tiltSince: number, now: number, tiltPeriod: number): boolean {
+  return now - tiltSince > tiltPeriod;
+}
+
 /**
  * TILT (§14): a timer gap larger than `tiltTrigger` (or a clock going backwards) means our view of
  * time cannot be trusted, so the acting half stops for `tiltPeriod` after the last trigger.
@@ -19,11 +30,8 @@ export const tiltMachine = setup({
     input: {} as { now: number },
   },
   guards: {
-    clockJumped: ({ context, event }) => {
-      const delta = event.now - context.previousTime;
-      return delta < 0 || delta > event.tiltTrigger;
-    },
-    tiltExpired: ({ context, event }) => event.now - context.tiltSince > event.tiltPeriod,
+    clockJumped: ({ context, event }) => clockJumped(context.previousTime, event.now, event.tiltTrigger),
+    tiltExpired: ({ context, event }) => tiltExpired(context.tiltSince, event.now, event.tiltPeriod),
   },
   actions: {
     rememberTime: assign(({ event }) => ({ previousTime: event.now })),

@@ -1,6 +1,6 @@
 import { transition } from "xstate";
-import { crashRuleHolds, refusedForMs } from "../../health/crash-detection.js";
-import { type HealthFacts, instanceHealthMachine, sdownCause } from "../../machines/instance-health.machine.js";
+import { refusedForMs } from "../../health/crash-detection.js";
+import { type HealthFacts, instanceHealthMachine, noReplyDeadline, sdownCause } from "../../machines/instance-health.machine.js";
 import { isObjectivelyDown, odownMachine } from "../../machines/odown.machine.js";
 import type { EngineContext } from "../context/engine-context.js";
 import { type InstanceRecord, type MasterRecord, silentSince } from "../records.js";
@@ -8,25 +8,10 @@ import { WAKE_HORIZON_MS } from "../tick/tick-due.js";
 
 export function checkSdown(c: EngineContext, inst: InstanceRecord, m: MasterRecord): void {
   const since = silentSince(inst.link);
-  const elapsed = since === null ? 0 : c.now - since;
   const refusedMs = refusedForMs(inst.link);
-  // Fast path for the common case, without building the facts: up, and none of §8's rules can hold
-  // (no-reply needs elapsed > down-after; the other two only apply to a master entry reporting
-  // role:slave or rebooted) — exactly what sdownCause would conclude.
-  const quiet = elapsed <= m.settings.downAfterMs && !crashRuleHolds(refusedMs, m.settings.crashDownAfterMs);
-  if (inst.health.value !== "sdown" && quiet && (inst.kind !== "master" || (inst.roleReported !== "slave" && !inst.reboot))) {
-    // Fast profile: be awake when the no-reply rule starts to hold, not up to a tick later. Only
-    // deadlines within WAKE_HORIZON_MS: a later tick will see a farther one come near (and most
-    // outstanding PINGs are answered long before), so the steady state schedules no wakes.
-    if (since !== null && c.timing.eager) {
-      const deadline = since + m.settings.downAfterMs + 1;
-      if (deadline - c.now <= WAKE_HORIZON_MS) c.wakeBy(deadline);
-    }
-    return;
-  }
   const facts: HealthFacts = {
     now: c.now,
-    elapsed,
+    elapsed: since === null ? 0 : c.now - since,
     downAfterMs: m.settings.downAfterMs,
     reportsReplicaSince: inst.kind === "master" && inst.roleReported === "slave" ? inst.roleReportedTime : null,
     infoPeriod: c.timing.infoPeriod,
@@ -36,6 +21,18 @@ export function checkSdown(c: EngineContext, inst: InstanceRecord, m: MasterReco
     crashDownAfterMs: m.settings.crashDownAfterMs,
   };
   const down = sdownCause(facts) !== null;
+  // Fast profile, up and with only the no-reply rule in play (a master reporting role:slave or
+  // rebooted is walked on every tick anyway, tick-due.ts): be awake when that rule starts to hold,
+  // not up to a tick later. Only deadlines within WAKE_HORIZON_MS: a later tick will see a farther
+  // one come near (and most outstanding PINGs are answered long before), so the steady state
+  // schedules no wakes.
+  if (!down && inst.health.value !== "sdown" && facts.reportsReplicaSince === null && facts.rebootSince === null) {
+    if (since !== null && c.timing.eager) {
+      const deadline = noReplyDeadline(since, m.settings.downAfterMs) + 1; // the first ms past it
+      if (deadline - c.now <= WAKE_HORIZON_MS) c.wakeBy(deadline);
+    }
+    return;
+  }
   if (down === (inst.health.value === "sdown")) return; // nothing to decide: skip the machine
   const [next, actions] = transition(instanceHealthMachine, inst.health, { type: "EVALUATE", facts });
   inst.health = next;

@@ -7,8 +7,8 @@ import { announcedHost } from "../announced-address.js";
 import type { LinkAuth } from "../commands.js";
 import type { EngineContext } from "../context/engine-context.js";
 import { type InstanceRecord, type Link, linkDisconnected, linkSaturated, type MasterRecord } from "../records.js";
-import { infoPeriodFor } from "../tick/tick-due.js";
 import { currentAddress } from "../views/engine-views.js";
+import { helloDueAt, idleCmdLinkAt, idlePubsubLinkAt, infoDueAt, pingDueAt } from "./traffic-deadlines.js";
 
 export function monitor1(c: EngineContext, inst: InstanceRecord, m: MasterRecord): void {
   reconnect(c, inst, m);
@@ -49,16 +49,14 @@ export function reconnect(c: EngineContext, inst: InstanceRecord, m: MasterRecor
 }
 
 export function dropIdle(c: EngineContext, l: Link, m: MasterRecord): void {
-  const minAge = c.timing.minLinkReconnectPeriod;
-  const half = m.settings.downAfterMs / 2;
-  if (l.cmd === "up" && c.now - l.cmdConnTime > minAge && l.actPingTime !== 0 && c.now - l.actPingTime > half && c.now - l.lastPongTime > half) {
+  if (c.now > idleCmdLinkAt(l, m.settings.downAfterMs, c.timing)) {
     c.cmd({ kind: "disconnect", addr: l.addr, link: "cmd" });
     l.cmd = "down";
     l.pending = 0;
     l.infoInFlight = false;
     l.staleInfoReplies = 0;
   }
-  if (l.pubsub === "up" && c.now - l.pcConnTime > minAge && c.now - l.pcLastActivity > 3 * c.timing.publishPeriod) {
+  if (c.now > idlePubsubLinkAt(l, c.timing)) {
     c.cmd({ kind: "disconnect", addr: l.addr, link: "pubsub" });
     l.pubsub = "down";
   }
@@ -72,11 +70,11 @@ export function sendPeriodic(c: EngineContext, inst: InstanceRecord, m: MasterRe
     // Eager mode also polls fast from SDOWN: the election completes within milliseconds of ODOWN,
     // and replica selection needs INFO younger than 5 × ping-period by then.
     const masterTrouble = m.odown.value === "odown" || m.failover.value !== "none" || (c.timing.eager && m.health.value === "sdown");
-    if (inst.infoRefresh === 0 || c.now - inst.infoRefresh > infoPeriodFor(inst, masterTrouble, c.timing)) sendInfo(c, l);
+    if (c.now > infoDueAt(inst, masterTrouble, c.timing)) sendInfo(c, l);
   }
   const interval = pingInterval(c.timing, m.settings.downAfterMs);
-  if (c.now - l.lastPongTime > interval && c.now - l.lastPingTime > interval / 2) sendPing(c, l);
-  if (c.now - inst.lastPubTime > c.timing.publishPeriod) sendHello(c, inst, m);
+  if (c.now > pingDueAt(l, interval)) sendPing(c, l);
+  if (c.now > helloDueAt(inst, c.timing)) sendHello(c, inst, m);
 }
 
 export function sendInfo(c: EngineContext, l: Link): void {

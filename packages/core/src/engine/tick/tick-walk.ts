@@ -1,5 +1,5 @@
 import { transition } from "xstate";
-import { tiltMachine } from "../../machines/tilt.machine.js";
+import { clockJumped, tiltExpired, tiltMachine } from "../../machines/tilt.machine.js";
 import { FAST_TIMING, type Timing } from "../../settings/timing.js";
 import type { EngineContext } from "../context/engine-context.js";
 import { checkOdown, checkSdown } from "../detection/down-detection.js";
@@ -39,16 +39,15 @@ export function tick(c: EngineContext): void {
 
 /**
  * §14. `transition()` is costly and, on nearly every tick, would only remember the time: the machine
- * changes state only when the clock jumped (delta outside [0, tiltTrigger]: the `clockJumped` guard)
- * or, in TILT, when the TILT period expired (`tiltExpired`). Only then is it transitioned, from its
- * snapshot with `previousTime` set to the last tick, exactly as if it had seen every tick.
+ * changes state only when one of its guards holds, the clock jumped (`clockJumped`) or, in TILT, the
+ * TILT period expired (`tiltExpired`). Only then is it transitioned, from its snapshot with
+ * `previousTime` set to the last tick, exactly as if it had seen every tick.
  */
 export function tickTilt(c: EngineContext): void {
   const previous = c.lastTickTime;
   c.lastTickTime = c.now;
-  const delta = c.now - previous;
-  const jumped = delta < 0 || delta > c.timing.tiltTrigger;
-  const expired = c.inTilt() && c.now - c.tilt.context.tiltSince > c.timing.tiltPeriod;
+  const jumped = clockJumped(previous, c.now, c.timing.tiltTrigger);
+  const expired = c.inTilt() && tiltExpired(c.tilt.context.tiltSince, c.now, c.timing.tiltPeriod);
   if (!jumped && !expired) return;
   const from = tiltMachine.resolveState({ value: c.tilt.value, context: { ...c.tilt.context, previousTime: previous } });
   const [tilt, actions] = transition(tiltMachine, from, {
