@@ -1,26 +1,8 @@
 // Coordinated switchover on the simulated cluster: the SimRedis FAILOVER model, the real engine,
 // the single-leader and authorized-failover checkers, and the write ledger (no acknowledged write lost).
 import { describe, expect, it } from "vitest";
-import { AuthorizedFailoverChecker } from "../src/checkers/authorized-failover.js";
-import { SingleLeaderChecker } from "../src/checkers/single-leader.js";
-import type { Violation } from "../src/checkers/violation.js";
-import { WriteLedger } from "../src/checkers/write-ledger.js";
-import { SimCluster } from "../src/cluster/sim-cluster.js";
 import type { Keyspace } from "../src/redis/keyspace.js";
-
-function deployment(seed: number) {
-  const cluster = new SimCluster({ seed });
-  const violations: Violation[] = [];
-  cluster.observe(new SingleLeaderChecker((v) => violations.push(v)));
-  cluster.observe(new AuthorizedFailoverChecker({ sentinels: 3, quorumOf: () => 2 }, (v) => violations.push(v)));
-  const ledger = new WriteLedger();
-  cluster.observe(ledger);
-  const events: string[] = [];
-  cluster.observe({ onSentinelOutput: (o) => o.output.events.forEach((e) => events.push(`${o.sentinel.name} ${e.type} ${e.payload}`)) });
-  cluster.start();
-  cluster.run(3000);
-  return { cluster, violations, ledger, events };
-}
+import { checkedDeployment as deployment } from "./deployment-support.js";
 
 describe("coordinated switchover (simulated)", { timeout: 60_000 }, () => {
   for (const seed of [21, 22, 23]) {
