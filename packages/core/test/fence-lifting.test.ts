@@ -1,4 +1,4 @@
-// Lifting fences when Vigil's watch ends (fencing/fence-lifting.ts): REMOVE, RESET, option off, shutdown.
+// Lifting fences when Vigil's watch ends (engine/fencing/fence-lifting.ts): REMOVE, RESET, option off, shutdown.
 import { describe, expect, it } from "vitest";
 import type { EngineCommand, EngineOutput } from "../src/index.js";
 import { MiniCluster } from "./support/mini-cluster.js";

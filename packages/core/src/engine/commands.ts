@@ -81,7 +81,7 @@ export type EngineCommand =
   | { readonly kind: "unfence-stale-master"; readonly addr: Address }
   /**
    * Vigil's watch over `addr` ended (REMOVE, RESET, the option turned off, clean shutdown; see
-   * `fencing/fence-lifting.ts`): lift its fences over a connection of the transport's own (with
+   * `engine/fencing/fence-lifting.ts`): lift its fences over a connection of the transport's own (with
    * `auth` and `renames`), since the link may be closing. `staleMaster`: restore the values a
    * stale-master fence encodes, if `addr` carries one. `writes`: restore the values read before the
    * first `fence-writes` on `addr`, if any were recorded. Then `CONFIG REWRITE` (a fence may have been

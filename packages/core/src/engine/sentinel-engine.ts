@@ -202,7 +202,7 @@ export class SentinelEngine {
   }
 
   /**
-   * Clean shutdown: lift every fence this sentinel keeps (fencing/fence-lifting.ts). The engine is
+   * Clean shutdown: lift every fence this sentinel keeps (engine/fencing/fence-lifting.ts). The engine is
    * not stepped after this; the transport carries out the `lift-fences` commands before exiting.
    */
   liftAllFences(now: number): EngineOutput {

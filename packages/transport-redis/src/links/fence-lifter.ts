@@ -1,7 +1,7 @@
 /**
  * Reading and lifting Vigil's fences on one Redis instance over a short-lived connection of its own:
  * used when Vigil's watch over the instance ends (the `lift-fences` command, see
- * core `fencing/fence-lifting.ts`) and by `vigil fences <host:port>`.
+ * core `engine/fencing/fence-lifting.ts`) and by `vigil fences <host:port>`.
  *
  * How a Vigil fence is recognised on an instance: a stale-master fence is a `min-replicas-to-write`
  * of 1,000,000,000 or more (no deployment has that many replicas), and it encodes the operator's own

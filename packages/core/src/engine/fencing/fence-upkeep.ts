@@ -1,11 +1,11 @@
-import { type FenceLiftScope, takeFenceLifts } from "../../fencing/fence-lifting.js";
 import { addressKey } from "../../util/address.js";
 import type { EngineContext } from "../context/engine-context.js";
 import type { MasterRecord, ReplicaRecord } from "../records.js";
 import { currentAddress } from "../views/engine-views.js";
+import { type FenceLiftScope, takeFenceLifts } from "./fence-lifting.js";
 import { desiredFence } from "./write-fence.js";
 
-/** Lift the fences this sentinel keeps on `m`'s instances, within `scope` (fencing/fence-lifting.ts). */
+/** Lift the fences this sentinel keeps on `m`'s instances, within `scope` (fence-lifting.ts). */
 export function liftFences(c: EngineContext, m: MasterRecord, scope: FenceLiftScope): void {
   for (const lift of takeFenceLifts(m, scope)) c.cmd({ kind: "lift-fences", ...lift });
 }

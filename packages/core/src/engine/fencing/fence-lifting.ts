@@ -9,9 +9,10 @@
  * values: those a stale-master fence encodes (`stale-master-fence.ts`), and those it read before its
  * first write fence on that address.
  */
-import type { LinkAuth } from "../engine/commands.js";
-import type { MasterRecord } from "../engine/records.js";
-import { type Address, addressFromKey, addressKey } from "../util/address.js";
+
+import { type Address, addressFromKey, addressKey } from "../../util/address.js";
+import type { LinkAuth } from "../commands.js";
+import type { MasterRecord } from "../records.js";
 
 /** Which of a master's fences to lift. */
 export interface FenceLiftScope {
