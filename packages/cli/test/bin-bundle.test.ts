@@ -93,7 +93,7 @@ describe("bin.js and the start-up bundle", () => {
     recordOutputs(bundle);
 
     // ... and never once a file it was made from changed (here: as a later `tsc -b` would).
-    rewriteMessage(join(cli, "daemon", "daemon.js"), "from dist");
+    rewriteMessage(join(cli, "daemon", "daemon-config.js"), "from dist");
     expect(daemon()).toMatch(/^from dist/);
   }, 60_000);
 

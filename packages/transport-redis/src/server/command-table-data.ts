@@ -6,7 +6,7 @@ import type { TypedJson } from "./typed-json.js";
 export const CAPTURED_FROM_VERSION = "7.0.15";
 
 /** `COMMAND` (RESP3): one entry per top-level command, subcommands nested at index 9. */
-export const COMMAND_INFO: readonly TypedJson[] = [
+export const COMMAND_INFO = (): readonly TypedJson[] => [
   ["acl", -2, {"~":[]}, 0, 0, 0, {"~":[{"+":"@slow"}]}, {"~":[]}, {"~":[]}, [
     ["acl|cat",-2,{"~":[{"+":"noscript"},{"+":"loading"},{"+":"stale"}]},0,0,0,{"~":[{"+":"@slow"}]},{"~":[]},{"~":[]},{"~":[]}],
     ["acl|deluser",-3,{"~":[{"+":"admin"},{"+":"noscript"},{"+":"loading"},{"+":"stale"}]},0,0,0,{"~":[{"+":"@admin"},{"+":"@slow"},{"+":"@dangerous"}]},{"~":[]},{"~":[]},{"~":[]}],
@@ -86,7 +86,7 @@ export const COMMAND_INFO: readonly TypedJson[] = [
 ];
 
 /** `COMMAND DOCS` (RESP3) as [name, docs] pairs. */
-export const COMMAND_DOCS: readonly (readonly [string, TypedJson])[] = [
+export const COMMAND_DOCS = (): readonly (readonly [string, TypedJson])[] => [
   ["acl", { "%": [
     ["summary", "A container for Access List Control commands "],
     ["since", "6.0.0"],
@@ -259,7 +259,7 @@ export const COMMAND_DOCS: readonly (readonly [string, TypedJson])[] = [
 ];
 
 /** `CLIENT HELP` lines. */
-export const CLIENT_HELP: readonly string[] = [
+export const CLIENT_HELP = (): readonly string[] => [
   "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
   "CACHING (YES|NO)",
   "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
@@ -311,7 +311,7 @@ export const CLIENT_HELP: readonly string[] = [
 ];
 
 /** `COMMAND HELP` lines. */
-export const COMMAND_HELP: readonly string[] = [
+export const COMMAND_HELP = (): readonly string[] => [
   "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
   "(no subcommand)",
   "    Return details about all Redis commands.",
@@ -336,7 +336,7 @@ export const COMMAND_HELP: readonly string[] = [
 ];
 
 /** `ACL HELP` lines. */
-export const ACL_HELP: readonly string[] = [
+export const ACL_HELP = (): readonly string[] => [
   "ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
   "CAT [<category>]",
   "    List all commands that belong to <category>, or all command categories",
@@ -369,4 +369,4 @@ export const ACL_HELP: readonly string[] = [
 ];
 
 /** `ACL CAT`, in Redis's order. */
-export const ACL_CATEGORIES: readonly string[] = ["keyspace","read","write","set","sortedset","list","hash","string","bitmap","hyperloglog","geo","stream","pubsub","admin","fast","slow","blocking","dangerous","connection","transaction","scripting"];
+export const ACL_CATEGORIES = (): readonly string[] => ["keyspace","read","write","set","sortedset","list","hash","string","bitmap","hyperloglog","geo","stream","pubsub","admin","fast","slow","blocking","dangerous","connection","transaction","scripting"];
