@@ -10,7 +10,11 @@ const repo = new URL("..", import.meta.url).pathname;
 const MAX_FILE_LINES = 400;
 const MAX_FUNCTION_LINES = 80;
 
-/** Files exempt from the file-size limit, each with the reason (generated: they may grow with the oracle). */
+/**
+ * Files exempt from the file-size limit, each with the reason (generated: they may grow with the oracle).
+ * Generated data, not logic: also exempt from the function-size limit (each table is a function so
+ * that only the dialect in use is ever built).
+ */
 const largeFiles = new Map([
   ["packages/transport-redis/src/server/command-table-data.ts", "generated COMMAND table (Redis 7.0)"],
   ["packages/transport-redis/src/server/command-table-data-redis-7.2.ts", "generated COMMAND table (Redis 7.2)"],
@@ -60,7 +64,7 @@ for (const file of files) {
   }
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const visit = (node) => {
-    if (ts.isFunctionLike(node) && "body" in node && node.body) {
+    if (ts.isFunctionLike(node) && "body" in node && node.body && !largeFiles.has(rel)) {
       const start = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
       const end = source.getLineAndCharacterOfPosition(node.getEnd()).line;
       const length = end - start + 1;
