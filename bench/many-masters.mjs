@@ -25,12 +25,13 @@ const USAGE = `usage: node bench/many-masters.mjs [--masters 100,500,1000,2000,5
   --down-after MS  down-after-milliseconds of every master (default 10000)
   --rounds R       repetitions of each size and kind (default 1)
   --quick          sizes 100,500 and a 20 s window
+  --rss-every S    also print the daemon's RSS (and load) every S seconds of the window (flatness)
   --engine-only    no daemon, no sockets: the real engine in a child process on a simulated clock, every
                    command answered at once (bench/lib/engine-only.mjs); CPU per simulated minute and
                    the live heap per size (the engine's own cost per master, independent of load)
 `;
 
-const opts = parseFlags(process.argv.slice(2), { masters: "100,500,1000,2000,5000", seconds: 60, kinds: "vigil,redis", peers: 2, replicas: 1, downAfter: 10000, rounds: 1, quick: false, engineOnly: false }, USAGE);
+const opts = parseFlags(process.argv.slice(2), { masters: "100,500,1000,2000,5000", seconds: 60, kinds: "vigil,redis", peers: 2, replicas: 1, downAfter: 10000, rounds: 1, quick: false, engineOnly: false, rssEvery: 0 }, USAGE);
 if (opts.quick) {
   opts.masters = "100,500";
   opts.seconds = Math.min(opts.seconds, 20);
@@ -110,6 +111,7 @@ async function run(kind, n) {
   while (performance.now() - start < opts.seconds * 1000) {
     await sleep(1000);
     rss.push(vmMB(s.pid, "VmRSS"));
+    if (opts.rssEvery > 0 && rss.length % opts.rssEvery === 0) say(`  ${LABEL[kind]} ${n} masters, ${rss.length} s: RSS ${fmt(rss.at(-1), 1)} MB, load ${load()}`);
   }
   const minutes = (performance.now() - start) / 60000;
   const c1 = cpuSplit(s.pid);
