@@ -162,10 +162,13 @@ it("redis-py (Sentinel/master_for) follows a coordinated switchover: every write
 it("abort: the target is frozen, it never catches up, the hand-over times out, the master keeps its role and writes", async () => {
   const master = await currentMaster(c);
   const target = c.redis.find((r) => r !== master)!;
+  await waitFor(async () => (await infoField(target.port, "master_link_status")) === "up", 10000);
+  const w = startWriter("sw:2");
+  await waitFor(() => w.acked.length > 20, 10000);
+  // Frozen just before the request: the leader's last INFO of the target is still fresh, so the
+  // target is a candidate (frozen for seconds, it would be NOGOODSLAVE), and it never catches up.
   target.kill("SIGSTOP");
   try {
-    const w = startWriter("sw:2");
-    await waitFor(() => w.acked.length > 20, 10000);
     const reply = await cmd(c.sentinels[1]!.port, "SENTINEL", "FAILOVER", "mymaster", "COORDINATED", "TO", "127.0.0.1", target.port, "TIMEOUT", 800);
     expect(reply).toBe("OK");
     await waitFor(() => events.some((e) => e.startsWith(`${c.sentinels[1]!.port} -switchover-abort`)), 15000);
