@@ -1,6 +1,7 @@
+import { atoi, strtoull } from "@vigil/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { atoi, parseStrictInteger, strtoull } from "../src/config/c-numbers.js";
+import { parseStrictInteger } from "../src/config/c-numbers.js";
 import { commandLineOverrides, overrideLines } from "../src/config/overrides.js";
 import { formatLine, quoteArg, reprArg, tokenize } from "../src/config/tokenize.js";
 

@@ -1,12 +1,6 @@
 import { string2ll } from "@vigil/core";
 
 /**
- * The C number parsers Redis uses on config values live in core with the option registry, which
- * reads option values by them; generic and Vigil directives use them from here.
- */
-export { atoi, parseYesNo, strtoull } from "@vigil/core";
-
-/**
  * Redis `string2ll` as a JS number: `undefined` when the text is not a canonical int64; the caller
  * reports `argument couldn't be parsed into an integer`.
  */

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
-import { parseStrictInteger, parseYesNo } from "./c-numbers.js";
+import { parseYesNo } from "@vigil/core";
+import { parseStrictInteger } from "./c-numbers.js";
 import type { GenericSettings, LogLevel, RawDirective } from "./generic-settings.js";
 import { DEPRECATED_CONFIGS, MULTI_ARG_CONFIGS, STANDARD_CONFIGS, VIGIL_PREFIX } from "./redis-directives.js";
 import { checkVigilDirective } from "./vigil-directives.js";

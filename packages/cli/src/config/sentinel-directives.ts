@@ -1,6 +1,7 @@
 import {
   type Address,
   applyLoadedOption,
+  atoi,
   findConfigOption,
   type GlobalSettings,
   GlobalSettingsSchema,
@@ -10,9 +11,10 @@ import {
   type OptionTarget,
   type PersistedMaster,
   parseConfigOption,
+  parseYesNo,
+  strtoull,
 } from "@vigil/core";
 import { DEFAULT_DIALECT, optionNaming, type SentinelDialect } from "@vigil/transport-redis";
-import { atoi, parseYesNo, strtoull } from "./c-numbers.js";
 import type { ConfigError } from "./config-error.js";
 import { ipLiteral } from "./ip-literal.js";
 

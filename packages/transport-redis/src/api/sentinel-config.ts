@@ -1,6 +1,6 @@
 import type { GlobalSettings } from "@vigil/core";
 import { bulk, error, map, OK, type Reply } from "../resp/reply.js";
-import { parseLongLong } from "./c-integers.js";
+import { parseRedisInteger } from "../resp/string-to-integer.js";
 import { FLUSH_FAILED } from "./errors.js";
 import { matchesGlob } from "./glob-match.js";
 import type { ApiScope } from "./scope.js";
@@ -50,7 +50,7 @@ const PARAMS: readonly GlobalParam[] = [
     name: "announce-port",
     get: (g) => String(g.announcePort),
     parse: (v) => {
-      const n = parseLongLong(v);
+      const n = parseRedisInteger(v);
       return n === undefined || n < 0n || n > 65535n ? undefined : { announcePort: Number(n) };
     },
   },

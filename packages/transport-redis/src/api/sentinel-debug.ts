@@ -1,6 +1,6 @@
 import { DEBUG_KEYS } from "@vigil/core";
 import { bulk, error, map, OK, type Reply } from "../resp/reply.js";
-import { parseLongLong } from "./c-integers.js";
+import { parseRedisInteger } from "../resp/string-to-integer.js";
 import type { ApiScope } from "./scope.js";
 
 /**
@@ -19,7 +19,7 @@ export function debugCommand(s: ApiScope, argv: readonly string[]): Reply {
       return error(`ERR Unknown option or number of arguments for SENTINEL DEBUG '${option}'`);
     }
     const value = argv[++j]!;
-    const ms = parseLongLong(value);
+    const ms = parseRedisInteger(value);
     if (ms === undefined || ms <= 0n) return error(`ERR Invalid argument '${value}' for SENTINEL DEBUG '${option}'`);
     timing[entry[1]] = Number(ms);
   }

@@ -1,5 +1,5 @@
 import { array, bulk, integer, type Reply } from "../resp/reply.js";
-import { parseLongLong } from "./c-integers.js";
+import { parseRedisInteger } from "../resp/string-to-integer.js";
 import { NOT_AN_INTEGER } from "./errors.js";
 import { canonicalIp } from "./ip-address.js";
 import type { ApiScope } from "./scope.js";
@@ -17,8 +17,8 @@ import type { ApiScope } from "./scope.js";
  * current epoch to ~1.8e19); it can never win a vote and just returns the current one.
  */
 export function isMasterDownCommand(s: ApiScope, argv: readonly string[]): Reply {
-  const port = parseLongLong(argv[3]!);
-  const epoch = parseLongLong(argv[4]!);
+  const port = parseRedisInteger(argv[3]!);
+  const epoch = parseRedisInteger(argv[4]!);
   if (port === undefined || epoch === undefined) return NOT_AN_INTEGER;
   const host = canonicalIp(argv[2]!) ?? argv[2]!;
   const { reply, output } = s.engine.isMasterDownByAddr(s.now, host, Number(port), Number(epoch), argv[5]!);

@@ -1,5 +1,6 @@
+import { toInt32, toUint32 } from "@vigil/core";
 import { error, OK, type Reply } from "../resp/reply.js";
-import { parseLongLong, toInt32, toUint32 } from "./c-integers.js";
+import { parseRedisInteger } from "../resp/string-to-integer.js";
 import { FLUSH_FAILED, NO_SUCH_MASTER } from "./errors.js";
 import { canonicalIp } from "./ip-address.js";
 import type { ApiScope } from "./scope.js";
@@ -21,9 +22,9 @@ const INVALID_ADDRESS = error("ERR Invalid IP address or hostname specified");
  */
 export function monitorCommand(s: ApiScope, argv: readonly string[]): Reply {
   const [, , name, host, portText, quorumText] = argv as [string, string, string, string, string, string];
-  const quorum = parseLongLong(quorumText);
+  const quorum = parseRedisInteger(quorumText);
   if (quorum === undefined) return error("ERR Invalid quorum");
-  const port = parseLongLong(portText);
+  const port = parseRedisInteger(portText);
   if (port === undefined) return error("ERR Invalid port");
   if (quorum <= 0n) return error("ERR Quorum must be 1 or greater.");
 
