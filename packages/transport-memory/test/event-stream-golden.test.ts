@@ -62,11 +62,7 @@ function streams(seed: number, options: RunSeedOptions): Map<string, string[]> {
         persistedState: () => engine.persistedState(),
         view: () => engine.view(),
       };
-      // The ranking checker reads these through duck typing (engine-like.ts).
-      return Object.assign(wrapped, {
-        masterRecord: (name: string) => engine.masterRecord(name),
-        rankingInputs: (m: never, now: number) => engine.rankingInputs(m, now),
-      });
+      return wrapped;
     },
   });
   return bySentinel;
