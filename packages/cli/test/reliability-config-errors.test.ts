@@ -46,7 +46,8 @@ function run(conf: string, args: string[] = []): Promise<{ status: number | null
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), 30000);
-    child.once("exit", (status) => {
+    // "close", not "exit": the process may exit before its output has been read from the pipes.
+    child.once("close", (status) => {
       clearTimeout(timer);
       resolve({ status, out });
     });
