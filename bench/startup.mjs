@@ -16,10 +16,10 @@ const USAGE = `usage: node bench/startup.mjs [--rounds N] [--idle-seconds S] [--
   --rounds N        start-up rounds, each starting every kind once in alternating order (default 15)
   --idle-seconds S  after the start-up rounds, one idle window per kind, S seconds each, run side by
                     side (default 60; 0 skips it)
-  --kinds L         vigil (dist/bin.js: the start-up bundle when current), vigil-modules (the same
+  --kinds L         vigil (dist/bin.cjs: the start-up bundle when current), vigil-modules (the same
                     with VIGIL_NO_BUNDLE=1: dist/ module by module), redis (redis-sentinel), node (bare
                     Node answering +PONG); default vigil,vigil-modules,redis,node
-  --before BIN      also start this older build's bin.js (kind "before"), e.g. from \`git archive\`
+  --before BIN      also start this older build's bin.cjs or bin.js (kind "before"), e.g. from \`git archive\`
   --quick           5 rounds, 20 s idle
 `;
 const opts = parseFlags(process.argv.slice(2), { rounds: 15, idleSeconds: 60, kinds: "vigil,vigil-modules,redis,node", before: "", quick: false }, USAGE);

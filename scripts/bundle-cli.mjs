@@ -6,12 +6,12 @@
 // a compile and an evaluation each) was most of the daemon's start-up time; one file compiled from
 // its code cache is a fraction of it (docs/performance.md, "Start-up"). CommonJS because Node 20
 // offers a code cache only to scripts (vm.Script), not to ES modules. The companion commands
-// (`vigil simulate` and the others) are not bundled: dist/bin.js runs them from dist/.
+// (`vigil simulate` and the others) are not bundled: dist/bin.cjs runs them from dist/.
 //
 // manifest.json records each bundled workspace file and the two outputs (path relative to the
-// bundle, size, mtime): dist/bin.js loads the bundle only while all of them are unchanged, so a
+// bundle, size, mtime): dist/bin.cjs loads the bundle only while all of them are unchanged, so a
 // later `tsc -b` that rewrites any of them makes the daemon load dist/ module by module again,
-// never stale code (packages/cli/src/daemon-bundle.ts).
+// never stale code (packages/cli/src/daemon-bundle.cts).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -51,13 +51,14 @@ await bundle.write({ file: join(out, "daemon.cjs"), format: "cjs", codeSplitting
 await bundle.close();
 writeFileSync(join(out, "daemon.cjs"), asScript(readFileSync(join(out, "daemon.cjs"), "utf8")));
 
-/** rolldown's CommonJS output made into the text daemon-bundle.ts compiles. */
+/** rolldown's CommonJS output made into the text daemon-bundle.cts compiles. */
 function asScript(code) {
   // CommonJS output requires every external at the top, also those of modules the daemon
   // evaluates only on demand (the HTTP page, scripts, TLS): loading node:http, node:tls and
-  // node:child_process costs 10-30 ms each. Their bindings become proxies that load on first use.
+  // node:child_process costs 10-30 ms each; node:crypto initialises OpenSSL (~2 MB resident), which
+  // only passwords, TLS and webhooks use. Their bindings become proxies that load on first use.
   let lazy = 0;
-  const out = code.replace(/^let (node_\w+) = require\("(node:(?:http|tls|child_process|perf_hooks))"\);$/gm, (_, name, id) => {
+  const out = code.replace(/^let (node_\w+) = require\("(node:(?:http|tls|child_process|perf_hooks|crypto))"\);$/gm, (_, name, id) => {
     lazy++;
     return `let ${name} = __lazyBuiltin(${JSON.stringify(id)});`;
   });
@@ -66,7 +67,7 @@ function asScript(code) {
   // one character outside Latin-1 makes V8 hold the whole 1.1 MB source as a two-byte string, twice
   // the memory, for the life of the daemon.
   const ascii = out.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  // Node's own CommonJS wrapper, in the file: daemon-bundle.ts compiles the file's text as it is
+  // Node's own CommonJS wrapper, in the file: daemon-bundle.cts compiles the file's text as it is
   // (one string, no copy), and the code cache is made for exactly that text. Strict, as the ES
   // modules it was made from (rolldown's CommonJS output does not say so).
   const lazyBuiltin = "const __lazyBuiltin = (id) => { let m; return new Proxy({}, { get: (_, k) => (m ??= require(id))[k] }); };";
@@ -74,9 +75,9 @@ function asScript(code) {
 }
 
 // The code cache: compile and evaluate the bundle (its top level only: nothing starts) exactly as
-// bin.js will, in a fresh process of this Node, and save what V8 compiled.
+// bin.cjs will, in a fresh process of this Node, and save what V8 compiled.
 const makeCache = `
-const { evaluateBundle } = await import(${JSON.stringify(pathToFileURL(join(cliDist, "daemon-bundle.js")).href)});
+const { evaluateBundle } = await import(${JSON.stringify(pathToFileURL(join(cliDist, "daemon-bundle.cjs")).href)});
 const { script } = evaluateBundle(${JSON.stringify(out)});
 (await import("node:fs")).writeFileSync(${JSON.stringify(join(out, "daemon.cjs.cache"))}, script.createCachedData());
 process.exit(0);`;
@@ -88,7 +89,7 @@ const entry = (file) => {
   return [relative(out, file), s.size, s.mtimeMs];
 };
 const manifest = {
-  note: "Files bundled into this directory, and its outputs; dist/bin.js uses the bundle only while every one is unchanged.",
+  note: "Files bundled into this directory, and its outputs; dist/bin.cjs uses the bundle only while every one is unchanged.",
   inputs: workspace.sort().map(entry),
   outputs: ["daemon.cjs", "daemon.cjs.cache"].map((f) => entry(join(out, f))),
 };

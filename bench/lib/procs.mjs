@@ -17,7 +17,7 @@ export const ROOT = resolve(import.meta.dirname, "../..");
  * fails loudly when the workspace is not built.
  */
 export function vigilBin() {
-  return join(buildRoot(ROOT, benchEnv).pkg("cli"), "dist", "bin.js");
+  return join(buildRoot(ROOT, benchEnv).pkg("cli"), "dist", "bin.cjs");
 }
 
 /** Copy the build for this run (throws when the workspace is not built). */
@@ -306,7 +306,7 @@ export function sentinelConf(dir, port, masters, opts = {}) {
 }
 
 /**
- * Start a sentinel daemon: `kind` is "vigil" (node packages/cli/dist/bin.js) or "redis"
+ * Start a sentinel daemon: `kind` is "vigil" (node packages/cli/dist/bin.cjs) or "redis"
  * (redis-sentinel). `BENCH_VIGIL_NODE_ARGS` adds node flags to Vigil (e.g. `--cpu-prof`).
  */
 export async function startSentinel(kind, confPath, port, args = [], opts = {}) {

@@ -13,7 +13,7 @@ const USAGE = `Usage: vigil /path/to/sentinel.conf [--port N] [--<directive> val
        vigil --version | --help`;
 
 /**
- * Run `vigil <argv>`: the exit code, or -1 while the daemon keeps running. bin.ts sends the daemon
+ * Run `vigil <argv>`: the exit code, or -1 while the daemon keeps running. bin.cts sends the daemon
  * straight to the start-up bundle: keep its list of companion commands (`COMPANION`) in step.
  */
 export async function main(argv: string[]): Promise<number> {

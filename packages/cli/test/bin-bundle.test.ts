@@ -1,4 +1,4 @@
-// dist/bin.js starts the daemon from the start-up bundle (scripts/bundle-cli.mjs) only while it was
+// dist/bin.cjs starts the daemon from the start-up bundle (scripts/bundle-cli.mjs) only while it was
 // made from the files now in dist/ and is itself as the build wrote it: a `tsc -b` after
 // `npm run build` must run the new code, never the stale bundle.
 // Works on a copy of the built packages, so the real dist/ is never touched.
@@ -54,7 +54,7 @@ function recordOutputs(bundleDir: string): void {
   writeFileSync(path, JSON.stringify(manifest));
 }
 
-describe("bin.js and the start-up bundle", () => {
+describe("bin.cjs and the start-up bundle", () => {
   it("starts the daemon from the bundle while it is current and from dist/ once a bundled file changed", () => {
     const dir = copyWorkspace();
     dirs.push(dir);
@@ -62,7 +62,7 @@ describe("bin.js and the start-up bundle", () => {
     const cli = join(dir, "packages", "cli", "dist");
     const bundle = join(cli, "bundle");
     const missing = join(dir, "no-such.conf");
-    const daemon = (bin = join(cli, "bin.js")) => {
+    const daemon = (bin = join(cli, "bin.cjs")) => {
       const r = spawnSync(process.execPath, [bin, missing], { encoding: "utf8" });
       expect(r.status).toBe(1);
       return r.stderr.trim();
@@ -74,12 +74,12 @@ describe("bin.js and the start-up bundle", () => {
     recordOutputs(bundle);
     expect(daemon()).toMatch(/^from the bundle/);
     // ... companion commands never use it ...
-    expect(execFileSync(process.execPath, [join(cli, "bin.js"), "--version"], { encoding: "utf8" }).trim()).toBe(VERSION);
+    expect(execFileSync(process.execPath, [join(cli, "bin.cjs"), "--version"], { encoding: "utf8" }).trim()).toBe(VERSION);
 
     // ... a copy that keeps timestamps runs it too (the benchmarks run such a copy of dist/) ...
     const copy = join(dir, "packages", "cli-copy");
     cpSync(join(dir, "packages", "cli"), copy, { recursive: true, preserveTimestamps: true });
-    expect(daemon(join(copy, "dist", "bin.js"))).toMatch(/^from the bundle/);
+    expect(daemon(join(copy, "dist", "bin.cjs"))).toMatch(/^from the bundle/);
 
     // ... never once the bundle or its cache is not what the build wrote ...
     const later = new Date(Date.now() + 5000);
@@ -102,7 +102,7 @@ describe("bin.js and the start-up bundle", () => {
     dirs.push(dir);
     execFileSync(process.execPath, [join(ROOT, "scripts", "bundle-cli.mjs"), dir], { stdio: "pipe" });
     const bundle = join(dir, "packages", "cli", "dist", "bundle");
-    const loader = (await import(pathToFileURL(join(dir, "packages", "cli", "dist", "daemon-bundle.js")).href)) as typeof import("../src/daemon-bundle.js");
+    const loader = (await import(pathToFileURL(join(dir, "packages", "cli", "dist", "daemon-bundle.cjs")).href)) as typeof import("../src/daemon-bundle.cjs");
     expect(loader.bundleIsCurrent(bundle)).toBe(true);
     const { exports, script } = loader.evaluateBundle(bundle, readFileSync(join(bundle, loader.CACHE_FILE)));
     expect(script.cachedDataRejected).toBe(false);

@@ -48,6 +48,7 @@ export { followMaster } from "./embed/follow-master.js";
 export { fileStore, memoryStore, type SentinelStore } from "./embed/state-store.js";
 export { type FenceConnection, type FenceLiftRequest, type FenceLiftResult, type FenceReading, liftFence, readFence } from "./links/fence-lifter.js";
 export { HELLO_CHANNEL, LinkPool, type LinkPoolOptions } from "./links/link-pool.js";
+export { osRandomBytes, randomHex, randomSeed } from "./os/os-random.js";
 export { encodeReply } from "./resp/encoder.js";
 export * from "./resp/reply.js";
 export { PlainError, type PlainReply, ReplyProtocolError, ReplyReader } from "./resp/reply-reader.js";

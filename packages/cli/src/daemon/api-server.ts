@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { createRespServer, createSentinelApi, type RespServer, type SentinelProcessInfo, type SentinelRuntime, VIGIL_SENTINEL_SUBCOMMANDS } from "@vigil/transport-redis";
+import { createRespServer, createSentinelApi, type RespServer, randomHex, type SentinelProcessInfo, type SentinelRuntime, VIGIL_SENTINEL_SUBCOMMANDS } from "@vigil/transport-redis";
 import { isExecutable } from "../config/atomic-write.js";
 import type { LoadedConfig } from "../config/load-config.js";
 import type { Logger } from "../log/logger.js";
@@ -33,7 +32,7 @@ export interface ListeningServer {
 export async function openApiServer(o: ApiServerOptions): Promise<ListeningServer | DaemonError> {
   const g = o.config.generic;
   const processInfo: SentinelProcessInfo & { listeners?: SentinelProcessInfo["listeners"] } = {
-    runId: randomBytes(20).toString("hex"),
+    runId: randomHex(20),
     configFile: o.path,
     tcpPort: g.port,
     startedAt: Date.now(),

@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Redis } from "ioredis";
 
-export const VIGIL_BIN = resolve(import.meta.dirname, "../../dist/bin.js");
+export const VIGIL_BIN = resolve(import.meta.dirname, "../../dist/bin.cjs");
 const PREFIX = "127.90";
 const LOCK_DIR = join(tmpdir(), "vigil-fault-blocks");
 

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { Redis } from "ioredis";
 import { dialectArgs, oracleSentinel, type SentinelDialect } from "./oracles.js";
 
-export const VIGIL_BIN = resolve(import.meta.dirname, "../../dist/bin.js");
+export const VIGIL_BIN = resolve(import.meta.dirname, "../../dist/bin.cjs");
 
 /** Throw (never skip) when a binary the test needs is missing. */
 export function requireBinary(name: string): string {

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   createPrng,
   createSentinelEngine,
@@ -18,6 +17,7 @@ import {
 import { createSentinelApi, VIGIL_SENTINEL_SUBCOMMANDS } from "../api/sentinel-api.js";
 import type { SentinelDialect } from "../dialect.js";
 import type { LinkPoolOptions } from "../links/link-pool.js";
+import { randomHex, randomSeed } from "../os/os-random.js";
 import { type NetworkFactory, SentinelRuntime } from "../runtime/sentinel-runtime.js";
 import { createRespServer, type RespServer } from "../server/index.js";
 import { FailoverRefusedError, NoSuchMasterError, PersistError, SentinelOptionsError, SentinelStateError } from "./errors.js";
@@ -80,9 +80,9 @@ export class Sentinel extends EventChannel {
     const timing = options.timing ?? "fast";
     try {
       this.engine = createSentinelEngine({
-        myId: saved?.myId ?? randomBytes(20).toString("hex"),
+        myId: saved?.myId ?? randomHex(20),
         now: Date.now(),
-        prng: createPrng(randomBytes(4).readUInt32LE(0)),
+        prng: createPrng(randomSeed()),
         timing,
         global: { ...saved?.global, port, ...(options.announceIp !== undefined ? { announceIp: options.announceIp } : {}) },
         currentEpoch: saved?.currentEpoch ?? 0,
@@ -124,7 +124,7 @@ export class Sentinel extends EventChannel {
       const port = this.options.port ?? 26379;
       const api = createSentinelApi({
         runtime: this.runtime,
-        process: { runId: randomBytes(20).toString("hex"), configFile: "", tcpPort: port, startedAt: Date.now(), pid: process.pid, executable: process.argv[1] ?? "node" },
+        process: { runId: randomHex(20), configFile: "", tcpPort: port, startedAt: Date.now(), pid: process.pid, executable: process.argv[1] ?? "node" },
         stats: () => {
           const s = this.server!.stats();
           return { ...s, totalConnections: s.totalConnectionsReceived, totalCommands: s.totalCommandsProcessed };

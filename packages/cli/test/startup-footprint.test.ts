@@ -1,0 +1,52 @@
+// What the daemon loads before it answers: the default configuration (no TLS, no passwords, no
+// HTTP page, no webhooks) must not initialise OpenSSL (node:crypto: ~2 MB resident, a few ms) nor
+// set up Node's ES module loader for its entry point (~15 ms). A preload records the built-in
+// modules Node loaded once the daemon answers PING (docs/performance.md, "Start-up").
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cleanup, freePort, tempDir, VIGIL_BIN, waitFor } from "./support/processes.js";
+
+const children: ReturnType<typeof spawn>[] = [];
+afterAll(async () => {
+  for (const c of children) c.kill("SIGKILL");
+  await cleanup();
+});
+
+function pong(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, "127.0.0.1");
+    s.on("error", () => resolve(false));
+    s.on("connect", () => s.write("PING\r\n"));
+    s.on("data", (d) => {
+      resolve(d.toString("latin1").startsWith("+PONG"));
+      s.destroy();
+    });
+  });
+}
+
+describe("daemon start-up footprint", () => {
+  it("answers PING without loading node:crypto or an ES module entry point", async () => {
+    const dir = tempDir();
+    const [port, deadPort] = [await freePort(), await freePort()];
+    const conf = join(dir, "sentinel.conf");
+    writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor m 127.0.0.1 ${deadPort} 1\n`);
+    const out = join(dir, "modules.json");
+    const preload = join(dir, "record-modules.cjs");
+    // Written on SIGUSR2, which the test sends once PING is answered.
+    writeFileSync(preload, `process.on("SIGUSR2", () => require("node:fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList)));\n`);
+    const child = spawn(process.execPath, ["--require", preload, VIGIL_BIN, conf], { stdio: "ignore" });
+    children.push(child);
+    await waitFor(() => pong(port), 20_000);
+    child.kill("SIGUSR2");
+    const loaded = await waitFor(() => (existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as string[]) : undefined), 5_000);
+    expect(loaded).toContain("NativeModule net"); // the list is the daemon's, after start-up
+    expect(loaded.filter((m) => /^NativeModule (crypto|internal\/crypto\/)/.test(m))).toEqual([]);
+    expect(loaded).not.toContain("NativeModule internal/modules/esm/translators");
+    // The run id (INFO's run_id) is still 40 hex characters, from the kernel's random source.
+    const runIds = readFileSync(conf, "utf8").match(/^sentinel myid ([0-9a-f]+)$/m);
+    expect(runIds?.[1]).toMatch(/^[0-9a-f]{40}$/);
+  }, 30_000);
+});
