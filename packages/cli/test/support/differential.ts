@@ -45,6 +45,12 @@ export interface Step {
   readonly sortLeaves?: boolean;
   /** A COMMAND reply: subcommands are in hash order in Redis (see canonicalCommandTable). */
   readonly commandTable?: boolean;
+  /**
+   * Instance flags whose presence is a race in this step, removed from every `flags` value before
+   * comparing (e.g. `disconnected` right after MONITOR: a Sentinel clears it the instant it starts
+   * connecting and sets it again when the connection is refused, so a query can land in between).
+   */
+  readonly racyFlags?: readonly string[];
   /** Remember something from this side's reply for later steps. */
   readonly save?: (frames: readonly Resp[], vars: Record<string, string>) => void;
 }
@@ -168,7 +174,11 @@ function clientShape(s: string, norm: (x: string) => string): Shape[] {
 export function shapeOf(r: Resp, ctx: StepContext, step: Step, key?: string): Shape {
   const norm = (x: string) => normaliseText(x, ctx.side, ctx.peer, ctx.topo);
   const volatile = key !== undefined && VOLATILE_KEYS.has(key);
-  const leaf = (t: string, v: string): Shape => ({ t, v: volatile ? "<v>" : norm(v) });
+  const racy = key === "flags" && step.racyFlags !== undefined ? step.racyFlags : undefined;
+  const leaf = (t: string, v: string): Shape => ({
+    t,
+    v: volatile ? "<v>" : racy ? norm(v.split(",").filter((f) => !racy.includes(f)).join(",")) : norm(v),
+  });
   switch (r.t) {
     case "simple":
     case "error":
