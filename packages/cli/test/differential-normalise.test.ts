@@ -1,7 +1,7 @@
 // The differential harness's normalisation (support/differential.ts): a step's racy flags are
 // removed from `flags` values on both sides, and nothing else is.
 import { describe, expect, it } from "vitest";
-import { type Side, shapeOf, type Step, type Topology } from "./support/differential.js";
+import { type Side, type Step, shapeOf, type Topology } from "./support/differential.js";
 import type { Resp } from "./support/resp-client.js";
 
 const redis: Side = { kind: "redis", port: 26379, myId: "a".repeat(40) };
