@@ -146,7 +146,7 @@ export {
   type SetEnv,
 } from "./settings/options/option-spec.js";
 export type { CommandRename } from "./settings/options/rename-command-option.js";
-export { ADAPTIVE_PING_MAX, DEBUG_KEYS, engineTiming, FAST_TIMING, pingInterval, SENTINEL_TIMING, type Timing, type TimingProfile, TimingSchema, timingFor } from "./settings/timing.js";
+export { ADAPTIVE_PING_MAX, coalesceWindow, DEBUG_KEYS, engineTiming, FAST_TIMING, pingInterval, SENTINEL_TIMING, type Timing, type TimingProfile, TimingSchema, timingFor } from "./settings/timing.js";
 export {
   DEFAULT_HANDOVER_TIMEOUT_MS,
   HANDOVER_GRACE_MS,

@@ -125,11 +125,46 @@ describe("the fast profile (default)", () => {
       for (const port of [6379, 6380]) {
         const g = gaps(at(c.commandsOf(0, "ping"), port, from));
         expect(g.length).toBeGreaterThanOrEqual(4);
-        // "Last reply older than the period": the first tick after it (replies are immediate here).
-        for (const x of g) expect(x).toBe(period + TICK);
+        // "Last reply older than the period": the first tick after it (replies are immediate here),
+        // or earlier, with a hello or INFO going to the same instance (coalesced traffic), but never
+        // within half a period of the previous PING.
+        for (const x of g) {
+          expect(x).toBeLessThanOrEqual(period + TICK);
+          expect(x).toBeGreaterThan(period / 2);
+        }
+        // The rate is the period's: early PINGs are a phase shift of a few, not a faster cadence.
+        expect(g.reduce((a, b) => a + b, 0) / g.length).toBeGreaterThanOrEqual(period);
       }
     });
   }
+
+  it("sends hellos and INFO in the same tick as a PING to the instance, at unchanged rates", () => {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 2, downAfterMs: 5000 });
+    c.run(5000, TICK);
+    const from = c.now;
+    c.run(20000, TICK);
+    for (const port of [6379, 6380]) {
+      const pings = new Set(at(c.commandsOf(0, "ping"), port, from));
+      const hellos = at(c.commandsOf(0, "publish-hello"), port, from);
+      const infos = at(c.commandsOf(0, "info"), port, from);
+      // One hello per 2 s publish period and one INFO per 10 s info period, as before ...
+      expect(hellos.length).toBeGreaterThanOrEqual(9);
+      expect(hellos.length).toBeLessThanOrEqual(11);
+      expect(infos.length).toBe(2);
+      // ... each riding a PING: one write to the instance instead of two or three.
+      for (const t of [...hellos, ...infos]) expect(pings.has(t)).toBe(true);
+    }
+  });
+
+  it("sends them on their own cadences under the sentinel profile (Sentinel's exact behaviour)", () => {
+    const c = new MiniCluster({ sentinels: 1, master: 6379, replicas: [6380], quorum: 2, downAfterMs: 5000, timing: "sentinel" });
+    c.run(5000, TICK);
+    const from = c.now;
+    c.run(20000, TICK);
+    const pings = new Set(at(c.commandsOf(0, "ping"), 6379, from));
+    const hellos = at(c.commandsOf(0, "publish-hello"), 6379, from);
+    expect(hellos.some((t) => !pings.has(t))).toBe(true);
+  });
 
   it("never pings less often than down-after", () => {
     expect(pingInterval(FAST_TIMING, 50)).toBe(50);

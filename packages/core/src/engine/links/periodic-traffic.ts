@@ -1,7 +1,7 @@
 import { encodeHello } from "../../codecs/hello-codec.js";
 import { nextReconnectAt } from "../../health/crash-detection.js";
 import { renamesByLowerName } from "../../settings/renamed-commands.js";
-import { pingInterval } from "../../settings/timing.js";
+import { coalesceWindow, pingInterval } from "../../settings/timing.js";
 import type { Address } from "../../util/address.js";
 import { announcedHost } from "../announced-address.js";
 import type { LinkAuth } from "../commands.js";
@@ -62,19 +62,30 @@ export function dropIdle(c: EngineContext, l: Link, m: MasterRecord): void {
   }
 }
 
-/** §5: INFO, PING and hello, each on its own cadence; nothing while the link is down or saturated. */
+/**
+ * §5: INFO, PING and hello, each on its own cadence; nothing while the link is down or saturated.
+ * Once one of them is due, the others due within the coalescing window go out with it (one write,
+ * one read of the replies: settings/timing.ts, `coalesceWindow`).
+ */
 export function sendPeriodic(c: EngineContext, inst: InstanceRecord, m: MasterRecord): void {
   const l = inst.link;
   if (linkDisconnected(l) || linkSaturated(l)) return;
-  if (inst.kind !== "sentinel" && !l.infoInFlight) {
-    // Eager mode also polls fast from SDOWN: the election completes within milliseconds of ODOWN,
-    // and replica selection needs INFO younger than 5 × ping-period by then.
-    const masterTrouble = m.odown.value === "odown" || m.failover.value !== "none" || (c.timing.eager && m.health.value === "sdown");
-    if (c.now > infoDueAt(inst, masterTrouble, c.timing)) sendInfo(c, l);
-  }
   const interval = pingInterval(c.timing, m.settings.downAfterMs);
-  if (c.now > pingDueAt(l, interval)) sendPing(c, l);
-  if (c.now > helloDueAt(inst, c.timing)) sendHello(c, inst, m);
+  // Eager mode also polls fast from SDOWN: the election completes within milliseconds of ODOWN,
+  // and replica selection needs INFO younger than 5 × ping-period by then.
+  const infoAt = inst.kind === "sentinel" || l.infoInFlight ? Number.POSITIVE_INFINITY : infoDueAt(inst, masterTrouble(c, m), c.timing);
+  const pingAt = pingDueAt(l, interval);
+  const helloAt = helloDueAt(inst, c.timing);
+  if (c.now <= infoAt && c.now <= pingAt && c.now <= helloAt) return;
+  const early = coalesceWindow(c.timing, interval);
+  if (c.now > infoAt - early) sendInfo(c, l);
+  // A PING still waits half an interval after the previous one (pingDueAt): only the wait for a reply shortens.
+  if (c.now > Math.max(pingAt - early, l.lastPingTime + interval / 2)) sendPing(c, l);
+  if (c.now > helloAt - early) sendHello(c, inst, m);
+}
+
+function masterTrouble(c: EngineContext, m: MasterRecord): boolean {
+  return m.odown.value === "odown" || m.failover.value !== "none" || (c.timing.eager && m.health.value === "sdown");
 }
 
 export function sendInfo(c: EngineContext, l: Link): void {
