@@ -2,6 +2,7 @@
 // byte stream) and RespLink against a real redis-server (order, errors, pub/sub, closing).
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RespLink } from "../src/links/resp-link.js";
@@ -49,6 +50,28 @@ describe("ReplyReader", () => {
       fc.property(fc.array(reply, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(400), { maxLength: 8 }), (replies, cuts) => {
         const bytes = Buffer.from(replies.map(encode).join(""));
         expect(readAll(bytes, cuts)).toEqual(replies);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("keeps nothing in a reused read buffer: every read's bytes are overwritten before the next", () => {
+    fc.assert(
+      fc.property(fc.array(reply, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(400), { maxLength: 8 }), (replies, cuts) => {
+        const bytes = Buffer.from(replies.map(encode).join(""));
+        const shared = Buffer.alloc(bytes.length);
+        const reader = new ReplyReader();
+        const out: PlainReply[] = [];
+        let from = 0;
+        for (const at of [...cuts.filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b), bytes.length]) {
+          bytes.copy(shared, 0, from, at);
+          reader.feed(shared.subarray(0, at - from));
+          from = at;
+          for (let r = reader.next(); r !== undefined; r = reader.next()) out.push(r);
+          reader.detachFrom(shared);
+          shared.fill(0x2a); // what the next read of another socket would leave there
+        }
+        expect(out).toEqual(replies);
       }),
       { numRuns: 400 },
     );
@@ -108,6 +131,47 @@ describe("ReplyReader, RESP3 (what vigil explain may get from any server)", () =
 
   it("refuses malformed RESP3", () => {
     for (const bad of ["#x\r\n", "_x\r\n", "=3\r\nabc\r\n", "%-2\r\n"]) expect(() => readAll(Buffer.from(bad), []), bad).toThrow(ReplyProtocolError);
+  });
+});
+
+describe("RespLink reading replies that span reads", () => {
+  it("keeps a partial reply intact while other links read in between", async () => {
+    // A server that answers each command with a 40-byte bulk string in two writes 30 ms apart.
+    const server = createServer((sock) => {
+      sock.setNoDelay(true);
+      sock.on("data", () => {
+        const tag = String(sock.remotePort).padStart(5, "0");
+        const body = `${tag}${"a".repeat(15)}${"b".repeat(15)}${tag}`;
+        sock.write(`$${body.length}\r\n${body.slice(0, 20)}`);
+        setTimeout(() => sock.write(`${body.slice(20)}\r\n`), 30);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const links = await Promise.all(
+        [0, 1, 2].map(
+          () => new Promise<RespLink>((resolve, reject) => {
+            const l: RespLink = new RespLink({ host: "127.0.0.1", port, connectTimeoutMs: 1000 }, () => resolve(l), (why) => reject(new Error(why)));
+          }),
+        ),
+      );
+      // Staggered by 10 ms: every link's second half arrives after another link's first half.
+      const replies = await Promise.all(
+        links.map(
+          (l, i) => new Promise<PlainReply | undefined>((r) => setTimeout(() => l.send(["GET", "k"], (reply) => r(reply)), i * 10)),
+        ),
+      );
+      for (const [i, reply] of replies.entries()) {
+        expect(typeof reply).toBe("string");
+        const text = reply as string;
+        expect(text).toMatch(/^(\d{5})a{15}b{15}\1$/);
+        expect(text.slice(0, 5)).not.toBe(replies[(i + 1) % replies.length]!.toString().slice(0, 5));
+      }
+      for (const l of links) l.close();
+    } finally {
+      server.close();
+    }
   });
 });
 

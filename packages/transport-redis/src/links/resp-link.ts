@@ -20,6 +20,14 @@ export type ReplyCallback = (reply: PlainReply | undefined, error?: string) => v
 const CLOSED = "Connection is closed.";
 
 /**
+ * The one buffer every plain-TCP link reads into (`onread`): Node hands the bytes of each read to
+ * the link's callback at once, without its stream machinery (a chunk Buffer, `push`, a `data`
+ * event and a `nextTick` per read). One buffer serves all links: a read's callback runs to its end
+ * before the next read, and the reader copies out what it keeps (ReplyReader.detachFrom).
+ */
+const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
+
+/**
  * How a socket error reads for crash detection: only what the peer's kernel said actively is
  * `refused` / `reset`; a timeout is silence; anything else (EHOSTUNREACH, TLS errors ...) is `other`.
  */
@@ -69,7 +77,10 @@ export class RespLink {
   ) {
     const tcp: TcpNetConnectOpts = { host: options.host, port: options.port, noDelay: true };
     if (options.localAddress !== undefined) tcp.localAddress = options.localAddress;
-    this.socket = options.tls ? tlsConnect({ ...tcp, ...options.tls }) : createConnection(tcp);
+    // TLS decrypts through its own stream: its links read `data` events.
+    this.socket = options.tls
+      ? tlsConnect({ ...tcp, ...options.tls })
+      : createConnection({ ...tcp, onread: { buffer: READ_BUFFER, callback: (n: number) => this.onRead(n) } });
     this.socket.setNoDelay(true); // a PING must not wait for Nagle (the option alone does not reach TLS)
     this.timer = setTimeout(() => this.end("connect ETIMEDOUT", "timeout"), options.connectTimeoutMs);
     this.socket.once(options.tls ? "secureConnect" : "connect", () => {
@@ -77,7 +88,7 @@ export class RespLink {
       this.connected = true;
       if (!this.closed) this.onReady();
     });
-    this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    if (options.tls) this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
     this.socket.on("error", (e: NodeJS.ErrnoException) => this.end(e.message, linkFailureOf(e.code)));
     // An orderly close by the peer of an open connection (EOF); before that it proves nothing.
     this.socket.on("close", () => this.end(CLOSED, this.connected ? "closed" : "other"));
@@ -120,6 +131,13 @@ export class RespLink {
   /** Close now. `onClose` runs (once, with `reason`) and pending commands fail. */
   close(reason = CLOSED): void {
     this.end(reason, "other");
+  }
+
+  /** `onread`'s callback: true keeps the socket reading. */
+  private onRead(nread: number): boolean {
+    this.onData(READ_BUFFER.subarray(0, nread));
+    this.reader.detachFrom(READ_BUFFER);
+    return true;
   }
 
   private onData(chunk: Buffer): void {

@@ -48,8 +48,10 @@ function text(b: Buffer, from: number, to: number): string {
  * start when the rest arrives (replies here are small, INFO a few KB). It sits on the links' hot
  * path (bench/ping-cost.mjs): the RESP2 types come first in the switch, RESP3 only after them.
  */
+const EMPTY = Buffer.alloc(0);
+
 export class ReplyReader {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
   private pos = 0;
   /** Chunks held back while a reply of known size is incomplete (see {@link feed}). */
   private held: Buffer[] = [];
@@ -76,6 +78,22 @@ export class ReplyReader {
     } else if (rest <= 0) this.buf = chunk;
     else this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
     this.pos = 0;
+  }
+
+  /**
+   * Copies out of `shared`'s memory whatever the reader keeps for later (an incomplete reply), for a
+   * caller that feeds views of a read buffer the socket reuses for its next read. Complete replies
+   * are decoded to strings, which never alias the bytes.
+   */
+  detachFrom(shared: Buffer): void {
+    if (this.pos >= this.buf.length) {
+      this.buf = EMPTY;
+      this.pos = 0;
+    } else if (this.buf.buffer === shared.buffer) {
+      this.buf = Buffer.from(this.buf.subarray(this.pos));
+      this.pos = 0;
+    }
+    for (let i = 0; i < this.held.length; i++) if (this.held[i]!.buffer === shared.buffer) this.held[i] = Buffer.from(this.held[i]!);
   }
 
   /** The next complete reply, or `undefined` when more bytes are needed. Throws {@link ReplyProtocolError}. */
