@@ -60,6 +60,9 @@ export class RespLink {
   private readonly reader = new ReplyReader();
   private readonly pending: (ReplyCallback | undefined)[] = [];
   private head = 0;
+  /** Nesting depth of {@link cork}, and the commands held meanwhile. */
+  private corks = 0;
+  private held = "";
   private subscribed = false;
   private closed = false;
   private connected = false;
@@ -106,7 +109,8 @@ export class RespLink {
       return;
     }
     this.pending.push(done);
-    this.socket.write(encodeCommand(args));
+    if (this.corks > 0) this.held += encodeCommand(args);
+    else this.socket.write(encodeCommand(args));
   }
 
   /**
@@ -118,14 +122,21 @@ export class RespLink {
     this.send(args, done);
   }
 
-  /** Hold writes until {@link uncork}: a batch of commands leaves in one write. */
+  /**
+   * Hold writes until {@link uncork}: a batch of commands leaves in one write. Held here as one
+   * string rather than with the socket's cork: a corked socket buffers one request object per write
+   * and sends them with writev, where one joined string is a single plain write.
+   */
   cork(): void {
-    this.socket.cork();
+    this.corks++;
   }
 
-  /** Write what {@link cork} held. */
+  /** Write what {@link cork} held (once every cork is undone). */
   uncork(): void {
-    this.socket.uncork();
+    if (this.corks === 0 || --this.corks > 0 || this.held === "") return;
+    const out = this.held;
+    this.held = "";
+    if (!this.closed) this.socket.write(out);
   }
 
   /** Close now. `onClose` runs (once, with `reason`) and pending commands fail. */
