@@ -146,8 +146,12 @@ export class RespLink {
 
   /** `onread`'s callback: true keeps the socket reading. */
   private onRead(nread: number): boolean {
-    this.onData(READ_BUFFER.subarray(0, nread));
-    this.reader.detachFrom(READ_BUFFER);
+    try {
+      this.onData(READ_BUFFER.subarray(0, nread));
+    } finally {
+      // Even when a reply's callback threw: the next read overwrites the buffer.
+      this.reader.detachFrom(READ_BUFFER);
+    }
     return true;
   }
 
