@@ -79,8 +79,7 @@ export function sendPeriodic(c: EngineContext, inst: InstanceRecord, m: MasterRe
   if (c.now <= infoAt && c.now <= pingAt && c.now <= helloAt) return;
   const early = coalesceWindow(c.timing, interval);
   if (c.now > infoAt - early) sendInfo(c, l);
-  // A PING still waits half an interval after the previous one (pingDueAt): only the wait for a reply shortens.
-  if (c.now > Math.max(pingAt - early, l.lastPingTime + interval / 2)) sendPing(c, l);
+  if (c.now > pingDueAt(l, interval, early)) sendPing(c, l);
   if (c.now > helloAt - early) sendHello(c, inst, m);
 }
 

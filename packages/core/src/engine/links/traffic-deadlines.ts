@@ -21,9 +21,12 @@ export function infoDueAt(inst: MasterRecord | ReplicaRecord, masterTrouble: boo
   return inst.infoRefresh === 0 ? Number.NEGATIVE_INFINITY : inst.infoRefresh + infoPeriodFor(inst, masterTrouble, timing);
 }
 
-/** The next PING is due past this: no reply for a whole interval and none sent for half of one. */
-export function pingDueAt(l: Link, interval: number): number {
-  return Math.max(l.lastPongTime + interval, l.lastPingTime + interval / 2);
+/**
+ * The next PING is due past this: no reply for a whole interval and none sent for half of one.
+ * `early` (the coalescing window) shortens only the wait for a reply, never the half interval.
+ */
+export function pingDueAt(l: Link, interval: number, early = 0): number {
+  return Math.max(l.lastPongTime + interval - early, l.lastPingTime + interval / 2);
 }
 
 /** The next hello to `inst` is due past this (one per publish period, §7.1). */
