@@ -1,12 +1,11 @@
+import { switchoverPreflight } from "../engine/failover/switchover-driver.js";
 import type { MasterRecord } from "../engine/records.js";
-import { linkDisconnected } from "../engine/records.js";
 import { contextOf, type SentinelEngine, type SwitchoverOptions } from "../engine/sentinel-engine.js";
-import { currentAddress, rankingInputs } from "../engine/views/engine-views.js";
+import { currentAddress } from "../engine/views/engine-views.js";
 import type { ExplainSection } from "../explain/explanation.js";
 import type { FailoverPlan } from "../explain/failover-plan.js";
-import { rankReplicas } from "../ranking/replica-ranking.js";
 import { type Address, addressKey } from "../util/address.js";
-import { DEFAULT_HANDOVER_TIMEOUT_MS, HANDOVER_GRACE_MS, lacksFailoverCommand, type SwitchoverRefusal, switchoverRefusal } from "./switchover.js";
+import { HANDOVER_GRACE_MS, handoverTimeoutMs, type SwitchoverRefusal } from "./switchover.js";
 
 const REFUSAL_TEXT: Readonly<Record<SwitchoverRefusal | "inprog", string>> = {
   inprog: "INPROG Failover already in progress",
@@ -24,25 +23,12 @@ const REFUSAL_TEXT: Readonly<Record<SwitchoverRefusal | "inprog", string>> = {
 export function planSwitchover(engine: SentinelEngine, name: string, now: number, options: SwitchoverOptions = {}): FailoverPlan | undefined {
   const m = contextOf(engine).masters.get(name);
   if (!m) return undefined;
-  const { replicas, ctx } = rankingInputs(contextOf(engine), m, now);
-  const eligible = rankReplicas(replicas, ctx).ranked.map((r) => r.key);
-  const requested = options.to ? addressKey(options.to) : null;
-  const refused: SwitchoverRefusal | "inprog" | null = lacksFailoverCommand(m.infoRefresh !== 0, m.failoverState)
-    ? "not-supported"
-    : m.failover.value !== "none"
-      ? "inprog"
-      : switchoverRefusal({
-          masterUsable: !linkDisconnected(m.link) && m.health.value !== "sdown" && m.roleReported === "master" && m.infoRefresh !== 0,
-          masterFailoverState: m.failoverState,
-          eligible,
-          requested,
-          requestedKnown: requested !== null && m.replicas.has(requested),
-        });
+  const { refusal: refused, eligible, requested } = switchoverPreflight(contextOf(engine), m, options.to ?? null, now);
   const target = refused === null ? (requested ?? eligible[0] ?? null) : null;
   const lines: string[] = [];
   if (refused !== null) lines.push(`Refused before anything changes: SENTINEL FAILOVER ${name} COORDINATED would answer -${REFUSAL_TEXT[refused]}.`);
   if (refused === null && target !== null) {
-    const timeoutMs = Math.max(1, Math.min(options.timeoutMs ?? DEFAULT_HANDOVER_TIMEOUT_MS, m.settings.failoverTimeoutMs - HANDOVER_GRACE_MS));
+    const timeoutMs = handoverTimeoutMs(options.timeoutMs, m.settings.failoverTimeoutMs);
     const to = m.replicas.get(target)!.addr;
     lines.push(...steps(engine, m, to, timeoutMs));
   }

@@ -63,6 +63,14 @@ export const DEFAULT_HANDOVER_TIMEOUT_MS = 5000;
 export const HANDOVER_GRACE_MS = 1000;
 
 /**
+ * The hand-over timeout of a switchover: the one asked for (default {@link DEFAULT_HANDOVER_TIMEOUT_MS}),
+ * capped so the failover machine's own wait_promotion timeout (failover-timeout) never cuts the grace.
+ */
+export function handoverTimeoutMs(requested: number | undefined, failoverTimeoutMs: number): number {
+  return Math.max(1, Math.min(requested ?? DEFAULT_HANDOVER_TIMEOUT_MS, failoverTimeoutMs - HANDOVER_GRACE_MS));
+}
+
+/**
  * A `handover-reply` error starting with this word means the replica did not catch up within the
  * hand-over's timeout (the transport gave up and resumed the master's writes): a `handover-timeout`.
  */

@@ -1,6 +1,5 @@
 import { campaignStartAt, staggerSlot } from "../../election/campaign-stagger.js";
 import { selectReplica } from "../../ranking/replica-ranking.js";
-import { lacksFailoverCommand } from "../../switchover/switchover.js";
 import type { EngineContext } from "../context/engine-context.js";
 import type { MasterRecord } from "../records.js";
 import type { FailoverRequestResult, SwitchoverOptions } from "../sentinel-engine.js";
@@ -47,9 +46,8 @@ export function startFailover(c: EngineContext, m: MasterRecord, forced: boolean
 export function requestFailover(c: EngineContext, name: string, coordinated?: SwitchoverOptions): FailoverRequestResult {
   const m = c.masters.get(name);
   if (!m) return "no-such-master";
-  if (coordinated && lacksFailoverCommand(m.infoRefresh !== 0, m.failoverState)) return "not-supported";
-  if (m.failover.value !== "none") return "inprog";
   if (coordinated) return requestSwitchover(c, m, coordinated);
+  if (m.failover.value !== "none") return "inprog";
   const { replicas, ctx } = rankingInputs(c, m, c.now);
   if (!selectReplica(replicas, ctx)) return "nogoodslave";
   startFailover(c, m, true);

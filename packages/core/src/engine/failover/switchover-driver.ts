@@ -1,11 +1,11 @@
 import { rankReplicas } from "../../ranking/replica-ranking.js";
 import {
   abortReasonOf,
-  DEFAULT_HANDOVER_TIMEOUT_MS,
   finishSwitchover,
-  HANDOVER_GRACE_MS,
   handoverErrorReason,
   handoverExpired,
+  handoverTimeoutMs,
+  lacksFailoverCommand,
   type SwitchoverAbortReason,
   type SwitchoverRefusal,
   startSwitchover,
@@ -27,11 +27,10 @@ import { startFailover } from "./failover-start.js";
 
 /** `SENTINEL FAILOVER <name> COORDINATED`: an elected failover that hands over through `FAILOVER TO`. */
 export function requestSwitchover(c: EngineContext, m: MasterRecord, coordinated: SwitchoverOptions): FailoverRequestResult {
-  const refusal = refusalOf(c, m, coordinated.to ?? null);
+  const { refusal } = switchoverPreflight(c, m, coordinated.to ?? null, c.now);
   if (refusal !== null) return refusal;
   startFailover(c, m, false, true);
-  // The failover machine's own wait_promotion timeout must not cut the hand-over's grace.
-  const timeoutMs = Math.max(1, Math.min(coordinated.timeoutMs ?? DEFAULT_HANDOVER_TIMEOUT_MS, m.settings.failoverTimeoutMs - HANDOVER_GRACE_MS));
+  const timeoutMs = handoverTimeoutMs(coordinated.timeoutMs, m.settings.failoverTimeoutMs);
   m.switchover = startSwitchover(m.failover.context.failoverEpoch, c.now, coordinated.to ?? null, timeoutMs);
   c.emit("+switchover-start", "warning", `${c.details(m, m)} #to ${coordinated.to ? addressKey(coordinated.to) : "best"} timeout ${timeoutMs}`, m);
   // Unlike a forced failover, a switchover is elected: no two sentinels hand over at once.
@@ -40,17 +39,38 @@ export function requestSwitchover(c: EngineContext, m: MasterRecord, coordinated
   return "ok";
 }
 
-/** The preconditions of a switchover of `m`, checked before anything changes. */
-function refusalOf(c: EngineContext, m: MasterRecord, to: Address | null): SwitchoverRefusal | null {
-  const { replicas, ctx } = rankingInputs(c, m, c.now);
+/** What {@link switchoverPreflight} found. */
+export interface SwitchoverPreflight {
+  /** Why the switchover must not start, or null. */
+  readonly refusal: SwitchoverRefusal | "inprog" | null;
+  /** Keys of the replicas the ranking accepts at `now`, best first. */
+  readonly eligible: readonly string[];
+  /** Key of the replica asked for, or null. */
+  readonly requested: string | null;
+}
+
+/**
+ * The checks of a switchover of `m`, made before anything changes, for the request and its dry run
+ * alike: a master known to lack `FAILOVER` first, then `-INPROG` (Valkey 9's order), then
+ * {@link switchoverRefusal}.
+ */
+export function switchoverPreflight(c: EngineContext, m: MasterRecord, to: Address | null, now: number): SwitchoverPreflight {
+  const { replicas, ctx } = rankingInputs(c, m, now);
+  const eligible = rankReplicas(replicas, ctx).ranked.map((r) => r.key);
   const requested = to ? addressKey(to) : null;
-  return switchoverRefusal({
-    masterUsable: !linkDisconnected(m.link) && m.health.value !== "sdown" && m.roleReported === "master" && m.infoRefresh !== 0,
-    masterFailoverState: m.failoverState,
-    eligible: rankReplicas(replicas, ctx).ranked.map((r) => r.key),
-    requested,
-    requestedKnown: requested !== null && m.replicas.has(requested),
-  });
+  let refusal: SwitchoverRefusal | "inprog" | null;
+  if (lacksFailoverCommand(m.infoRefresh !== 0, m.failoverState)) refusal = "not-supported";
+  else if (m.failover.value !== "none") refusal = "inprog";
+  else {
+    refusal = switchoverRefusal({
+      masterUsable: !linkDisconnected(m.link) && m.health.value !== "sdown" && m.roleReported === "master" && m.infoRefresh !== 0,
+      masterFailoverState: m.failoverState,
+      eligible,
+      requested,
+      requestedKnown: requested !== null && m.replicas.has(requested),
+    });
+  }
+  return { refusal, eligible, requested };
 }
 
 /**
