@@ -4,28 +4,15 @@
 // modules Node loaded once the daemon answers PING (docs/performance.md, "Start-up").
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cleanup, freePort, tempDir, VIGIL_BIN, waitFor } from "./support/processes.js";
+import { cleanup, cmd, freePort, tempDir, VIGIL_BIN, waitFor } from "./support/processes.js";
 
 const children: ReturnType<typeof spawn>[] = [];
 afterAll(async () => {
   for (const c of children) c.kill("SIGKILL");
   await cleanup();
 });
-
-function pong(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, "127.0.0.1");
-    s.on("error", () => resolve(false));
-    s.on("connect", () => s.write("PING\r\n"));
-    s.on("data", (d) => {
-      resolve(d.toString("latin1").startsWith("+PONG"));
-      s.destroy();
-    });
-  });
-}
 
 describe("daemon start-up footprint", () => {
   it("answers PING without loading node:crypto or an ES module entry point", async () => {
@@ -39,7 +26,7 @@ describe("daemon start-up footprint", () => {
     writeFileSync(preload, `process.on("SIGUSR2", () => require("node:fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList)));\n`);
     const child = spawn(process.execPath, ["--require", preload, VIGIL_BIN, conf], { stdio: "ignore" });
     children.push(child);
-    await waitFor(() => pong(port), 20_000);
+    await waitFor(async () => (await cmd(port, "PING")) === "PONG", 20_000);
     child.kill("SIGUSR2");
     const loaded = await waitFor(() => (existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as string[]) : undefined), 5_000);
     expect(loaded).toContain("NativeModule net"); // the list is the daemon's, after start-up
