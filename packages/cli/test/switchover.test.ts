@@ -192,6 +192,10 @@ it("stuck node: a FAILOVER FORCE towards a frozen replica is aborted by Vigil, t
   const master = await currentMaster(c);
   const target = c.redis.find((r) => r !== master)!;
   await waitFor(async () => (await infoField(target.port, "master_link_status")) === "up", 10000);
+  // A hello PUBLISH reaching the paused master before the sentinels' next INFO would hold that INFO
+  // (and the PINGs) until the link is recycled, 15 s on; once an INFO has shown the hand-over, Vigil
+  // sends the master no more hellos (periodic-traffic.ts). Hellos are held off so the INFO is first.
+  for (const s of c.sentinels) await cmd(s.port, "SENTINEL", "DEBUG", "PUBLISH-PERIOD", 60000);
   target.kill("SIGSTOP");
   try {
     expect(await cmd(master.port, "FAILOVER", "TO", "127.0.0.1", target.port, "TIMEOUT", 10, "FORCE")).toBe("OK");
@@ -202,6 +206,7 @@ it("stuck node: a FAILOVER FORCE towards a frozen replica is aborted by Vigil, t
     expect(await cmd(master.port, "SET", "sw:3", "after")).toBe("OK");
   } finally {
     target.kill("SIGCONT");
+    for (const s of c.sentinels) await cmd(s.port, "SENTINEL", "DEBUG", "PUBLISH-PERIOD", 2000);
   }
   expect(await waitAgreedMaster(c)).toBe(`127.0.0.1:${master.port}`);
 });

@@ -73,6 +73,21 @@ describe("runHandover", () => {
     expect(log.at(-1)).toBe("master CLIENT UNPAUSE");
   });
 
+  it("a master whose INFO is answered only after the deadline: writes resumed all the same", async () => {
+    // Under load the master's reply to the last offset comparison can land just past the deadline; the
+    // pause must not then be left to run out by itself (up to a second more of refused writes).
+    const t0 = Date.now();
+    const { io, log } = fakeIo((who, args) => {
+      if (args[0] !== "INFO") return "OK";
+      if (who === "target") return info({ role: "slave", master_link_status: "up", slave_repl_offset: 10 });
+      return Date.now() - t0 < 60 ? info({ role: "master", master_repl_offset: 1000 }) : null;
+    });
+    const outcome = await runHandover(io, { host: "127.0.0.1", port: 6380 }, 100, Date.now);
+    expect(outcome).toMatch(/^TIMEOUT /);
+    expect(log.some((l) => l.includes("FAILOVER"))).toBe(false);
+    expect(log.at(-1)).toBe("master CLIENT UNPAUSE");
+  });
+
   it("the master refuses FAILOVER: its error, writes resumed", async () => {
     const { io, log } = fakeIo((who, args) => {
       if (args[0] === "FAILOVER") return new Error("ERR FAILOVER target replica is not online.");

@@ -126,6 +126,14 @@ export function abortReasonOf(eventType: string): SwitchoverAbortReason | null {
 export type MasterFailoverState = "no-failover" | "waiting-for-sync" | "failover-in-progress";
 
 /**
+ * Whether an instance reports a `FAILOVER` hand-over under way: it pauses writes until it ends, and a
+ * paused connection holds every command queued behind a write (a hello PUBLISH) as well.
+ */
+export function inFailoverHandover(state: string | null): boolean {
+  return state !== null && state !== "no-failover";
+}
+
+/**
  * Whether an instance has been in a `FAILOVER` hand-over for too long and nobody will finish it: a
  * target paused mid-hand-over, a `FAILOVER … FORCE` with no timeout, a leader that died. While it
  * lasts the instance pauses writes (`waiting-for-sync`) or is neither master nor replica of anyone
@@ -137,7 +145,7 @@ export type MasterFailoverState = "no-failover" | "waiting-for-sync" | "failover
  * switchover never sets beyond `failover-timeout`.
  */
 export function stuckInFailover(state: string | null, since: number, now: number, downAfterMs: number, failoverTimeoutMs: number): boolean {
-  if (state === null || state === "no-failover") return false;
+  if (!inFailoverHandover(state)) return false;
   // Half of down-after: the hand-over's write pause also holds our hello PUBLISH, and the PINGs
   // queued behind it, so the master would go SDOWN (and be failed over) at down-after.
   const patience = state === "failover-in-progress" ? downAfterMs / 2 : failoverTimeoutMs;

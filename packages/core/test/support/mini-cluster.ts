@@ -51,6 +51,8 @@ export interface FakeRedis {
   syncDelayMs: number;
   /** Overrides `master_link_down_since_seconds` in INFO (a replica whose link has been down long). */
   linkDownSinceSeconds: number | null;
+  /** `master_failover_state` in INFO (null: not reported, as before Redis 6.2). */
+  failoverState: string | null;
 }
 
 /** One command or event, stamped with the cluster time it was produced at. */
@@ -168,6 +170,7 @@ export class MiniCluster {
       syncedAt: 0,
       syncDelayMs: 0,
       linkDownSinceSeconds: null,
+      failoverState: null,
     };
     this.nodes.set(addressKey(n.addr), n);
     return n;
@@ -199,6 +202,7 @@ export class MiniCluster {
       else if (!up) lines.push("master_link_down_since_seconds:1");
       lines.push(`slave_repl_offset:${n.offset}`, `slave_priority:${n.priority}`, "replica_announced:1");
     }
+    if (n.failoverState !== null) lines.push(`master_failover_state:${n.failoverState}`);
     return `${lines.join("\r\n")}\r\n`;
   }
 

@@ -21,8 +21,8 @@ import type { AsideConnection } from "./aside-connection.js";
  *      (`FAILOVER` holds writes with a pause of its own until it is done);
  *   4. once the target says `role:master`: `CLIENT KILL TYPE normal` on the demoted master (its
  *      clients ask the sentinels again), then report, so the engine asks the target's INFO at once.
- * When the target does not catch up within the timeout: `CLIENT UNPAUSE`, and the master carries on
- * as before — nothing changed, no write lost.
+ * When the target does not catch up within the timeout (or the master does not answer by then):
+ * `CLIENT UNPAUSE`, and the master carries on as before — nothing changed, no write lost.
  */
 export interface HandoverIo {
   /** One command on the master connection of the hand-over; `err` is the error text. */
@@ -84,7 +84,12 @@ export async function runHandover(io: HandoverIo, target: { host: string; port: 
   const unpause = () => by(call(io.master, [n("CLIENT"), "UNPAUSE"]), now() + PAUSE_GRACE_MS, now);
   for (;;) {
     const [m, t] = await Promise.all([by(call(io.master, [n("INFO"), "replication"]), deadline, now), by(call(io.target, [n("INFO"), "replication"]), deadline, now)]);
-    if (m.err === "NOREPLY") return timedOut; // a frozen master: its pause ends by itself
+    if (m.err === "NOREPLY") {
+      // No answer by the deadline: frozen, or only late (a loaded machine). Ask it to resume writes
+      // anyway rather than leave the pause to run out by itself, up to a second later.
+      await unpause();
+      return timedOut;
+    }
     if (m.err !== undefined) return m.err; // the master connection is gone: the pause ends by itself
     if (infoField(String(m.reply), "role") !== "master") {
       await unpause();

@@ -2,6 +2,7 @@ import { encodeHello } from "../../codecs/hello-codec.js";
 import { nextReconnectAt } from "../../health/crash-detection.js";
 import { renamesByLowerName } from "../../settings/renamed-commands.js";
 import { coalesceWindow, pingInterval } from "../../settings/timing.js";
+import { inFailoverHandover } from "../../switchover/switchover.js";
 import type { Address } from "../../util/address.js";
 import { announcedHost } from "../announced-address.js";
 import type { LinkAuth } from "../commands.js";
@@ -100,10 +101,19 @@ export function sendPing(c: EngineContext, l: Link): void {
   c.cmd({ kind: "ping", addr: l.addr });
 }
 
-/** §7.1: one hello per destination per publish period. */
+/**
+ * §7.1: one hello per destination per publish period — except to an instance mid-`FAILOVER`, whose
+ * write pause would hold the PUBLISH and everything behind it on the link (its INFO, its PINGs): the
+ * stuck hand-over would go unseen and the instance would look silent. Peers still hear the hellos
+ * sent through the replicas; the period's hello is skipped, not queued.
+ */
 export function sendHello(c: EngineContext, inst: InstanceRecord, m: MasterRecord): void {
   const ip = c.global.announceIp ?? inst.link.localHost;
   if (ip === undefined || inst.link.cmd !== "up") return;
+  if (inFailoverHandover(inst.failoverState)) {
+    inst.lastPubTime = c.now;
+    return;
+  }
   const cur = currentAddress(m);
   const payload = encodeHello({
     sentinelIp: ip,
