@@ -167,6 +167,10 @@ it("abort: the target is frozen, it never catches up, the hand-over times out, t
   await waitFor(async () => (await infoField(target.port, "master_link_status")) === "up", 10000);
   const w = startWriter("sw:2");
   await waitFor(() => w.acked.length > 20, 10000);
+  // The previous test's switchover may be news to this sentinel still (a hello away): until its INFO of
+  // the new master and of the target arrived, it would refuse (master not usable, NOGOODSLAVE).
+  const plan = async () => String(await cmd(c.sentinels[1]!.port, "SENTINEL", "VIGIL-SWITCHOVER-PLAN", "mymaster", "TO", "127.0.0.1", target.port));
+  await waitFor(async () => !/Refused/.test(await plan()), 10000);
   // Frozen just before the request: the leader's last INFO of the target is still fresh, so the
   // target is a candidate (frozen for seconds, it would be NOGOODSLAVE), and it never catches up.
   target.kill("SIGSTOP");

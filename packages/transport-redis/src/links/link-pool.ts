@@ -1,10 +1,12 @@
-import { type Address, addressKey, type CommandOf, type EngineInput, type LinkAuth, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf, staleFenceFor } from "@vigil/core";
+import { type Address, addressKey, type CommandOf, type EngineInput, type LinkAuth, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf } from "@vigil/core";
 import type { PlainReply } from "../resp/reply-reader.js";
 import { type AsideConnection, openAsideConnection } from "./aside-connection.js";
-import { liftFence, parseMinReplicas } from "./fence-lifter.js";
 import { handoverIoOver, runHandover } from "./handover.js";
 import type { LinkPoolOptions } from "./link-pool-options.js";
+import { type PeriodicCommands, periodicCommandsOf } from "./periodic-commands.js";
+import { reconfigureCommands } from "./reconfigure-commands.js";
 import { RespLink } from "./resp-link.js";
+import { WriteFences } from "./write-fences.js";
 
 export type { LinkPoolOptions } from "./link-pool-options.js";
 
@@ -19,6 +21,8 @@ interface OpenLink {
   readonly auth: LinkAuth | undefined;
   /** Set when we closed it ourselves: the engine already knows, no `link-down`. */
   closing: boolean;
+  /** A cmd link's PING / INFO / hello commands and reply handlers, built at its first one. */
+  periodic: PeriodicCommands | undefined;
 }
 
 /**
@@ -35,7 +39,12 @@ export class LinkPool implements NetworkTransport {
   /** `cmd/<ip:port>` per engine address object (the engine reuses one per link). */
   private readonly cmdKeys = new WeakMap<Address, string>();
 
-  constructor(private readonly options: LinkPoolOptions) {}
+  /** Write fences and their lifting, over this pool's cmd links. */
+  private readonly fences: WriteFences;
+
+  constructor(private readonly options: LinkPoolOptions) {
+    this.fences = new WriteFences((addr, args, done) => this.send(addr, args, done), options);
+  }
 
   /** `connect`: open a link, then report `link-up` (handshake answered) or `link-down`. */
   connect(c: CommandOf<"connect">): void {
@@ -49,17 +58,31 @@ export class LinkPool implements NetworkTransport {
 
   /** `ping` on the cmd link; reports `ping-reply`. */
   ping(c: CommandOf<"ping">): void {
-    this.send(c.addr, ["PING"], (reply, err) => this.deliver({ kind: "ping-reply", now: this.now(), addr: c.addr, reply: err ?? String(reply) }));
+    const l = this.periodicLink(c.addr);
+    if (l) l.client.send(l.periodic.ping, l.periodic.onPing);
   }
 
   /** `info` on the cmd link; reports `info-reply`. */
   info(c: CommandOf<"info">): void {
-    this.send(c.addr, ["INFO"], (reply, err) => this.deliver({ kind: "info-reply", now: this.now(), addr: c.addr, text: err === undefined ? String(reply) : null }));
+    const l = this.periodicLink(c.addr);
+    if (l) l.client.send(l.periodic.info, l.periodic.onInfo);
   }
 
   /** `PUBLISH __sentinel__:hello`; reports `publish-reply`. */
   publishHello(c: CommandOf<"publish-hello">): void {
-    this.send(c.addr, ["PUBLISH", HELLO_CHANNEL, c.payload], (_r, err) => this.deliver({ kind: "publish-reply", now: this.now(), addr: c.addr, ok: err === undefined }));
+    const l = this.periodicLink(c.addr);
+    if (l) l.client.send([l.periodic.publish, HELLO_CHANNEL, c.payload], l.periodic.onPublish);
+  }
+
+  /** The cmd link to `addr` (corked when batching) with its {@link PeriodicCommands}, built at its first use. */
+  private periodicLink(addr: Address): (OpenLink & { periodic: PeriodicCommands }) | undefined {
+    const key = this.cmdKey(addr);
+    const l = this.links.get(key);
+    if (!l) return undefined; // link gone: the engine already got (or will get) link-down
+    // (`??=` builds the closures only when the link has none yet.)
+    l.periodic ??= periodicCommandsOf(addr, (cmd) => l.renames[cmd.toLowerCase()] ?? cmd, () => this.links.get(key) === l, (input) => this.deliver(input), () => this.now());
+    this.cork(l.client);
+    return l as OpenLink & { periodic: PeriodicCommands };
   }
 
   /** `SENTINEL is-master-down-by-addr` to a peer; reports `ask-reply`. */
@@ -81,17 +104,17 @@ export class LinkPool implements NetworkTransport {
 
   /** Write fencing on. */
   fenceWrites(c: CommandOf<"fence-writes">): void {
-    this.fence(c.addr, c.minReplicas, c.maxLagS);
+    this.fences.fence(c.addr, c.minReplicas, c.maxLagS);
   }
 
-  /** Vigil's watch over an address ended: lift its fences (see {@link lift}). */
+  /** Vigil's watch over an address ended: lift its fences (write-fences.ts). */
   liftFences(c: CommandOf<"lift-fences">): void {
-    this.lift(c);
+    this.fences.lift(c);
   }
 
   /** Stale-master fence on. */
   fenceStaleMaster(c: CommandOf<"fence-stale-master">): void {
-    this.fenceStale(c.addr, c.disconnectClients === true);
+    this.fences.fenceStale(c.addr, c.disconnectClients === true);
   }
 
   /**
@@ -122,7 +145,7 @@ export class LinkPool implements NetworkTransport {
 
   /** Stale-master fence lifted (when present). */
   unfenceStaleMaster(c: CommandOf<"unfence-stale-master">): void {
-    this.unfenceStale(c.addr);
+    this.fences.unfenceStale(c.addr);
   }
 
   /**
@@ -219,7 +242,7 @@ export class LinkPool implements NetworkTransport {
       handshake,
       down,
     );
-    const link: OpenLink = { client, renames: c.renames, renamesNone: Object.keys(c.renames).length === 0, auth: c.auth, closing: false };
+    const link: OpenLink = { client, renames: c.renames, renamesNone: Object.keys(c.renames).length === 0, auth: c.auth, closing: false, periodic: undefined };
     this.links.set(key, link);
   }
 
@@ -283,78 +306,9 @@ export class LinkPool implements NetworkTransport {
     this.corked.add(client);
   }
 
-  /** Operator's `min-replicas-*` values per address, read before the first write fence (for lifting). */
-  private readonly unfenced = new Map<string, MinReplicasConfig>();
-
-  /** `CONFIG GET min-replicas-*` on `addr`, parsed (null when the reply is not a config list). */
-  private readMinReplicas(addr: Address, done: (config: MinReplicasConfig | null) => void): void {
-    this.send(addr, ["CONFIG", "GET", "min-replicas-*"], (reply) => done(parseMinReplicas(reply)));
-  }
-
-  /** Write fencing: remember the operator's values once (never a stale-master fence's), then set ours. */
-  private fence(addr: Address, minReplicas: number, maxLagS: number): void {
-    const key = addressKey(addr);
-    const set = () => this.send(addr, ["CONFIG", "SET", "min-replicas-to-write", String(minReplicas), "min-replicas-max-lag", String(maxLagS)], () => {});
-    if (this.unfenced.has(key)) return set();
-    this.readMinReplicas(addr, (config) => {
-      if (config) {
-        const operator = operatorValuesOf(config) ?? config;
-        this.unfenced.set(key, operator);
-      }
-      set();
-    });
-  }
-
-  /** Stale-master fence: encode the operator's values into a `min-replicas-to-write` no master meets. */
-  private fenceStale(addr: Address, disconnectClients: boolean): void {
-    // `CLIENT KILL TYPE normal` skips the connection it is sent on (SKIPME yes): ours survives.
-    const kill = () => disconnectClients && this.send(addr, ["CLIENT", "KILL", "TYPE", "normal"], () => {});
-    this.readMinReplicas(addr, (config) => {
-      const fenced = config && staleFenceFor(config);
-      if (fenced) this.send(addr, ["CONFIG", "SET", "min-replicas-to-write", String(fenced.toWrite), "min-replicas-max-lag", String(fenced.maxLag)], () => {});
-      kill();
-    });
-  }
-
-  /** Lift a stale-master fence if `addr` carries one, and persist the operator's values again. */
-  private unfenceStale(addr: Address): void {
-    this.readMinReplicas(addr, (config) => {
-      const operator = config && operatorValuesOf(config);
-      if (!operator) return;
-      this.send(addr, ["CONFIG", "SET", "min-replicas-to-write", String(operator.toWrite), "min-replicas-max-lag", String(operator.maxLag)], (_r, err) => {
-        if (err === undefined) this.send(addr, ["CONFIG", "REWRITE"], () => {});
-      });
-    });
-  }
-
-  /**
-   * Vigil's watch over an address ended: lift its fences over a connection of its own (the link may
-   * be closing in the same output), restoring the values recorded before the first write fence.
-   */
-  private lift(c: CommandOf<"lift-fences">): void {
-    const key = addressKey(c.addr);
-    const recorded = c.writes ? this.unfenced.get(key) : undefined;
-    if (c.writes) this.unfenced.delete(key);
-    if (!c.staleMaster && recorded === undefined) return;
-    const done = liftFence(
-      { addr: c.addr, auth: c.auth, renames: c.renames, tls: this.options.tls, sourceAddress: this.options.sourceAddress },
-      { staleMaster: c.staleMaster, ...(recorded ? { restoreWrites: recorded } : {}) },
-    ).then((result) => {
-      this.lifts.delete(done);
-      this.options.onFenceLift?.(c.addr, result);
-    });
-    this.lifts.add(done);
-  }
-
-  /** Fence lifts still in flight. */
-  private readonly lifts = new Set<Promise<void>>();
-
   /** Resolves once every fence lift started so far is done, or after `timeoutMs` (shutdown). */
-  async liftsSettled(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
-    await Promise.race([Promise.all([...this.lifts]), timeout]);
-    clearTimeout(timer);
+  liftsSettled(timeoutMs: number): Promise<void> {
+    return this.fences.liftsSettled(timeoutMs);
   }
 
   /** §21.2: MULTI, SLAVEOF, CONFIG REWRITE, CLIENT KILL TYPE normal, CLIENT KILL TYPE pubsub, EXEC. */
@@ -365,7 +319,7 @@ export class LinkPool implements NetworkTransport {
     // A stale-master fence must never reach the instance's config file: lift it inside the
     // transaction, before its CONFIG REWRITE. The read rides the same connection just ahead of the
     // transaction (a promotion pays one extra loopback round trip only when a fence is found).
-    this.readMinReplicas(addr, (config) => {
+    this.fences.readMinReplicas(addr, (config) => {
       const operator = config && operatorValuesOf(config);
       this.sendReconfigure(l, n, addr, target, operator);
     });
@@ -373,17 +327,14 @@ export class LinkPool implements NetworkTransport {
 
   private sendReconfigure(l: OpenLink, n: (cmd: string) => string, addr: Address, target: Address | null, operator: MinReplicasConfig | null): void {
     if (this.links.get(this.key(addr, "cmd")) !== l) return;
-    const commands: string[][] = [[n("MULTI")]];
-    commands.push(target ? [n("SLAVEOF"), target.host, String(target.port)] : [n("SLAVEOF"), "NO", "ONE"]);
-    if (operator) commands.push([n("CONFIG"), "SET", "min-replicas-to-write", String(operator.toWrite), "min-replicas-max-lag", String(operator.maxLag)]);
-    commands.push([n("CONFIG"), "REWRITE"], [n("CLIENT"), "KILL", "TYPE", "normal"], [n("CLIENT"), "KILL", "TYPE", "pubsub"]);
+    const commands = reconfigureCommands(n, target, operator);
     // One write for the whole transaction, inside an engine output's batch or not (after CONFIG GET).
     const own = !this.batching;
     if (own) l.client.cork();
     else this.cork(l.client);
-    for (const args of commands) l.client.send(args);
+    for (const args of commands.slice(0, -1)) l.client.send(args);
     // EXEC answers with the queued commands' replies, or -EXECABORT when one could not be queued.
-    l.client.send([n("EXEC")], (reply) => this.deliver({ kind: "reconfigure-reply", now: this.now(), addr, ok: Array.isArray(reply) }));
+    l.client.send(commands.at(-1)!, (reply) => this.deliver({ kind: "reconfigure-reply", now: this.now(), addr, ok: Array.isArray(reply) }));
     if (own) l.client.uncork();
   }
 }
