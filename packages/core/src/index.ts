@@ -21,7 +21,7 @@ export { type EventLevel, LEVEL_ORDER, type SentinelEvent } from "./engine/event
 export { isStaleFence, type MinReplicasConfig, operatorValuesOf, staleFenceFor } from "./engine/fencing/stale-master-fence.js";
 export type { EngineInput, LinkKind } from "./engine/inputs.js";
 export { instanceDetails, instanceFlags } from "./engine/instance-details.js";
-export { type EngineOutput, emptyOutput } from "./engine/output.js";
+export { EMPTY_OUTPUT, type EngineOutput } from "./engine/output.js";
 export type { KnownSentinel, PersistedMaster, PersistedState } from "./engine/persisted-state.js";
 export { linkDisconnected } from "./engine/records.js";
 export {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeHello, encodeHello, isHelloRejection } from "../src/codecs/hello-codec.js";
+import { decodeHello, decodeHelloOnce, encodeHello, HELLO_MEMO_MAX, type HelloMemo, isHelloRejection } from "../src/codecs/hello-codec.js";
 import type { HelloMessage } from "../src/codecs/hello-message.js";
 
 const RUNID = "8f3c0e6a1b2d4c5e6f708192a3b4c5d6e7f80912";
@@ -135,5 +135,21 @@ describe("hello properties", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("decodeHelloOnce", () => {
+  it("decodes as decodeHello, once per payload, within a bounded memo", () => {
+    const memo: HelloMemo = new Map();
+    const payload = `127.0.0.1,26379,${"a".repeat(40)},3,mymaster,127.0.0.1,6379,2`;
+    const first = decodeHelloOnce(memo, payload);
+    expect(first).toEqual(decodeHello(payload));
+    expect(decodeHelloOnce(memo, `${payload.slice(0, 10)}${payload.slice(10)}`)).toBe(first); // equal text, another string
+    expect(decodeHelloOnce(memo, "a,b")).toEqual(decodeHello("a,b"));
+    for (let i = 0; i < HELLO_MEMO_MAX + 10; i++) decodeHelloOnce(memo, `127.0.0.1,${i % 65536},x,1,m${i},127.0.0.1,1,1`);
+    expect(memo.size).toBeLessThanOrEqual(HELLO_MEMO_MAX);
+    const long = `127.0.0.1,26379,x,1,${"m".repeat(2000)},127.0.0.1,1,1`;
+    expect(decodeHelloOnce(memo, long)).toEqual(decodeHello(long));
+    expect(memo.has(long)).toBe(false);
   });
 });

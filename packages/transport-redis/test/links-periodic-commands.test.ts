@@ -69,18 +69,20 @@ it("sends PING, INFO and the hello PUBLISH renamed, and delivers each reply as i
   try {
     connect(pool, addr, { ping: "XPING", info: "XINFO", publish: "XPUB" });
     await until(() => inputs.some((x) => x.kind === "link-up"));
-    for (let round = 0; round < 2; round++) {
+    // The same hello twice (its encoded PUBLISH is reused), then another one.
+    const hellos = ["hello 0", "hello 0", "hello 1é"];
+    for (const payload of hellos) {
       pool.batch();
       pool.info({ kind: "info", addr });
       pool.ping({ kind: "ping", addr });
-      pool.publishHello({ kind: "publish-hello", addr, payload: `hello ${round}` });
+      pool.publishHello({ kind: "publish-hello", addr, payload });
       pool.flush();
     }
-    await until(() => inputs.filter((x) => x.kind === "publish-reply").length === 2);
-    expect(received.at(-1)!.slice(1)).toEqual(["XINFO", "XPING", "XPUB __sentinel__:hello hello 0", "XINFO", "XPING", "XPUB __sentinel__:hello hello 1"]);
+    await until(() => inputs.filter((x) => x.kind === "publish-reply").length === 3);
+    expect(received.at(-1)!.slice(1)).toEqual(hellos.flatMap((h) => ["XINFO", "XPING", `XPUB __sentinel__:hello ${Buffer.from(h).toString("latin1")}`]));
     const replies = inputs.filter((x) => x.kind !== "link-up");
     expect(replies).toEqual(
-      [0, 1].flatMap(() => [
+      hellos.flatMap(() => [
         { kind: "info-reply", now: 42, addr, text: "# Server\r\nrun_id:x" },
         { kind: "ping-reply", now: 42, addr, reply: "PONG" },
         { kind: "publish-reply", now: 42, addr, ok: true },

@@ -94,3 +94,28 @@ function parseEpoch(s: string): number | undefined {
 function quote(s: string): string {
   return JSON.stringify(s.length > 32 ? `${s.slice(0, 32)}…` : s);
 }
+
+/** Hellos decoded so far, by payload: see {@link decodeHelloOnce}. */
+export type HelloMemo = Map<string, HelloMessage | HelloRejection>;
+
+/** Payloads a memo keeps before it starts over (a few per master and peer in a steady fleet). */
+export const HELLO_MEMO_MAX = 8192;
+/** Longer payloads are decoded every time (no real hello comes near; a hostile one is not kept). */
+const HELLO_MEMO_MAX_LENGTH = 1024;
+
+/**
+ * {@link decodeHello}, remembered: every peer publishes the same payload about a master, period after
+ * period, through each of its instances, so nearly every hello is one already decoded. The memo is
+ * bounded: past {@link HELLO_MEMO_MAX} payloads (new epochs, addresses, hostile PUBLISHes) it is
+ * cleared and refills with what is current. The decoded hellos are shared: never modify one.
+ */
+export function decodeHelloOnce(memo: HelloMemo, payload: string): HelloMessage | HelloRejection {
+  if (typeof payload !== "string" || payload.length > HELLO_MEMO_MAX_LENGTH) return decodeHello(payload);
+  let hello = memo.get(payload);
+  if (hello === undefined) {
+    hello = decodeHello(payload);
+    if (memo.size >= HELLO_MEMO_MAX) memo.clear();
+    memo.set(payload, hello);
+  }
+  return hello;
+}

@@ -7,6 +7,7 @@ import type { MasterSettings } from "../settings/master-settings.js";
 import type { Switchover } from "../switchover/switchover.js";
 import { type Address, addressKey } from "../util/address.js";
 import type { ReconfPhase } from "./failover/replica-reconf-state.js";
+import type { RenderedHello } from "./links/hello-payload.js";
 
 /**
  * Connection state Sentinel keeps per link (§1.3), plus the refusal run crash detection times.
@@ -136,6 +137,8 @@ export interface MasterRecord extends InstanceBase {
    * walk it on the next tick. Inputs that touch the subtree reset it.
    */
   dueAt: number;
+  /** The hello payload last rendered for this master, and its fields (engine/links/hello-payload.ts). */
+  lastHello: RenderedHello | null;
 }
 
 /** Any record. */
@@ -212,6 +215,7 @@ export function newMaster(settings: MasterSettings, link: Link, now: number): Ma
     staleFenced: new Set(),
     switchover: null,
     stuckAbortSent: 0,
+    lastHello: null,
   };
 }
 

@@ -5,7 +5,7 @@ import { handoverIoOver, runHandover } from "./handover.js";
 import type { LinkPoolOptions } from "./link-pool-options.js";
 import { type PeriodicCommands, periodicCommandsOf } from "./periodic-commands.js";
 import { reconfigureCommands } from "./reconfigure-commands.js";
-import { RespLink } from "./resp-link.js";
+import { encodeCommand, RespLink } from "./resp-link.js";
 import { WriteFences } from "./write-fences.js";
 
 export type { LinkPoolOptions } from "./link-pool-options.js";
@@ -71,7 +71,13 @@ export class LinkPool implements NetworkTransport {
   /** `PUBLISH __sentinel__:hello`; reports `publish-reply`. */
   publishHello(c: CommandOf<"publish-hello">): void {
     const l = this.periodicLink(c.addr);
-    if (l) l.client.send([l.periodic.publish, HELLO_CHANNEL, c.payload], l.periodic.onPublish);
+    if (!l) return;
+    const p = l.periodic;
+    if (p.helloPayload !== c.payload || p.helloEncoded === "") {
+      p.helloPayload = c.payload;
+      p.helloEncoded = encodeCommand([p.publish, HELLO_CHANNEL, c.payload]);
+    }
+    l.client.sendEncoded(p.helloEncoded, p.onPublish);
   }
 
   /** The cmd link to `addr` (corked when batching) with its {@link PeriodicCommands}, built at its first use. */

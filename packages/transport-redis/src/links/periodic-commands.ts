@@ -14,6 +14,9 @@ export interface PeriodicCommands {
   readonly onPing: ReplyCallback;
   readonly onInfo: ReplyCallback;
   readonly onPublish: ReplyCallback;
+  /** The last hello published on the link, and its encoded PUBLISH: the same payload, period after period. */
+  helloPayload: string;
+  helloEncoded: string;
 }
 
 /**
@@ -34,5 +37,7 @@ export function periodicCommandsOf(addr: Address, rename: (cmd: string) => strin
     onPublish: (_reply, err) => {
       if (err === undefined || live()) deliver({ kind: "publish-reply", now: now(), addr, ok: err === undefined });
     },
+    helloPayload: "",
+    helloEncoded: "",
   };
 }

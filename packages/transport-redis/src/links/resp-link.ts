@@ -104,13 +104,18 @@ export class RespLink {
 
   /** Send one command; `done` gets its reply, or "Connection is closed." when the link is not up. */
   send(args: readonly string[], done?: ReplyCallback): void {
+    this.sendEncoded(encodeCommand(args), done);
+  }
+
+  /** {@link send} of a command already encoded by {@link encodeCommand} (one sent over and over). */
+  sendEncoded(encoded: string, done?: ReplyCallback): void {
     if (this.closed || !this.connected) {
       done?.(undefined, CLOSED);
       return;
     }
     this.pending.push(done);
-    if (this.corks > 0) this.held += encodeCommand(args);
-    else this.socket.write(encodeCommand(args));
+    if (this.corks > 0) this.held += encoded;
+    else this.socket.write(encoded);
   }
 
   /**

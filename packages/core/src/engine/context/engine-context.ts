@@ -1,4 +1,5 @@
 import { initialTransition } from "xstate";
+import type { HelloMemo } from "../../codecs/hello-codec.js";
 import { tiltMachine } from "../../machines/tilt.machine.js";
 import { type GlobalSettings, GlobalSettingsSchema } from "../../settings/global-settings.js";
 import { engineTiming, type Timing, timingFor } from "../../settings/timing.js";
@@ -8,7 +9,7 @@ import type { EngineCommand } from "../commands.js";
 import type { EventLevel } from "../events.js";
 import { instanceDetails } from "../instance-details.js";
 import { LinkIndex } from "../links/link-index.js";
-import { type EngineOutput, emptyOutput } from "../output.js";
+import { OutputBuilder } from "../output.js";
 import type { InstanceRecord, Link, MasterRecord } from "../records.js";
 import type { SentinelEngineOptions } from "../sentinel-engine.js";
 
@@ -36,6 +37,8 @@ export class EngineContext {
    * a reconnected link forgets the fences at its address without a scan of every master.
    */
   readonly fenced = new Set<MasterRecord>();
+  /** Hello payloads already decoded (codecs/hello-codec.ts, `decodeHelloOnce`). */
+  readonly helloMemo: HelloMemo = new Map();
   /** The periods the current due times were computed with (see `timingChanged`). */
   readonly timingSeen: Partial<Record<keyof Timing, Timing[keyof Timing]>> = {};
   tilt;
@@ -47,7 +50,7 @@ export class EngineContext {
   readonly prng: Prng;
   readonly faults: NonNullable<SentinelEngineOptions["faults"]>;
   /** Output of the step in progress. */
-  out: EngineOutput = emptyOutput();
+  readonly out = new OutputBuilder();
   /** Time of the step in progress. */
   now: number;
   /** Index in the current output's commands where the first state change happened, or null. */
@@ -81,7 +84,7 @@ export class EngineContext {
   }
 
   emit(type: string, level: EventLevel, payload: string, m?: MasterRecord): void {
-    this.out.events.push(m ? { type, level, payload, master: m.name } : { type, level, payload });
+    this.out.event(m ? { type, level, payload, master: m.name } : { type, level, payload });
     if (m && level === "warning" && m.settings.notificationScript) {
       this.cmd({ kind: "run-script", script: "notification", path: m.settings.notificationScript, args: [type, payload] });
     }
@@ -89,7 +92,7 @@ export class EngineContext {
 
   /** Durable state changed: a `persist` will be placed before any later command of this output. */
   markDirty(): void {
-    if (this.persistAt === null) this.persistAt = this.out.commands.length;
+    if (this.persistAt === null) this.persistAt = this.out.commandCount;
   }
 
   /** Only discovered topology changed: a `deferrable` persist ends this output (see `commands.ts`). */
@@ -98,7 +101,7 @@ export class EngineContext {
   }
 
   cmd(c: EngineCommand): void {
-    this.out.commands.push(c);
+    this.out.command(c);
   }
 
   /**

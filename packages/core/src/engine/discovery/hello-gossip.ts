@@ -1,4 +1,4 @@
-import { decodeHello, isHelloRejection } from "../../codecs/hello-codec.js";
+import { decodeHelloOnce, isHelloRejection } from "../../codecs/hello-codec.js";
 import { type Address, addressKey, sameAddress } from "../../util/address.js";
 import { isIpLiteral } from "../../util/ip-literal.js";
 import type { EngineContext } from "../context/engine-context.js";
@@ -16,7 +16,7 @@ export function onHello(c: EngineContext, via: Address | null, payload: string):
     if (l) l.pcLastActivity = c.now;
     if (HELLO_CHANNEL_IGNORE_OWN && payload.includes(c.myId)) return;
   }
-  const hello = decodeHello(payload);
+  const hello = decodeHelloOnce(c.helloMemo, payload);
   if (isHelloRejection(hello)) {
     c.emit("-hello-rejected", "debug", `#${hello.reason}`);
     return;

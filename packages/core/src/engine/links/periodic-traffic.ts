@@ -1,4 +1,3 @@
-import { encodeHello } from "../../codecs/hello-codec.js";
 import { nextReconnectAt } from "../../health/crash-detection.js";
 import { renamesByLowerName } from "../../settings/renamed-commands.js";
 import { coalesceWindow, pingInterval } from "../../settings/timing.js";
@@ -9,6 +8,7 @@ import type { LinkAuth } from "../commands.js";
 import type { EngineContext } from "../context/engine-context.js";
 import { type InstanceRecord, type Link, linkDisconnected, linkSaturated, type MasterRecord } from "../records.js";
 import { currentAddress } from "../views/engine-views.js";
+import { helloPayloadFor } from "./hello-payload.js";
 import { helloDueAt, idleCmdLinkAt, idlePubsubLinkAt, infoDueAt, pingDueAt } from "./traffic-deadlines.js";
 
 export function monitor1(c: EngineContext, inst: InstanceRecord, m: MasterRecord): void {
@@ -115,16 +115,7 @@ export function sendHello(c: EngineContext, inst: InstanceRecord, m: MasterRecor
     return;
   }
   const cur = currentAddress(m);
-  const payload = encodeHello({
-    sentinelIp: ip,
-    sentinelPort: c.global.announcePort || c.global.port,
-    sentinelRunId: c.myId,
-    currentEpoch: c.epoch,
-    masterName: m.name,
-    masterIp: announcedHost(m, cur, c.global.announceHostnames),
-    masterPort: cur.port,
-    masterConfigEpoch: m.configEpoch,
-  });
+  const payload = helloPayloadFor(m, ip, c.global.announcePort || c.global.port, c.myId, c.epoch, announcedHost(m, cur, c.global.announceHostnames), cur.port);
   inst.lastPubTime = c.now;
   inst.link.pending++;
   c.cmd({ kind: "publish-hello", addr: inst.link.addr, payload });
