@@ -7,11 +7,15 @@ export interface EngineOutput {
   readonly events: readonly SentinelEvent[];
 }
 
-const NONE: readonly never[] = Object.freeze([]);
+/**
+ * Shared and never modified, but not frozen: frozen arrays have an elements kind of their own, and
+ * loops that meet both kinds (every consumer of outputs) lose V8's fast paths.
+ */
+const NONE: readonly never[] = [];
 
 /**
  * The output of a step that produced nothing — most of them (a PONG, a hello, a quiet tick): shared,
- * so such a step allocates nothing for it.
+ * so such a step allocates nothing for it. Never modify its arrays.
  */
 export const EMPTY_OUTPUT: EngineOutput = Object.freeze({ commands: NONE, events: NONE });
 

@@ -276,7 +276,7 @@ export class SentinelEngine {
     c.discoveryDirty = false;
     requestWake(c);
     const out = c.out.take();
-    for (const e of out.events) this.emitter.emit("event", e);
+    for (let i = 0; i < out.events.length; i++) this.emitter.emit("event", out.events[i]!);
     return out;
   }
 

@@ -123,9 +123,10 @@ export function executeCommand(transport: Transport, c: EngineCommand): void {
  * walk when it says no (a transport whose process crashed half-way through an output).
  */
 export function executeCommands(transport: Transport, output: EngineOutput, proceed?: () => boolean): void {
-  for (const c of output.commands) {
+  const commands = output.commands;
+  for (let i = 0; i < commands.length; i++) {
     if (proceed !== undefined && !proceed()) return;
-    executeCommand(transport, c);
+    executeCommand(transport, commands[i]!);
   }
 }
 

@@ -153,7 +153,7 @@ export class SentinelRuntime implements HostTransport {
     } finally {
       this.links.flush?.();
     }
-    for (const e of out.events) this.options.onEvent(e);
+    for (let i = 0; i < out.events.length; i++) this.options.onEvent(out.events[i]!);
     this.options.onStep?.(out, cause);
     return ok;
   }
