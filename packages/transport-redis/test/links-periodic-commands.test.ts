@@ -5,6 +5,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import type { Address, EngineInput } from "@vigil/core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LinkPool } from "../src/links/link-pool.js";
+import { readCommands } from "./resp-commands-support.js";
 
 let server: Server;
 let port: number;
@@ -18,30 +19,15 @@ beforeAll(async () => {
     const log: string[] = [];
     received.push(log);
     const answers = mode;
-    let buf = "";
-    sock.on("data", (d) => {
-      buf += d.toString("latin1");
-      for (;;) {
-        const m = /^\*(\d+)\r\n/.exec(buf);
-        if (!m) return;
-        let at = m[0].length;
-        const args: string[] = [];
-        for (let i = 0; i < Number(m[1]); i++) {
-          const b = /^\$(\d+)\r\n/.exec(buf.slice(at));
-          if (!b || buf.length < at + b[0].length + Number(b[1]) + 2) return;
-          args.push(buf.slice(at + b[0].length, at + b[0].length + Number(b[1])));
-          at += b[0].length + Number(b[1]) + 2;
-        }
-        buf = buf.slice(at);
-        log.push(args.join(" "));
-        const name = args[0]!.toUpperCase();
-        if (answers === "hang" && name !== "CLIENT") continue;
-        if (answers === "error" && name !== "CLIENT") sock.write("-LOADING Redis is loading the dataset in memory\r\n");
-        else if (name.endsWith("PING")) sock.write("+PONG\r\n");
-        else if (name.endsWith("INFO")) sock.write("$18\r\n# Server\r\nrun_id:x\r\n");
-        else if (name.endsWith("PUB")) sock.write(":2\r\n");
-        else sock.write("+OK\r\n");
-      }
+    readCommands(sock, (args) => {
+      log.push(args.join(" "));
+      const name = args[0]!.toUpperCase();
+      if (answers === "hang" && name !== "CLIENT") return;
+      if (answers === "error" && name !== "CLIENT") sock.write("-LOADING Redis is loading the dataset in memory\r\n");
+      else if (name.endsWith("PING")) sock.write("+PONG\r\n");
+      else if (name.endsWith("INFO")) sock.write("$18\r\n# Server\r\nrun_id:x\r\n");
+      else if (name.endsWith("PUB")) sock.write(":2\r\n");
+      else sock.write("+OK\r\n");
     });
     sock.on("error", () => {});
   });

@@ -5,6 +5,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import type { EngineInput } from "@vigil/core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LinkPool } from "../src/links/link-pool.js";
+import { readCommands } from "./resp-commands-support.js";
 
 let server: Server;
 let port: number;
@@ -13,26 +14,8 @@ const peers: string[] = [];
 beforeAll(async () => {
   server = createServer((sock: Socket) => {
     peers.push(sock.remoteAddress ?? "?");
-    // Answer PING with +PONG and every other command with +OK (commands are arrays of bulk strings;
-    // the first bulk string of each array is its name).
-    let buf = "";
-    sock.on("data", (d) => {
-      buf += d.toString("latin1");
-      for (;;) {
-        const m = /^\*(\d+)\r\n/.exec(buf);
-        if (!m) return;
-        let at = m[0].length;
-        const args: string[] = [];
-        for (let i = 0; i < Number(m[1]); i++) {
-          const b = /^\$(\d+)\r\n/.exec(buf.slice(at));
-          if (!b || buf.length < at + b[0].length + Number(b[1]) + 2) return;
-          args.push(buf.slice(at + b[0].length, at + b[0].length + Number(b[1])));
-          at += b[0].length + Number(b[1]) + 2;
-        }
-        buf = buf.slice(at);
-        sock.write(args[0]?.toUpperCase() === "PING" ? "+PONG\r\n" : "+OK\r\n");
-      }
-    });
+    // Answer PING with +PONG and every other command with +OK.
+    readCommands(sock, (args) => sock.write(args[0]?.toUpperCase() === "PING" ? "+PONG\r\n" : "+OK\r\n"));
     sock.on("error", () => {});
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
