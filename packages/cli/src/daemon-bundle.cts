@@ -14,6 +14,7 @@ import fs = require("node:fs");
 import nodeModule = require("node:module");
 import path = require("node:path");
 import vm = require("node:vm");
+import youngGeneration = require("./young-generation.cjs");
 
 const { readFileSync, statSync } = fs;
 
@@ -53,12 +54,16 @@ function bundleIsCurrent(dir: string): boolean {
   return true;
 }
 
-/** The bundle compiled (from the cache when V8 accepts it) and evaluated, CommonJS style. */
-function evaluateBundle(dir: string, cachedData?: Buffer): { exports: Record<string, unknown>; script: vm.Script } {
+/**
+ * The bundle compiled (from the cache when V8 accepts it) and evaluated, CommonJS style.
+ * `beforeEvaluation` runs in between (V8 checks its flags against the cache's while compiling).
+ */
+function evaluateBundle(dir: string, cachedData?: Buffer, beforeEvaluation?: () => void): { exports: Record<string, unknown>; script: vm.Script } {
   const file = `${dir}/${BUNDLE_FILE}`;
   // The file is ASCII and already wrapped like a CommonJS module (bundle-cli.mjs): compiled as read,
   // a one-byte string that V8 keeps (lazily compiled functions are compiled from it).
   const script = new vm.Script(readFileSync(file, "latin1"), { filename: file, cachedData });
+  beforeEvaluation?.();
   const module = { exports: {} as Record<string, unknown> };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(module.exports, module.exports, nodeModule.createRequire(file), module, file, path.dirname(file));
@@ -75,7 +80,8 @@ function loadDaemonBundle(): RunDaemon | undefined {
   } catch {
     cache = undefined; // bundled without a cache: compile from source
   }
-  return evaluateBundle(dir, cache).exports.runDaemon as RunDaemon;
+  const fixYoungGeneration = () => youngGeneration.fixYoungGeneration(process.execArgv, process.env.NODE_OPTIONS);
+  return evaluateBundle(dir, cache, fixYoungGeneration).exports.runDaemon as RunDaemon;
 }
 
 export = { BUNDLE_FILE, CACHE_FILE, MANIFEST_FILE, bundleIsCurrent, evaluateBundle, loadDaemonBundle };

@@ -1,0 +1,79 @@
+// The daemon keeps V8's young generation at its start-up size (young-generation.cts): left to
+// V8 it doubles whenever the bytes surviving scavenges add up to its size, to 2 × 16 MiB, and a
+// sentinel watching hundreds of masters allocates too fast for V8 to shrink it again — a third of
+// the daemon's RSS (docs/performance.md). A preload makes the daemon keep objects alive across
+// scavenges once it answers PING, then reports the young generation's size.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cleanup, cmd, freePort, tempDir, VIGIL_BIN, waitFor } from "./support/processes.js";
+
+const children: ReturnType<typeof spawn>[] = [];
+afterAll(async () => {
+  for (const c of children) c.kill("SIGKILL");
+  await cleanup();
+});
+
+const MiB = 1024 * 1024;
+/** The built module (CommonJS, like the entry point that calls it). */
+const { fixYoungGeneration } = createRequire(import.meta.url)("../dist/young-generation.cjs") as typeof import("../src/young-generation.cjs");
+
+/** The young generation's size (MiB) in a daemon started with `nodeArgs`, after a workload whose objects survive scavenges. */
+async function youngGenerationAfterSurvivors(nodeArgs: string[], env: Record<string, string> = {}): Promise<{ before: number; after: number }> {
+  const dir = tempDir();
+  const [port, deadPort] = [await freePort(), await freePort()];
+  const conf = join(dir, "sentinel.conf");
+  writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor m 127.0.0.1 ${deadPort} 1\n`);
+  const out = join(dir, "young.json");
+  const preload = join(dir, "survivors.cjs");
+  writeFileSync(
+    preload,
+    `const v8 = require("node:v8");
+const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size;
+process.on("SIGUSR2", () => {
+  const before = young();
+  const keep = [];
+  let round = 0;
+  const t = setInterval(() => {
+    for (let k = 0; k < 20000; k++) keep.push({ k, s: "x" + k });
+    if (keep.length > 300000) keep.splice(0, 100000);
+    if (++round === 60) {
+      clearInterval(t);
+      require("node:fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify({ before, after: young() }));
+    }
+  }, 2);
+});\n`,
+  );
+  const child = spawn(process.execPath, [...nodeArgs, "--require", preload, VIGIL_BIN, conf], { stdio: "ignore", env: { ...process.env, ...env } });
+  children.push(child);
+  await waitFor(async () => (await cmd(port, "PING")) === "PONG", 20_000);
+  child.kill("SIGUSR2");
+  const r = await waitFor(() => (existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as { before: number; after: number }) : undefined), 15_000);
+  child.kill("SIGKILL");
+  return { before: r.before / MiB, after: r.after / MiB };
+}
+
+describe("the daemon's young generation", () => {
+  it("stays at its start-up size however much survives scavenges", async () => {
+    const { before, after } = await youngGenerationAfterSurvivors([]);
+    expect(before).toBeLessThanOrEqual(4);
+    expect(after).toBe(before);
+  }, 40_000);
+
+  it("stays at its start-up size when started from dist/ module by module (no current bundle)", async () => {
+    const { before, after } = await youngGenerationAfterSurvivors([], { VIGIL_NO_BUNDLE: "1" });
+    expect(after).toBe(before);
+  }, 40_000);
+
+  it("grows as V8 decides when the operator sets a semi-space flag (the same workload)", async () => {
+    const { after } = await youngGenerationAfterSurvivors(["--max-semi-space-size=16"]);
+    expect(after).toBeGreaterThanOrEqual(16);
+  }, 40_000);
+
+  it("leaves V8's sizing alone when a semi-space flag is on node's command line or in NODE_OPTIONS", () => {
+    expect(fixYoungGeneration(["--max-semi-space-size=4"], undefined)).toBe(false);
+    expect(fixYoungGeneration([], "--max-old-space-size=100 --max-semi-space-size=2")).toBe(false);
+  });
+});
