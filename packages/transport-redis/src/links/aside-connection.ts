@@ -1,4 +1,5 @@
 import type { Address, LinkAuth } from "@vigil/core";
+import { commandRenamer } from "./command-renamer.js";
 import { RespLink, type RespLinkOptions } from "./resp-link.js";
 
 /** A short-lived connection next to a link (same AUTH and renames), for commands that must not queue behind it. */
@@ -17,7 +18,7 @@ export function openAsideConnection(
   renames: Readonly<Record<string, string>>,
   options: Omit<RespLinkOptions, "host" | "port">,
 ): AsideConnection {
-  const rename = (cmd: string) => renames[cmd.toLowerCase()] ?? cmd;
+  const rename = commandRenamer(renames);
   let ready!: () => void;
   const whenReady = new Promise<void>((r) => (ready = r));
   const client: RespLink = new RespLink(

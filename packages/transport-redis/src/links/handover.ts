@@ -82,24 +82,22 @@ export async function runHandover(io: HandoverIo, target: { host: string; port: 
   if (paused.err === "NOREPLY") return timedOut;
   if (paused.err !== undefined) return paused.err;
   const unpause = () => by(call(io.master, [n("CLIENT"), "UNPAUSE"]), now() + PAUSE_GRACE_MS, now);
+  /** Give up with `outcome`, the master's writes resumed first (never left to the pause running out). */
+  const resumeWritesAnd = async (outcome: HandoverOutcome) => {
+    await unpause();
+    return outcome;
+  };
   for (;;) {
     const [m, t] = await Promise.all([by(call(io.master, [n("INFO"), "replication"]), deadline, now), by(call(io.target, [n("INFO"), "replication"]), deadline, now)]);
     if (m.err === "NOREPLY") {
       // No answer by the deadline: frozen, or only late (a loaded machine). Ask it to resume writes
       // anyway rather than leave the pause to run out by itself, up to a second later.
-      await unpause();
-      return timedOut;
+      return resumeWritesAnd(timedOut);
     }
     if (m.err !== undefined) return m.err; // the master connection is gone: the pause ends by itself
-    if (infoField(String(m.reply), "role") !== "master") {
-      await unpause();
-      return "ERR the master is no longer a master";
-    }
+    if (infoField(String(m.reply), "role") !== "master") return resumeWritesAnd("ERR the master is no longer a master");
     if (t.err === undefined && caughtUp(String(m.reply), String(t.reply))) break;
-    if (now() >= deadline) {
-      await unpause();
-      return timedOut;
-    }
+    if (now() >= deadline) return resumeWritesAnd(timedOut);
     await sleep(POLL_MS);
   }
   const failover = call(io.master, [n("FAILOVER"), "TO", target.host, String(target.port), "TIMEOUT", "1", "FORCE"]);

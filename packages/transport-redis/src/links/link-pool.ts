@@ -1,6 +1,7 @@
 import { type Address, addressKey, type CommandOf, type EngineInput, type LinkAuth, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf } from "@vigil/core";
 import type { PlainReply } from "../resp/reply-reader.js";
 import { type AsideConnection, openAsideConnection } from "./aside-connection.js";
+import { commandRenamer } from "./command-renamer.js";
 import { handoverIoOver, runHandover } from "./handover.js";
 import type { LinkPoolOptions } from "./link-pool-options.js";
 import { type PeriodicCommands, periodicCommandsOf } from "./periodic-commands.js";
@@ -18,6 +19,8 @@ interface OpenLink {
   readonly renames: Readonly<Record<string, string>>;
   /** `renames` is empty. */
   readonly renamesNone: boolean;
+  /** The instance's name for a command (links/command-renamer.ts). */
+  readonly rename: (cmd: string) => string;
   readonly auth: LinkAuth | undefined;
   /** Set when we closed it ourselves: the engine already knows, no `link-down`. */
   closing: boolean;
@@ -86,7 +89,7 @@ export class LinkPool implements NetworkTransport {
     const l = this.links.get(key);
     if (!l) return undefined; // link gone: the engine already got (or will get) link-down
     // (`??=` builds the closures only when the link has none yet.)
-    l.periodic ??= periodicCommandsOf(addr, (cmd) => l.renames[cmd.toLowerCase()] ?? cmd, () => this.links.get(key) === l, (input) => this.deliver(input), () => this.now());
+    l.periodic ??= periodicCommandsOf(addr, l.rename, () => this.links.get(key) === l, (input) => this.deliver(input), () => this.now());
     this.cork(l.client);
     return l as OpenLink & { periodic: PeriodicCommands };
   }
@@ -218,7 +221,7 @@ export class LinkPool implements NetworkTransport {
     // Sentinel speaks RESP2 to instances and peers and sends nothing but AUTH, CLIENT SETNAME and
     // PING on connect (§4). The handshake is pipelined; the link is up once it is answered.
     const handshake = () => {
-      const name = (cmd: string) => c.renames[cmd.toLowerCase()] ?? cmd;
+      const name = link.rename;
       // AUTH and SETNAME replies are ignored like Sentinel's, but an AUTH error on the pub/sub link
       // makes SUBSCRIBE fail below, which drops the link (the observable `disconnected` cycling, §23).
       if (c.auth) client.send([name("AUTH"), ...(c.auth.user ? [c.auth.user, c.auth.pass] : [c.auth.pass])]);
@@ -248,7 +251,15 @@ export class LinkPool implements NetworkTransport {
       handshake,
       down,
     );
-    const link: OpenLink = { client, renames: c.renames, renamesNone: Object.keys(c.renames).length === 0, auth: c.auth, closing: false, periodic: undefined };
+    const link: OpenLink = {
+      client,
+      renames: c.renames,
+      renamesNone: Object.keys(c.renames).length === 0,
+      rename: commandRenamer(c.renames),
+      auth: c.auth,
+      closing: false,
+      periodic: undefined,
+    };
     this.links.set(key, link);
   }
 
@@ -321,26 +332,25 @@ export class LinkPool implements NetworkTransport {
   private reconfigureTo(addr: Address, target: Address | null): void {
     const l = this.links.get(this.key(addr, "cmd"));
     if (!l) return;
-    const n = (cmd: string) => l.renames[cmd.toLowerCase()] ?? cmd;
     // A stale-master fence must never reach the instance's config file: lift it inside the
     // transaction, before its CONFIG REWRITE. The read rides the same connection just ahead of the
     // transaction (a promotion pays one extra loopback round trip only when a fence is found).
     this.fences.readMinReplicas(addr, (config) => {
       const operator = config && operatorValuesOf(config);
-      this.sendReconfigure(l, n, addr, target, operator);
+      this.sendReconfigure(l, addr, target, operator);
     });
   }
 
-  private sendReconfigure(l: OpenLink, n: (cmd: string) => string, addr: Address, target: Address | null, operator: MinReplicasConfig | null): void {
+  private sendReconfigure(l: OpenLink, addr: Address, target: Address | null, operator: MinReplicasConfig | null): void {
     if (this.links.get(this.key(addr, "cmd")) !== l) return;
-    const commands = reconfigureCommands(n, target, operator);
+    const { queued, exec } = reconfigureCommands(l.rename, target, operator);
     // One write for the whole transaction, inside an engine output's batch or not (after CONFIG GET).
     const own = !this.batching;
     if (own) l.client.cork();
     else this.cork(l.client);
-    for (const args of commands.slice(0, -1)) l.client.send(args);
+    for (const args of queued) l.client.send(args);
     // EXEC answers with the queued commands' replies, or -EXECABORT when one could not be queued.
-    l.client.send(commands.at(-1)!, (reply) => this.deliver({ kind: "reconfigure-reply", now: this.now(), addr, ok: Array.isArray(reply) }));
+    l.client.send(exec, (reply) => this.deliver({ kind: "reconfigure-reply", now: this.now(), addr, ok: Array.isArray(reply) }));
     if (own) l.client.uncork();
   }
 }
