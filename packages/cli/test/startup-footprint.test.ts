@@ -2,13 +2,14 @@
 // HTTP page, no webhooks) must not initialise OpenSSL (node:crypto: ~2 MB resident, a few ms) nor
 // set up Node's ES module loader for its entry point (~15 ms). A preload records the built-in
 // modules Node loaded once the daemon answers PING (docs/performance.md, "Start-up").
-import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cleanup, cmd, freePort, tempDir, VIGIL_BIN, waitFor } from "./support/processes.js";
+import { startPreloadedDaemon } from "./support/preloaded-daemon.js";
+import { cleanup, waitFor } from "./support/processes.js";
 
-const children: ReturnType<typeof spawn>[] = [];
+const children: ChildProcess[] = [];
 afterAll(async () => {
   for (const c of children) c.kill("SIGKILL");
   await cleanup();
@@ -16,18 +17,13 @@ afterAll(async () => {
 
 describe("daemon start-up footprint", () => {
   it("answers PING without loading node:crypto or an ES module entry point", async () => {
-    const dir = tempDir();
-    const [port, deadPort] = [await freePort(), await freePort()];
-    const conf = join(dir, "sentinel.conf");
-    writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor m 127.0.0.1 ${deadPort} 1\n`);
-    const out = join(dir, "modules.json");
-    const preload = join(dir, "record-modules.cjs");
-    // Written on SIGUSR2, which the test sends once PING is answered.
-    writeFileSync(preload, `process.on("SIGUSR2", () => require("node:fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList)));\n`);
-    const child = spawn(process.execPath, ["--require", preload, VIGIL_BIN, conf], { stdio: "ignore" });
+    // The list is written on SIGUSR2, which the test sends once PING is answered.
+    const record = (dir: string) =>
+      `process.on("SIGUSR2", () => require("node:fs").writeFileSync(${JSON.stringify(join(dir, "modules.json"))}, JSON.stringify(process.moduleLoadList)));\n`;
+    const { child, dir, conf } = await startPreloadedDaemon(record);
     children.push(child);
-    await waitFor(async () => (await cmd(port, "PING")) === "PONG", 20_000);
     child.kill("SIGUSR2");
+    const out = join(dir, "modules.json");
     const loaded = await waitFor(() => (existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as string[]) : undefined), 5_000);
     expect(loaded).toContain("NativeModule net"); // the list is the daemon's, after start-up
     expect(loaded.filter((m) => /^NativeModule (crypto|internal\/crypto\/)/.test(m))).toEqual([]);

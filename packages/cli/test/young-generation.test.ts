@@ -3,14 +3,15 @@
 // sentinel watching hundreds of masters allocates too fast for V8 to shrink it again — a third of
 // the daemon's RSS (docs/performance.md). A preload makes the daemon keep objects alive across
 // scavenges once it answers PING, then reports the young generation's size.
-import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cleanup, cmd, freePort, tempDir, VIGIL_BIN, waitFor } from "./support/processes.js";
+import { startPreloadedDaemon } from "./support/preloaded-daemon.js";
+import { cleanup, waitFor } from "./support/processes.js";
 
-const children: ReturnType<typeof spawn>[] = [];
+const children: ChildProcess[] = [];
 afterAll(async () => {
   for (const c of children) c.kill("SIGKILL");
   await cleanup();
@@ -20,17 +21,8 @@ const MiB = 1024 * 1024;
 /** The built module (CommonJS, like the entry point that calls it). */
 const { fixYoungGeneration } = createRequire(import.meta.url)("../dist/young-generation.cjs") as typeof import("../src/young-generation.cjs");
 
-/** The young generation's size (MiB) in a daemon started with `nodeArgs`, after a workload whose objects survive scavenges. */
-async function youngGenerationAfterSurvivors(nodeArgs: string[], env: Record<string, string> = {}): Promise<{ before: number; after: number }> {
-  const dir = tempDir();
-  const [port, deadPort] = [await freePort(), await freePort()];
-  const conf = join(dir, "sentinel.conf");
-  writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor m 127.0.0.1 ${deadPort} 1\n`);
-  const out = join(dir, "young.json");
-  const preload = join(dir, "survivors.cjs");
-  writeFileSync(
-    preload,
-    `const v8 = require("node:v8");
+/** On SIGUSR2, keep objects alive across scavenges for a while, then write the young generation's size before and after. */
+const survivors = (out: string) => `const v8 = require("node:v8");
 const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size;
 process.on("SIGUSR2", () => {
   const before = young();
@@ -44,12 +36,14 @@ process.on("SIGUSR2", () => {
       require("node:fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify({ before, after: young() }));
     }
   }, 2);
-});\n`,
-  );
-  const child = spawn(process.execPath, [...nodeArgs, "--require", preload, VIGIL_BIN, conf], { stdio: "ignore", env: { ...process.env, ...env } });
+});\n`;
+
+/** The young generation's size (MiB) in a daemon started with `nodeArgs`, after a workload whose objects survive scavenges. */
+async function youngGenerationAfterSurvivors(nodeArgs: string[], env: Record<string, string> = {}): Promise<{ before: number; after: number }> {
+  const { child, dir } = await startPreloadedDaemon((d) => survivors(join(d, "young.json")), { nodeArgs, env });
   children.push(child);
-  await waitFor(async () => (await cmd(port, "PING")) === "PONG", 20_000);
   child.kill("SIGUSR2");
+  const out = join(dir, "young.json");
   const r = await waitFor(() => (existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as { before: number; after: number }) : undefined), 15_000);
   child.kill("SIGKILL");
   return { before: r.before / MiB, after: r.after / MiB };
