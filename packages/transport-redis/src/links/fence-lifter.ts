@@ -12,6 +12,7 @@
 import type { ConnectionOptions } from "node:tls";
 import { type Address, isStaleFence, type LinkAuth, type MinReplicasConfig, operatorValuesOf } from "@vigil/core";
 import type { PlainReply } from "../resp/reply-reader.js";
+import { commandRenamer, renamedArgs } from "./command-renamer.js";
 import { RespLink } from "./resp-link.js";
 
 /** How to reach the instance. */
@@ -49,9 +50,11 @@ export type FenceLiftResult =
 /** One connection, commands in sequence; every call resolves (never rejects). */
 class OneShot {
   private readonly link: RespLink;
+  private readonly rename: (cmd: string) => string;
   private readonly ready: Promise<string | undefined>;
 
   constructor(private readonly c: FenceConnection) {
+    this.rename = commandRenamer(c.renames ?? {});
     let settle: (error: string | undefined) => void = () => {};
     this.ready = new Promise((r) => (settle = r));
     this.link = new RespLink(
@@ -71,10 +74,10 @@ class OneShot {
   }
 
   call(args: readonly string[]): Promise<{ reply: PlainReply | undefined } | { error: string }> {
-    const renamed = this.c.renames?.[args[0]!.toLowerCase()];
+    const renamed = renamedArgs(args, this.rename);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve({ error: "timed out" }), this.c.timeoutMs ?? 2000);
-      this.link.send(renamed === undefined ? args : [renamed, ...args.slice(1)], (reply, error) => {
+      this.link.send(renamed, (reply, error) => {
         clearTimeout(timer);
         resolve(error === undefined ? { reply } : { error });
       });

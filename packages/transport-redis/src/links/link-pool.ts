@@ -1,7 +1,7 @@
 import { type Address, addressKey, type CommandOf, type EngineInput, type LinkAuth, type LinkFailure, type LinkKind, type MinReplicasConfig, type NetworkTransport, operatorValuesOf } from "@vigil/core";
 import type { PlainReply } from "../resp/reply-reader.js";
 import { type AsideConnection, openAsideConnection } from "./aside-connection.js";
-import { commandRenamer } from "./command-renamer.js";
+import { commandRenamer, renamedArgs } from "./command-renamer.js";
 import { handoverIoOver, runHandover } from "./handover.js";
 import type { LinkPoolOptions } from "./link-pool-options.js";
 import { type PeriodicCommands, periodicCommandsOf } from "./periodic-commands.js";
@@ -17,8 +17,6 @@ export const HELLO_CHANNEL = "__sentinel__:hello";
 interface OpenLink {
   readonly client: RespLink;
   readonly renames: Readonly<Record<string, string>>;
-  /** `renames` is empty. */
-  readonly renamesNone: boolean;
   /** The instance's name for a command (links/command-renamer.ts). */
   readonly rename: (cmd: string) => string;
   readonly auth: LinkAuth | undefined;
@@ -254,7 +252,6 @@ export class LinkPool implements NetworkTransport {
     const link: OpenLink = {
       client,
       renames: c.renames,
-      renamesNone: Object.keys(c.renames).length === 0,
       rename: commandRenamer(c.renames),
       auth: c.auth,
       closing: false,
@@ -287,9 +284,7 @@ export class LinkPool implements NetworkTransport {
     const l = this.links.get(key);
     if (!l) return; // link gone: the engine already got (or will get) link-down
     this.cork(l.client);
-    // Most deployments rename nothing: skip the lower-casing (a new string per command) then.
-    const renamed = l.renamesNone ? undefined : l.renames[args[0]!.toLowerCase()];
-    l.client.send(renamed === undefined ? args : [renamed, ...args.slice(1)], (reply, err) => {
+    l.client.send(renamedArgs(args, l.rename), (reply, err) => {
       if (err === undefined) done(reply);
       else if (this.links.get(key) === l) done(null, err);
     });
@@ -303,7 +298,7 @@ export class LinkPool implements NetworkTransport {
   private sendAside(addr: Address, args: readonly string[]): void {
     const aside = this.openAside(addr);
     if (!aside) return;
-    aside.ready.then(() => aside.client.send([aside.rename(args[0]!), ...args.slice(1)], () => aside.client.close()));
+    aside.ready.then(() => aside.client.send(renamedArgs(args, aside.rename), () => aside.client.close()));
   }
 
   /** A connection of its own to `addr` with its cmd link's AUTH and renames (null without a cmd link). */
