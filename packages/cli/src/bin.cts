@@ -14,7 +14,7 @@ async function run(argv: string[]): Promise<number> {
   const runDaemon = first !== undefined && !COMPANION.has(first) ? daemonBundle.loadDaemonBundle() : undefined;
   if (runDaemon !== undefined && first !== undefined) return runDaemon(first, rest);
   // The daemon from dist/ module by module (no current bundle): its young generation too.
-  if (first !== undefined && !COMPANION.has(first)) youngGeneration.fixYoungGeneration(process.execArgv, process.env.NODE_OPTIONS);
+  if (first !== undefined && !COMPANION.has(first)) youngGeneration.fixYoungGeneration();
   return (await import("./main.js")).main(argv);
 }
 

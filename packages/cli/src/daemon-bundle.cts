@@ -80,8 +80,7 @@ function loadDaemonBundle(): RunDaemon | undefined {
   } catch {
     cache = undefined; // bundled without a cache: compile from source
   }
-  const fixYoungGeneration = () => youngGeneration.fixYoungGeneration(process.execArgv, process.env.NODE_OPTIONS);
-  return evaluateBundle(dir, cache, fixYoungGeneration).exports.runDaemon as RunDaemon;
+  return evaluateBundle(dir, cache, () => youngGeneration.fixYoungGeneration()).exports.runDaemon as RunDaemon;
 }
 
 export = { BUNDLE_FILE, CACHE_FILE, MANIFEST_FILE, bundleIsCurrent, evaluateBundle, loadDaemonBundle };

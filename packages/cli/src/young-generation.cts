@@ -19,7 +19,7 @@ import v8 = require("node:v8");
  * An operator who sets a semi-space flag (node's command line or `NODE_OPTIONS`) keeps V8's own
  * sizing with it: returns false and changes nothing.
  */
-function fixYoungGeneration(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
+function fixYoungGeneration(execArgv: readonly string[] = process.execArgv, nodeOptions: string | undefined = process.env.NODE_OPTIONS): boolean {
   const mentions = (s: string) => s.includes("semi-space") || s.includes("semi_space");
   if (execArgv.some(mentions) || (nodeOptions !== undefined && mentions(nodeOptions))) return false;
   v8.setFlagsFromString("--semi-space-growth-factor=1");

@@ -3,11 +3,11 @@
 // set up Node's ES module loader for its entry point (~15 ms). A preload records the built-in
 // modules Node loaded once the daemon answers PING (docs/performance.md, "Start-up").
 import type { ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startPreloadedDaemon } from "./support/preloaded-daemon.js";
-import { cleanup, waitFor } from "./support/processes.js";
+import { askPreload, startPreloadedDaemon } from "./support/preloaded-daemon.js";
+import { cleanup } from "./support/processes.js";
 
 const children: ChildProcess[] = [];
 afterAll(async () => {
@@ -20,16 +20,14 @@ describe("daemon start-up footprint", () => {
     // The list is written on SIGUSR2, which the test sends once PING is answered.
     const record = (dir: string) =>
       `process.on("SIGUSR2", () => require("node:fs").writeFileSync(${JSON.stringify(join(dir, "modules.json"))}, JSON.stringify(process.moduleLoadList)));\n`;
-    const { child, dir, conf } = await startPreloadedDaemon(record);
-    children.push(child);
-    child.kill("SIGUSR2");
-    const out = join(dir, "modules.json");
-    const loaded = await waitFor(() => (existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as string[]) : undefined), 5_000);
+    const daemon = await startPreloadedDaemon(record);
+    children.push(daemon.child);
+    const loaded = await askPreload<string[]>(daemon, "modules.json", 5_000);
     expect(loaded).toContain("NativeModule net"); // the list is the daemon's, after start-up
     expect(loaded.filter((m) => /^NativeModule (crypto|internal\/crypto\/)/.test(m))).toEqual([]);
     expect(loaded).not.toContain("NativeModule internal/modules/esm/translators");
     // The run id (INFO's run_id) is still 40 hex characters, from the kernel's random source.
-    const runIds = readFileSync(conf, "utf8").match(/^sentinel myid ([0-9a-f]+)$/m);
+    const runIds = readFileSync(daemon.conf, "utf8").match(/^sentinel myid ([0-9a-f]+)$/m);
     expect(runIds?.[1]).toMatch(/^[0-9a-f]{40}$/);
   }, 30_000);
 });

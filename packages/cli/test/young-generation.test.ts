@@ -4,12 +4,11 @@
 // the daemon's RSS (docs/performance.md). A preload makes the daemon keep objects alive across
 // scavenges once it answers PING, then reports the young generation's size.
 import type { ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startPreloadedDaemon } from "./support/preloaded-daemon.js";
-import { cleanup, waitFor } from "./support/processes.js";
+import { askPreload, startPreloadedDaemon } from "./support/preloaded-daemon.js";
+import { cleanup } from "./support/processes.js";
 
 const children: ChildProcess[] = [];
 afterAll(async () => {
@@ -40,12 +39,10 @@ process.on("SIGUSR2", () => {
 
 /** The young generation's size (MiB) in a daemon started with `nodeArgs`, after a workload whose objects survive scavenges. */
 async function youngGenerationAfterSurvivors(nodeArgs: string[], env: Record<string, string> = {}): Promise<{ before: number; after: number }> {
-  const { child, dir } = await startPreloadedDaemon((d) => survivors(join(d, "young.json")), { nodeArgs, env });
-  children.push(child);
-  child.kill("SIGUSR2");
-  const out = join(dir, "young.json");
-  const r = await waitFor(() => (existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as { before: number; after: number }) : undefined), 15_000);
-  child.kill("SIGKILL");
+  const daemon = await startPreloadedDaemon((d) => survivors(join(d, "young.json")), { nodeArgs, env });
+  children.push(daemon.child);
+  const r = await askPreload<{ before: number; after: number }>(daemon, "young.json");
+  daemon.child.kill("SIGKILL");
   return { before: r.before / MiB, after: r.after / MiB };
 }
 

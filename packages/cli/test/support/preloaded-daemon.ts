@@ -2,7 +2,7 @@
 // tests that look inside the running daemon (what it loaded, how its heap behaves) signal the
 // preload with SIGUSR2 once the daemon answers PING.
 import { type ChildProcess, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cmd, freePort, tempDir, VIGIL_BIN, waitFor } from "./processes.js";
 
@@ -33,4 +33,11 @@ export async function startPreloadedDaemon(preload: (dir: string) => string, opt
     throw e;
   }
   return { child, port, dir, conf };
+}
+
+/** Send the preload SIGUSR2 and wait for the JSON it writes to `file` (in the daemon's directory). */
+export async function askPreload<T>(d: PreloadedDaemon, file: string, timeoutMs = 15_000): Promise<T> {
+  d.child.kill("SIGUSR2");
+  const out = join(d.dir, file);
+  return waitFor(() => (existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as T) : undefined), timeoutMs);
 }
