@@ -1,21 +1,21 @@
-import { z } from "zod";
+import { z } from "./zod-mini.js";
 
 /** Process-wide Sentinel settings (§1.1, §17.1.2, §19.2). */
 export const GlobalSettingsSchema = z.object({
   /** `announce-ip`; `undefined` = use the local address of the link (§7.1). */
-  announceIp: z.string().optional(),
+  announceIp: z.optional(z.string()),
   /** `announce-port`; 0 = unset. */
-  announcePort: z.number().int().min(0).max(65535).default(0),
+  announcePort: z._default(z.int().check(z.gte(0), z.lte(65535)), 0),
   /** The port this sentinel listens on (used in hellos when announce-port is 0). */
-  port: z.number().int().min(0).max(65535).default(26379),
-  resolveHostnames: z.boolean().default(false),
-  announceHostnames: z.boolean().default(false),
-  denyScriptsReconfig: z.boolean().default(true),
-  sentinelUser: z.string().optional(),
-  sentinelPass: z.string().optional(),
+  port: z._default(z.int().check(z.gte(0), z.lte(65535)), 26379),
+  resolveHostnames: z._default(z.boolean(), false),
+  announceHostnames: z._default(z.boolean(), false),
+  denyScriptsReconfig: z._default(z.boolean(), true),
+  sentinelUser: z.optional(z.string()),
+  sentinelPass: z.optional(z.string()),
   /** `requirepass` of this sentinel; used towards peers when sentinel-pass is unset (§4). */
-  requirePass: z.string().optional(),
-  loglevel: z.enum(["debug", "verbose", "notice", "warning", "nothing"]).default("notice"),
+  requirePass: z.optional(z.string()),
+  loglevel: z._default(z.enum(["debug", "verbose", "notice", "warning", "nothing"]), "notice"),
 });
 
 /** Validated global settings. */

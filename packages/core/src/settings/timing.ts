@@ -1,41 +1,41 @@
-import { z } from "zod";
+import { z } from "./zod-mini.js";
 
 /**
  * Every period the engine uses. The first thirteen are Sentinel's `SENTINEL DEBUG` keys (§2);
  * the rest are Vigil's event-driven accelerations, which the `sentinel` profile turns off.
  */
 export const TimingSchema = z.object({
-  infoPeriod: z.number().int().positive(),
-  pingPeriod: z.number().int().positive(),
-  askPeriod: z.number().int().positive(),
-  publishPeriod: z.number().int().positive(),
-  defaultDownAfter: z.number().int().positive(),
-  defaultFailoverTimeout: z.number().int().positive(),
-  tiltTrigger: z.number().int().positive(),
-  tiltPeriod: z.number().int().positive(),
-  slaveReconfTimeout: z.number().int().positive(),
-  minLinkReconnectPeriod: z.number().int().positive(),
-  electionTimeout: z.number().int().positive(),
-  scriptMaxRuntime: z.number().int().positive(),
-  scriptRetryDelay: z.number().int().positive(),
+  infoPeriod: z.int().check(z.positive()),
+  pingPeriod: z.int().check(z.positive()),
+  askPeriod: z.int().check(z.positive()),
+  publishPeriod: z.int().check(z.positive()),
+  defaultDownAfter: z.int().check(z.positive()),
+  defaultFailoverTimeout: z.int().check(z.positive()),
+  tiltTrigger: z.int().check(z.positive()),
+  tiltPeriod: z.int().check(z.positive()),
+  slaveReconfTimeout: z.int().check(z.positive()),
+  minLinkReconnectPeriod: z.int().check(z.positive()),
+  electionTimeout: z.int().check(z.positive()),
+  scriptMaxRuntime: z.int().check(z.positive()),
+  scriptRetryDelay: z.int().check(z.positive()),
   /** Upper bound (exclusive) of the random desync added to failover_start_time (Sentinel: 1000). */
-  maxDesync: z.number().int().positive(),
+  maxDesync: z.int().check(z.positive()),
   /**
    * Above 0, the campaign order after ODOWN (election/campaign-stagger.ts): the first-ranked sentinel
    * by run id campaigns at once, later ranks wait for better-ranked peers, and this many ms more when
    * none of those agrees the master is down. 0 = no order (Sentinel: it relies on its randomised
    * 10–19 Hz timer instead).
    */
-  startJitter: z.number().int().min(0),
+  startJitter: z.int().check(z.gte(0)),
   /**
    * After answering a peer's `is-master-down-by-addr ... *` probe with "down", wait 200 ms plus a
    * random 0..peerProbeYield ms before starting our own failover, so the asking sentinel (often a
    * real Sentinel in a mixed fleet) gets our vote instead of a split. 0 = off (the fast profile,
    * where the start jitter already separates Vigil peers).
    */
-  peerProbeYield: z.number().int().min(0),
+  peerProbeYield: z.int().check(z.gte(0)),
   /** INFO period for replicas of a master that is ODOWN or failing over (Sentinel: 1000). */
-  fastInfoPeriod: z.number().int().positive(),
+  fastInfoPeriod: z.int().check(z.positive()),
   /**
    * Event-driven mode: re-evaluate ODOWN and the election as soon as a peer replies, ask INFO of the
    * promoted replica right after its SLAVEOF NO ONE reply, and reconfigure replicas at once.
