@@ -74,14 +74,22 @@ function asScript(code) {
   return `(function (exports, require, module, __filename, __dirname) {"use strict";\n${lazyBuiltin}\n${ascii}\n})`;
 }
 
-// The code cache: compile and evaluate the bundle (its top level only: nothing starts) exactly as
-// bin.cjs will, in a fresh process of this Node, and save what V8 compiled.
-const makeCache = `
-const { evaluateBundle } = await import(${JSON.stringify(pathToFileURL(join(cliDist, "daemon-bundle.cjs")).href)});
+// The code cache: made in a fresh process of this Node by starting the daemon once from the bundle
+// (warm-code-cache.mjs), so it holds what a start-up compiles. Should that start fail here (no
+// loopback, say), the cache of the top level alone: evaluated exactly as bin.cjs will, nothing started.
+const cacheFile = join(out, "daemon.cjs.cache");
+const daemonBundle = join(cliDist, "daemon-bundle.cjs");
+try {
+  execFileSync(process.execPath, [join(import.meta.dirname, "warm-code-cache.mjs"), daemonBundle, out, cacheFile], { stdio: "inherit" });
+} catch {
+  process.stderr.write("bundle-cli: the warm-up start failed; caching the bundle's top level only\n");
+  const makeCache = `
+const { evaluateBundle } = await import(${JSON.stringify(pathToFileURL(daemonBundle).href)});
 const { script } = evaluateBundle(${JSON.stringify(out)});
-(await import("node:fs")).writeFileSync(${JSON.stringify(join(out, "daemon.cjs.cache"))}, script.createCachedData());
+(await import("node:fs")).writeFileSync(${JSON.stringify(cacheFile)}, script.createCachedData());
 process.exit(0);`;
-execFileSync(process.execPath, ["--input-type=module", "-e", makeCache], { stdio: "inherit" });
+  execFileSync(process.execPath, ["--input-type=module", "-e", makeCache], { stdio: "inherit" });
+}
 
 const workspace = [...inputs].filter((id) => id.startsWith(join(root, "packages")) && !id.includes("node_modules"));
 const entry = (file) => {
