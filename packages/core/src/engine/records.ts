@@ -175,28 +175,28 @@ export function freshHealth(): SnapshotFrom<typeof instanceHealthMachine> {
   return initialTransition(instanceHealthMachine)[0];
 }
 
-function base(name: string, addr: Address, link: Link, now: number, role: "master" | "slave" | null): InstanceBase {
+// Each record is one object literal, the InstanceBase fields first and in the same order in all three.
+// Not `{ ...base(), kind, ... }`: V8 gives nearly every object cloned by a spread and then extended
+// a map of its own (12 maps for 20 masters; with timestamps that are not small integers, most go to
+// dictionary mode after a minute), so every field read in the tick walk was a megamorphic or
+// runtime lookup (docs/performance.md, "Records with one shape"; test/record-shapes.test.ts).
+
+/** A new master record. */
+export function newMaster(settings: MasterSettings, link: Link, now: number): MasterRecord {
   return {
-    name,
-    addr,
+    name: settings.name,
+    addr: { host: settings.host, port: settings.port },
     runId: null,
     link,
     health: freshHealth(),
     lastPubTime: now,
-    roleReported: role,
+    roleReported: "master",
     roleReportedTime: now,
     infoRefresh: 0,
     info: null,
     scriptKillSent: false,
     failoverState: null,
     failoverStateSince: now,
-  };
-}
-
-/** A new master record. */
-export function newMaster(settings: MasterSettings, link: Link, now: number): MasterRecord {
-  return {
-    ...base(settings.name, { host: settings.host, port: settings.port }, link, now, "master"),
     kind: "master",
     settings,
     configEpoch: 0,
@@ -222,7 +222,19 @@ export function newMaster(settings: MasterSettings, link: Link, now: number): Ma
 /** A new replica record, named `ip:port` like Sentinel's. */
 export function newReplica(addr: Address, link: Link, now: number): ReplicaRecord {
   return {
-    ...base(addressKey(addr), addr, link, now, "slave"),
+    name: addressKey(addr),
+    addr,
+    runId: null,
+    link,
+    health: freshHealth(),
+    lastPubTime: now,
+    roleReported: "slave",
+    roleReportedTime: now,
+    infoRefresh: 0,
+    info: null,
+    scriptKillSent: false,
+    failoverState: null,
+    failoverStateSince: now,
     kind: "replica",
     masterLinkDownTime: 0,
     slavePriority: 100,
@@ -241,9 +253,20 @@ export function newReplica(addr: Address, link: Link, now: number): ReplicaRecor
 /** A new peer sentinel record, named by its runid. */
 export function newSentinel(addr: Address, runId: string, link: Link, now: number): SentinelRecord {
   return {
-    ...base(runId, addr, link, now, null),
-    kind: "sentinel",
+    name: runId,
+    addr,
     runId,
+    link,
+    health: freshHealth(),
+    lastPubTime: now,
+    roleReported: null,
+    roleReportedTime: now,
+    infoRefresh: 0,
+    info: null,
+    scriptKillSent: false,
+    failoverState: null,
+    failoverStateSince: now,
+    kind: "sentinel",
     lastHelloTime: now,
     masterDown: false,
     lastMasterDownReplyTime: now,
