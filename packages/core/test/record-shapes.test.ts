@@ -17,13 +17,14 @@ interface Shapes {
 }
 
 function recordShapes(): Shapes {
-  for (const f of ["engine/records.js", "index.js"]) if (!existsSync(join(DIST, f))) throw new Error(`${join(DIST, f)} is missing: run \`npm run build\` first`);
+  for (const f of ["engine/records.js", "engine/links/hello-payload.js", "index.js"]) if (!existsSync(join(DIST, f))) throw new Error(`${join(DIST, f)} is missing: run \`npm run build\` first`);
   const url = (f: string) => JSON.stringify(pathToFileURL(join(DIST, f)).href);
   const script = `
     const rec = await import(${url("engine/records.js")});
+    const { helloPayloadFor } = await import(${url("engine/links/hello-payload.js")});
     const { MasterSettingsSchema } = await import(${url("index.js")});
     const now = 1765000000000; // a wall-clock time, as the daemon has: not a small integer
-    const kinds = { master: [], replica: [], sentinel: [], link: [] };
+    const kinds = { master: [], replica: [], sentinel: [], link: [], lastHello: [] };
     for (let i = 0; i < 40; i++) {
       const addr = { host: "127.0.0.1", port: 10000 + i };
       const link = rec.newLink(addr, "instance", now);
@@ -37,6 +38,7 @@ function recordShapes(): Shapes {
       r.infoRefresh = now + 1.5; r.lastPubTime = now + 2000; r.runId = "a".repeat(40); r.info = { role: "master" }; r.failoverState = "no-failover";
     }
     for (const l of kinds.link) { l.lastPingTime = now + 0.5; l.refusedSince = now; l.cmdConnTime = now + 1; }
+    for (const m of kinds.master) { helloPayloadFor(m, "127.0.0.1", 26379, "b".repeat(40), 3, m.addr.host, m.addr.port); kinds.lastHello.push(m.lastHello); }
     const out = {};
     for (const [k, objs] of Object.entries(kinds)) {
       const maps = [];
@@ -50,6 +52,6 @@ function recordShapes(): Shapes {
 describe("engine records", () => {
   it("share one hidden class per kind, with fast properties, after the engine's writes", () => {
     const shapes = recordShapes();
-    for (const kind of ["master", "replica", "sentinel", "link"]) expect({ kind, ...shapes[kind] }).toEqual({ kind, maps: 1, dictionary: 0 });
+    for (const kind of ["master", "replica", "sentinel", "link", "lastHello"]) expect({ kind, ...shapes[kind] }).toEqual({ kind, maps: 1, dictionary: 0 });
   });
 });

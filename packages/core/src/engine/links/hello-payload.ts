@@ -28,6 +28,9 @@ export function helloPayloadFor(m: MasterRecord, sentinelIp: string, sentinelPor
     return last.payload;
   }
   const fields = { sentinelIp, sentinelPort, sentinelRunId, currentEpoch, masterName: m.name, masterIp, masterPort, masterConfigEpoch: m.configEpoch };
-  m.lastHello = { ...fields, payload: encodeHello(fields) };
-  return m.lastHello.payload;
+  const payload = encodeHello(fields);
+  // One literal, not `{ ...fields, payload }`: a spread-and-extended object gets a hidden class of
+  // its own, and the comparison above would read fields of 200 different shapes (records.ts).
+  m.lastHello = { sentinelIp, sentinelPort, sentinelRunId, currentEpoch, masterName: m.name, masterIp, masterPort, masterConfigEpoch: m.configEpoch, payload };
+  return payload;
 }
