@@ -22,7 +22,7 @@ function recordShapes(): Shapes {
   const script = `
     const rec = await import(${url("engine/records.js")});
     const { helloPayloadFor } = await import(${url("engine/links/hello-payload.js")});
-    const { MasterSettingsSchema } = await import(${url("index.js")});
+    const { MasterSettingsSchema, engineTiming, FAST_TIMING } = await import(${url("index.js")});
     const now = 1765000000000; // a wall-clock time, as the daemon has: not a small integer
     const kinds = { master: [], replica: [], sentinel: [], link: [], lastHello: [] };
     for (let i = 0; i < 40; i++) {
@@ -39,7 +39,9 @@ function recordShapes(): Shapes {
     }
     for (const l of kinds.link) { l.lastPingTime = now + 0.5; l.refusedSince = now; l.cmdConnTime = now + 1; }
     for (const m of kinds.master) { helloPayloadFor(m, "127.0.0.1", 26379, "b".repeat(40), 3, m.addr.host, m.addr.port); kinds.lastHello.push(m.lastHello); }
-    const out = {};
+    const timing = engineTiming(FAST_TIMING);
+    timing.pingPeriod = 500; // SENTINEL DEBUG PING-PERIOD
+    const out = { timing: { maps: 1, dictionary: %HasFastProperties(timing) && !timing.adaptivePing ? 0 : 1 } };
     for (const [k, objs] of Object.entries(kinds)) {
       const maps = [];
       for (const o of objs) if (!maps.some((m) => %HaveSameMap(m, o))) maps.push(o);
@@ -50,8 +52,8 @@ function recordShapes(): Shapes {
 }
 
 describe("engine records", () => {
-  it("share one hidden class per kind, with fast properties, after the engine's writes", () => {
+  it("share one hidden class per kind, with fast properties, after the engine's writes (and so does the engine's timing)", () => {
     const shapes = recordShapes();
-    for (const kind of ["master", "replica", "sentinel", "link", "lastHello"]) expect({ kind, ...shapes[kind] }).toEqual({ kind, maps: 1, dictionary: 0 });
+    for (const kind of ["master", "replica", "sentinel", "link", "lastHello", "timing"]) expect({ kind, ...shapes[kind] }).toEqual({ kind, maps: 1, dictionary: 0 });
   });
 });

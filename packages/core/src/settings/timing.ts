@@ -142,17 +142,21 @@ export function coalesceWindow(t: Timing, pingIntervalMs: number): number {
  * `SENTINEL DEBUG PING-PERIOD`) also clears `adaptivePing`, so an explicitly set period is used as is.
  */
 export function engineTiming(t: Timing): Timing {
-  const copy: Timing = { ...t };
-  let ping = copy.pingPeriod;
-  Object.defineProperty(copy, "pingPeriod", {
-    enumerable: true,
-    configurable: true,
-    get: () => ping,
-    set: (v: number) => {
+  // The accessor is written in the literal: redefining an existing data property as an accessor
+  // (`Object.defineProperty`) puts the object in dictionary mode, and the tick walk reads this
+  // object's fields for every record on every tick (test/record-shapes.test.ts).
+  const { pingPeriod, ...rest } = t;
+  let ping = pingPeriod;
+  const copy: Timing = {
+    ...rest,
+    get pingPeriod() {
+      return ping;
+    },
+    set pingPeriod(v: number) {
       ping = v;
       copy.adaptivePing = false;
     },
-  });
+  };
   return copy;
 }
 
