@@ -233,7 +233,7 @@ class Parser implements RequestParser {
     }
     let lineEnd = newline;
     if (newline !== this.start && this.data[newline - 1] === CR) lineEnd--;
-    const args = splitInlineArgs(this.data, this.start, lineEnd);
+    const args = splitInlineArgs(this.data, this.start, lineEnd, this.slice);
     if (!args) return fail("Protocol error: unbalanced quotes in request", "unbalanced quotes in inline request");
     this.start = newline + 1;
     return args;
@@ -292,6 +292,9 @@ class Parser implements RequestParser {
     }
     return this.args;
   }
+
+  /** {@link Parser.argument} for splitInlineArgs, bound once. */
+  private readonly slice = (from: number, to: number): Buffer => this.argument(from, to);
 
   /** Bytes `from..to` of the buffer as an argument: a view of a borrowed chunk, else a copy. */
   private argument(from: number, to: number): Buffer {

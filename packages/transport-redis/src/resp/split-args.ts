@@ -30,8 +30,10 @@ function hexValue(b: number): number {
  *   blank or the end of the line.
  * Returns `undefined` for unbalanced quotes (Redis then answers "unbalanced quotes in request").
  * The range must not contain NUL: the caller stops at one, as the C string functions do.
+ * A bare token is `slice(from, to)` of the line: a copy unless the caller passes a cheaper slicer
+ * (the request parser passes views of a chunk it borrowed, as for multibulk arguments).
  */
-export function splitInlineArgs(line: Buffer, start = 0, end = line.length): Buffer[] | undefined {
+export function splitInlineArgs(line: Buffer, start = 0, end = line.length, slice: (from: number, to: number) => Buffer = (from, to) => Buffer.from(line.subarray(from, to))): Buffer[] | undefined {
   const at = (i: number): number => (i < end ? line[i]! : 0);
   const args: Buffer[] = [];
   let p = start;
@@ -42,7 +44,7 @@ export function splitInlineArgs(line: Buffer, start = 0, end = line.length): Buf
     let q = p;
     while (q < end && !isBareTokenEnd(line[q]!)) q++;
     if (q >= end || (line[q] !== DQUOTE && line[q] !== SQUOTE)) {
-      args.push(Buffer.from(line.subarray(p, q)));
+      args.push(slice(p, q));
       p = q < end ? q + 1 : q;
       continue;
     }

@@ -154,7 +154,6 @@ function names(node: TypedJson | undefined): Set<string> {
 const DISPATCH_ARITY: Readonly<Record<string, number>> = { "sentinel|failover": -3 };
 
 function buildSpec(entry: readonly TypedJson[], docs: TypedJson | undefined, docsOf: (fullName: string) => TypedJson | undefined): CommandSpec {
-  const fullName = entry[0] as string;
   const subs = new Map<string, CommandSpec>();
   const subEntries = entry[9];
   if (Array.isArray(subEntries)) {
@@ -163,26 +162,46 @@ function buildSpec(entry: readonly TypedJson[], docs: TypedJson | undefined, doc
       subs.set(spec.fullName.split("|")[1]!, spec);
     }
   }
-  const flags = names(entry[2]);
+  return new Spec(entry, docs, subs);
+}
+
+/**
+ * A command table entry. A class, not an object literal with getters: V8 keeps a literal that has
+ * accessors in dictionary mode, and dispatch reads `arity`, `noAuth`, `fullName` and `top` of a
+ * spec for every command (test/server-command-table-shapes.test.ts).
+ */
+class Spec implements CommandSpec {
+  readonly fullName: string;
+  readonly arity: number;
+  readonly flags: ReadonlySet<string>;
+  readonly categories: ReadonlySet<string>;
+  readonly top: string;
+  readonly noAuth: boolean;
   // The COMMAND INFO / DOCS replies are built on first use: building all ~500 at start-up was a
   // tenth of the daemon's start-up time, and most daemons never receive COMMAND.
-  let info: Reply | undefined;
-  let docsReply: Reply | undefined;
-  return {
-    fullName,
-    arity: DISPATCH_ARITY[fullName] ?? (entry[1] as number),
-    flags,
-    categories: new Set([...names(entry[6])].map((c) => c.replace(/^@/, ""))),
-    get info() {
-      info ??= fromTypedJson(entry);
-      return info;
-    },
-    get docs() {
-      docsReply ??= fromTypedJson(docs ?? { "%": [] });
-      return docsReply;
-    },
-    subcommands: subs,
-    top: fullName.split("|")[0]!,
-    noAuth: flags.has("no_auth"),
-  };
+  #info: Reply | undefined;
+  #docs: Reply | undefined;
+
+  constructor(
+    private readonly entry: readonly TypedJson[],
+    private readonly docsSource: TypedJson | undefined,
+    readonly subcommands: ReadonlyMap<string, CommandSpec>,
+  ) {
+    this.fullName = entry[0] as string;
+    this.arity = DISPATCH_ARITY[this.fullName] ?? (entry[1] as number);
+    this.flags = names(entry[2]);
+    this.categories = new Set([...names(entry[6])].map((c) => c.replace(/^@/, "")));
+    this.top = this.fullName.split("|")[0]!;
+    this.noAuth = this.flags.has("no_auth");
+  }
+
+  get info(): Reply {
+    this.#info ??= fromTypedJson(this.entry);
+    return this.#info;
+  }
+
+  get docs(): Reply {
+    this.#docs ??= fromTypedJson(this.docsSource ?? { "%": [] });
+    return this.#docs;
+  }
 }
