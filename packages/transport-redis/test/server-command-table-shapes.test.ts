@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 
 // Dispatch reads `arity`, `noAuth`, `fullName` and `top` of a command spec for every request. The
 // specs were object literals with lazy `info` / `docs` getters, which V8 keeps in dictionary mode:
-// every one of those reads was a hash lookup (docs/performance.md, "Records with one shape").
+// every one of those reads was a hash lookup (docs/performance.md §3, "Command specs of one shape").
 // Checked in a child with V8's natives syntax, on the built module.
 const TABLE_JS = join(import.meta.dirname, "..", "dist", "server", "command-table.js");
 
