@@ -5,28 +5,6 @@ import { commandTableData } from "./command-table-dialects.js";
 import { NameIndex } from "./name-index.js";
 import { fromTypedJson, type TypedJson } from "./typed-json.js";
 
-/** One command or subcommand of the Sentinel command table. */
-export interface CommandSpec {
-  /** Full name as Redis reports it: `ping`, `client|setname`. */
-  readonly fullName: string;
-  /** Redis arity: exact argument count including the name(s), or −minimum when negative. */
-  readonly arity: number;
-  /** Command flags from COMMAND INFO (`fast`, `no_auth`, `admin`, `noscript`, ...). */
-  readonly flags: ReadonlySet<string>;
-  /** ACL categories without the `@` (`fast`, `connection`, `admin`, ...). */
-  readonly categories: ReadonlySet<string>;
-  /** The COMMAND INFO entry, ready to send. */
-  readonly info: Reply;
-  /** The COMMAND DOCS value (the map), ready to send. */
-  readonly docs: Reply;
-  /** Subcommands keyed by lower-case name (`setname`); empty for plain commands. */
-  readonly subcommands: ReadonlyMap<string, CommandSpec>;
-  /** The top-level command name (`client` for `client|setname`), precomputed for dispatch. */
-  readonly top: string;
-  /** `flags` has `no_auth`, precomputed for dispatch. */
-  readonly noAuth: boolean;
-}
-
 /** The command table with Redis's lookup rules. */
 export interface CommandTable {
   /** Top-level commands keyed by lower-case name, in table order. */
@@ -162,20 +140,26 @@ function buildSpec(entry: readonly TypedJson[], docs: TypedJson | undefined, doc
       subs.set(spec.fullName.split("|")[1]!, spec);
     }
   }
-  return new Spec(entry, docs, subs);
+  return new CommandSpec(entry, docs, subs);
 }
 
 /**
- * A command table entry. A class, not an object literal with getters: V8 keeps a literal that has
- * accessors in dictionary mode, and dispatch reads `arity`, `noAuth`, `fullName` and `top` of a
- * spec for every command (test/server-command-table-shapes.test.ts).
+ * One command or subcommand of the Sentinel command table. A class, not an object literal with
+ * getters: V8 keeps a literal that has accessors in dictionary mode, and dispatch reads `arity`,
+ * `noAuth`, `fullName` and `top` of a spec for every command (test/server-command-table-shapes.test.ts).
  */
-class Spec implements CommandSpec {
+export class CommandSpec {
+  /** Full name as Redis reports it: `ping`, `client|setname`. */
   readonly fullName: string;
+  /** Redis arity: exact argument count including the name(s), or −minimum when negative. */
   readonly arity: number;
+  /** Command flags from COMMAND INFO (`fast`, `no_auth`, `admin`, `noscript`, ...). */
   readonly flags: ReadonlySet<string>;
+  /** ACL categories without the `@` (`fast`, `connection`, `admin`, ...). */
   readonly categories: ReadonlySet<string>;
+  /** The top-level command name (`client` for `client|setname`), precomputed for dispatch. */
   readonly top: string;
+  /** `flags` has `no_auth`, precomputed for dispatch. */
   readonly noAuth: boolean;
   // The COMMAND INFO / DOCS replies are built on first use: building all ~500 at start-up was a
   // tenth of the daemon's start-up time, and most daemons never receive COMMAND.
@@ -185,6 +169,7 @@ class Spec implements CommandSpec {
   constructor(
     private readonly entry: readonly TypedJson[],
     private readonly docsSource: TypedJson | undefined,
+    /** Subcommands keyed by lower-case name (`setname`); empty for plain commands. */
     readonly subcommands: ReadonlyMap<string, CommandSpec>,
   ) {
     this.fullName = entry[0] as string;
@@ -195,11 +180,13 @@ class Spec implements CommandSpec {
     this.noAuth = this.flags.has("no_auth");
   }
 
+  /** The COMMAND INFO entry, ready to send. */
   get info(): Reply {
     this.#info ??= fromTypedJson(this.entry);
     return this.#info;
   }
 
+  /** The COMMAND DOCS value (the map), ready to send. */
   get docs(): Reply {
     this.#docs ??= fromTypedJson(this.docsSource ?? { "%": [] });
     return this.#docs;
