@@ -27,10 +27,11 @@ export function helloPayloadFor(m: MasterRecord, sentinelIp: string, sentinelPor
   ) {
     return last.payload;
   }
-  const fields = { sentinelIp, sentinelPort, sentinelRunId, currentEpoch, masterName: m.name, masterIp, masterPort, masterConfigEpoch: m.configEpoch };
-  const payload = encodeHello(fields);
-  // One literal, not `{ ...fields, payload }`: a spread-and-extended object gets a hidden class of
-  // its own, and the comparison above would read fields of 200 different shapes (records.ts).
-  m.lastHello = { sentinelIp, sentinelPort, sentinelRunId, currentEpoch, masterName: m.name, masterIp, masterPort, masterConfigEpoch: m.configEpoch, payload };
-  return payload;
+  // One literal with its payload filled in after, not `{ ...fields, payload }`: a spread-and-extended
+  // object gets a hidden class of its own, and the comparison above would read fields of 200
+  // different shapes (records.ts).
+  const rendered = { sentinelIp, sentinelPort, sentinelRunId, currentEpoch, masterName: m.name, masterIp, masterPort, masterConfigEpoch: m.configEpoch, payload: "" };
+  rendered.payload = encodeHello(rendered);
+  m.lastHello = rendered;
+  return rendered.payload;
 }
