@@ -15,7 +15,6 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 
 // `node scripts/bundle-cli.mjs [root]`: the workspace to bundle (default this one; tests pass a copy).
 const root = resolve(process.argv[2] ?? join(import.meta.dirname, ".."));
@@ -75,21 +74,8 @@ function asScript(code) {
 }
 
 // The code cache: made in a fresh process of this Node by starting the daemon once from the bundle
-// (warm-code-cache.mjs), so it holds what a start-up compiles. Should that start fail here (no
-// loopback, say), the cache of the top level alone: evaluated exactly as bin.cjs will, nothing started.
-const cacheFile = join(out, "daemon.cjs.cache");
-const daemonBundle = join(cliDist, "daemon-bundle.cjs");
-try {
-  execFileSync(process.execPath, [join(import.meta.dirname, "warm-code-cache.mjs"), daemonBundle, out, cacheFile], { stdio: "inherit" });
-} catch {
-  process.stderr.write("bundle-cli: the warm-up start failed; caching the bundle's top level only\n");
-  const makeCache = `
-const { evaluateBundle } = await import(${JSON.stringify(pathToFileURL(daemonBundle).href)});
-const { script } = evaluateBundle(${JSON.stringify(out)});
-(await import("node:fs")).writeFileSync(${JSON.stringify(cacheFile)}, script.createCachedData());
-process.exit(0);`;
-  execFileSync(process.execPath, ["--input-type=module", "-e", makeCache], { stdio: "inherit" });
-}
+// (warm-code-cache.mjs), so it holds what a start-up compiles.
+execFileSync(process.execPath, [join(import.meta.dirname, "warm-code-cache.mjs"), join(cliDist, "daemon-bundle.cjs"), out, join(out, "daemon.cjs.cache")], { stdio: "inherit" });
 
 const workspace = [...inputs].filter((id) => id.startsWith(join(root, "packages")) && !id.includes("node_modules"));
 const entry = (file) => {

@@ -4,7 +4,8 @@
 // config in a temporary directory, one master that refuses connections — and answer one PING, so the
 // cache holds every function a start-up compiles, not only the bundle's top level. V8 writes into a
 // code cache the bytecode of every function compiled so far; the ones left out are compiled from
-// source at each start (docs/performance.md, "Start-up").
+// source at each start (docs/performance.md, "Start-up"). Should the start fail here (no loopback,
+// say), the cache holds what was compiled until then — at least the top level — and this says so.
 //
 // usage: node scripts/warm-code-cache.mjs DIST/daemon-bundle.cjs DIST/bundle CACHE_FILE
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -40,23 +41,24 @@ function ping(port) {
   });
 }
 
+/** Save what V8 compiled so far and exit; `failure` is said, but the build goes on with this cache. */
+function saveCache(failure) {
+  if (failure !== undefined) process.stderr.write(`warm-code-cache: ${failure}; caching what was compiled until then\n`);
+  writeFileSync(cacheFile, script.createCachedData());
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
 const dir = mkdtempSync(join(tmpdir(), "vigil-code-cache-"));
-const timer = setTimeout(() => {
-  process.stderr.write("warm-code-cache: the daemon did not answer PING within 20 s\n");
-  process.exit(1);
-}, 20_000);
+setTimeout(() => saveCache("the daemon did not answer PING within 20 s"), 20_000);
 try {
   const [port, masterPort] = [await freePort(), await freePort()];
   const config = join(dir, "sentinel.conf");
   writeFileSync(config, `port ${port}\nbind 127.0.0.1\nlogfile ${join(dir, "sentinel.log")}\nsentinel monitor warm-up 127.0.0.1 ${masterPort} 1\n`);
   const code = await exports.runDaemon(config, []);
-  if (code !== -1) throw new Error(`the daemon exited with ${code} (log: ${join(dir, "sentinel.log")})`);
+  if (code !== -1) throw new Error(`the daemon exited with ${code}`);
   await ping(port);
-  writeFileSync(cacheFile, script.createCachedData());
-  rmSync(dir, { recursive: true, force: true });
-  clearTimeout(timer);
-  process.exit(0);
+  saveCache();
 } catch (e) {
-  process.stderr.write(`warm-code-cache: ${e.message}\n`);
-  process.exit(1);
+  saveCache(e.message);
 }
