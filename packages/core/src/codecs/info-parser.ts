@@ -1,4 +1,5 @@
 import type { InfoRejection, InfoReplicaLine, InfoReport } from "./info-report.js";
+import { ownCopy } from "./own-copy.js";
 
 /**
  * Largest INFO reply accepted, in UTF-16 code units (16 Mi). Real replies are a few KiB even with
@@ -28,6 +29,9 @@ const U64_MAX = 0xffff_ffff_ffff_ffffn;
  *   instances it monitors as masters, and that decision belongs to the engine. A line whose host is
  *   empty or whose port is not numeric is skipped (Sentinel would fail to create that replica, or
  *   create one on port 0).
+ *
+ * Every string in the report is a copy of its own ({@link ownCopy}): the engine keeps them long
+ * after the text is gone.
  *
  * The whole reply is rejected only when it is not a string, is over {@link MAX_INFO_LENGTH}, or
  * contains a NUL character (C would silently truncate there: `strlen`). Never throws.
@@ -87,7 +91,7 @@ const FAILOVER_STATE_PREFIX = "master_failover_state:";
 /** One line, in the C order: the role line must be applied before the replica fields it gates. */
 function applyLine(d: Draft, line: string): void {
   if (line.length >= RUN_ID_PREFIX.length + RUN_ID_LENGTH && line.startsWith(RUN_ID_PREFIX)) {
-    d.runId = line.slice(RUN_ID_PREFIX.length, RUN_ID_PREFIX.length + RUN_ID_LENGTH);
+    d.runId = ownCopy(line.slice(RUN_ID_PREFIX.length, RUN_ID_PREFIX.length + RUN_ID_LENGTH));
   }
   if (isReplicaLine(line)) {
     const replica = parseReplicaLine(line);
@@ -99,7 +103,7 @@ function applyLine(d: Draft, line: string): void {
       d.masterLinkDownTimeMs = seconds * 1000 + 0; // + 0 turns -0 into 0
     }
   }
-  if (line.startsWith(FAILOVER_STATE_PREFIX)) d.failoverState = line.slice(FAILOVER_STATE_PREFIX.length);
+  if (line.startsWith(FAILOVER_STATE_PREFIX)) d.failoverState = ownCopy(line.slice(FAILOVER_STATE_PREFIX.length));
   if (line.startsWith("role:master")) d.role = "master";
   else if (line.startsWith("role:slave")) d.role = "slave";
   if (d.role === "slave") applyReplicaField(d, line);
@@ -107,7 +111,7 @@ function applyLine(d: Draft, line: string): void {
 
 /** Fields Sentinel reads only once `role:slave` has been seen in this reply; prefixes are disjoint. */
 const REPLICA_FIELDS: ReadonlyArray<readonly [prefix: string, apply: (d: Draft, value: string) => void]> = [
-  ["master_host:", (d, v) => (d.masterHost = v)],
+  ["master_host:", (d, v) => (d.masterHost = ownCopy(v))],
   ["master_port:", (d, v) => (d.masterPort = parsePort(v) ?? d.masterPort)],
   ["master_link_status:", (d, v) => (d.masterLinkUp = v.toLowerCase() === "up")],
   ["slave_priority:", (d, v) => (d.slavePriority = parseSigned(v) ?? d.slavePriority)],
@@ -162,7 +166,7 @@ function parseReplicaLine(line: string): InfoReplicaLine | undefined {
   }
   const port = parsePort(portText);
   if (host === "" || port === undefined) return undefined;
-  return { host, port };
+  return { host: ownCopy(host), port };
 }
 
 function untilComma(line: string, from: number): string {
