@@ -9,7 +9,8 @@
 // the window CPU seconds per minute (user/sys) from /proc, RSS (median and max of 1 s samples, and
 // the peak VmHWM), +sdown/+tilt counts (should be 0), the farm's own CPU, and the load average.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { cmd, freePorts, killAll, openConnection, profiling, removeDir, runMain, sentinelConf, sleep, spawnTracked, startSentinel, tempDir, waitFor } from "./lib/procs.mjs";
@@ -26,12 +27,14 @@ const USAGE = `usage: node bench/many-masters.mjs [--masters 100,500,1000,2000,5
   --rounds R       repetitions of each size and kind (default 1)
   --quick          sizes 100,500 and a 20 s window
   --rss-every S    also print the daemon's RSS (and load) every S seconds of the window (flatness)
+  --live-heap      Vigil only: the heap in use after each mark-compact from discovery on (bench/lib/
+                   live-heap.cjs, preloaded), the figure that moves with live data when RSS does not
   --engine-only    no daemon, no sockets: the real engine in a child process on a simulated clock, every
                    command answered at once (bench/lib/engine-only.mjs); CPU per simulated minute and
                    the live heap per size (the engine's own cost per master, independent of load)
 `;
 
-const opts = parseFlags(process.argv.slice(2), { masters: "100,500,1000,2000,5000", seconds: 60, kinds: "vigil,redis", peers: 2, replicas: 1, downAfter: 10000, rounds: 1, quick: false, engineOnly: false, rssEvery: 0 }, USAGE);
+const opts = parseFlags(process.argv.slice(2), { masters: "100,500,1000,2000,5000", seconds: 60, kinds: "vigil,redis", peers: 2, replicas: 1, downAfter: 10000, rounds: 1, quick: false, engineOnly: false, rssEvery: 0, liveHeap: false }, USAGE);
 if (opts.quick) {
   opts.masters = "100,500";
   opts.seconds = Math.min(opts.seconds, 20);
@@ -91,7 +94,8 @@ async function run(kind, n) {
   const t0 = performance.now();
   // redis-sentinel rewrites its file (with fsync) for every discovered replica and peer, and a loaded
   // machine makes either daemon slow to accept while it connects thousands of links: wait long.
-  const s = await startSentinel(kind, conf, port, [], { readyTimeoutMs: 600000 });
+  const nodeArgs = opts.liveHeap && kind === "vigil" ? ["-r", join(import.meta.dirname, "lib", "live-heap.cjs")] : [];
+  const s = await startSentinel(kind, conf, port, [], { readyTimeoutMs: 600000, nodeArgs });
   const startMs = performance.now() - t0;
   const counts = { sdown: 0, tilt: 0 };
   const sub = await openConnection(port, { readyTimeoutMs: 300000, commandTimeout: 60000 });
@@ -102,6 +106,7 @@ async function run(kind, n) {
   await sub.subscribe("+sdown", "+tilt");
   await waitFor(() => discovered(port, n), 120000 + n * 60, 1000, `${kind} discovers ${n} masters`);
   const discoveryS = (performance.now() - t0) / 1000;
+  const discoveredAt = Date.now();
   await sleep(10000);
   const c0 = cpuSplit(s.pid);
   const f0 = farm.procs.map((p) => cpuSplit(p.pid));
@@ -126,6 +131,7 @@ async function run(kind, n) {
     rssMedian: median(rss),
     rssMax: Math.max(...rss),
     hwm: vmMB(s.pid, "VmHWM"),
+    live: nodeArgs.length > 0 ? liveHeap(s.pid, discoveredAt) : undefined,
     ...counts,
     farmCpu,
     load: `${l0} → ${load()}`,
@@ -137,6 +143,20 @@ async function run(kind, n) {
   for (const p of farm.procs) await p.kill();
   removeDir(dir);
   return r;
+}
+
+/** `--live-heap`: MB in use after the mark-compacts since discovery (count, min, median), from live-heap.cjs. */
+function liveHeap(pid, since) {
+  const file = join(tmpdir(), `vigil-live-heap-${pid}.json`);
+  let samples = [];
+  try {
+    samples = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    // never written: no mark-compact, or the daemon did not preload the file
+  }
+  rmSync(file, { force: true });
+  const mb = samples.filter(([t]) => t >= since).map(([, bytes]) => bytes / 1048576);
+  return { count: mb.length, min: mb.length ? Math.min(...mb) : Number.NaN, median: median(mb) };
 }
 
 /** `--engine-only`: each size in a fresh child process; CPU-ms per simulated minute, live heap. */
@@ -182,7 +202,8 @@ async function main() {
           continue;
         }
         results.push(r);
-        say(`${LABEL[kind]} ${n} masters: ${fmt(r.cpu, 2)} CPU-s/min (user ${fmt(r.user, 2)}, sys ${fmt(r.sys, 2)}), RSS median ${fmt(r.rssMedian, 1)} MB max ${fmt(r.rssMax, 1)} peak ${fmt(r.hwm, 1)}, discovery ${fmt(r.discoveryS, 1)} s, +sdown ${r.sdown} +tilt ${r.tilt}, farm ${fmt(r.farmCpu, 2)} CPU-s/min, load ${r.load}`);
+        const live = r.live ? `, heap after ${r.live.count} mark-compacts min ${fmt(r.live.min, 1)} median ${fmt(r.live.median, 1)} MB` : "";
+        say(`${LABEL[kind]} ${n} masters: ${fmt(r.cpu, 2)} CPU-s/min (user ${fmt(r.user, 2)}, sys ${fmt(r.sys, 2)}), RSS median ${fmt(r.rssMedian, 1)} MB max ${fmt(r.rssMax, 1)} peak ${fmt(r.hwm, 1)}${live}, discovery ${fmt(r.discoveryS, 1)} s, +sdown ${r.sdown} +tilt ${r.tilt}, farm ${fmt(r.farmCpu, 2)} CPU-s/min, load ${r.load}`);
       }
     }
   }
