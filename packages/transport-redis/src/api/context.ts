@@ -74,7 +74,7 @@ export interface PendingScript {
 }
 
 /** The part of {@link SentinelRuntime} the API uses (tests may pass a stand-in). */
-export type ApiRuntime = Pick<SentinelRuntime, "engine" | "apply" | "input" | "time">;
+export type ApiRuntime = Pick<SentinelRuntime, "engine" | "apply" | "input" | "time"> & Partial<Pick<SentinelRuntime, "outputsApplied">>;
 
 /** Everything the Sentinel command API needs from the daemon around it. */
 export interface SentinelApiContext {

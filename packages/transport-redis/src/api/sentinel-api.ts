@@ -25,6 +25,12 @@ export interface SentinelApi {
   publish(argv: readonly CommandArg[]): Reply;
   /** The dialect's `SENTINEL` subcommands (what `COMMAND COUNT|LIST|INFO|DOCS` list); extensions excluded. */
   readonly subcommands: readonly SentinelSubcommand[];
+  /**
+   * Changes whenever the engine may have changed (the runtime's count of applied outputs), so the
+   * RESP server may replay `GET-MASTER-ADDR-BY-NAME` replies while it stays the same. Absent when
+   * the runtime does not count them.
+   */
+  readonly stateToken?: () => number;
 }
 
 /** Build the API over a running (or merely constructed) {@link SentinelApiContext.runtime}. */
@@ -40,6 +46,7 @@ export function createSentinelApi(ctx: SentinelApiContext): SentinelApi {
     role: (argv) => roleCommand(ctx, argvText(argv)),
     publish: (argv) => publishCommand(ctx, argvText(argv)),
     subcommands: sentinelSubcommands(dialect),
+    ...(ctx.runtime.outputsApplied === undefined ? {} : { stateToken: () => ctx.runtime.outputsApplied ?? Number.NaN }),
   };
 }
 

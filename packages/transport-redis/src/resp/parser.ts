@@ -69,6 +69,17 @@ export interface RequestParser {
    * Empty commands (blank inline lines, `*0`, `*-1`) are skipped, as Redis skips them.
    */
   next(authRequired?: boolean): ParseResult;
+  /**
+   * A copy of the bytes of the command {@link RequestParser.next} just returned (its whole RESP
+   * frame), or undefined when they are no longer all held (the frame arrived in pieces).
+   */
+  lastFrame(): Buffer | undefined;
+  /**
+   * Consumes the next command without parsing it if its frame is exactly `frame`'s bytes; false
+   * (and nothing consumed) otherwise. Identical bytes parse to the identical command, so a caller
+   * that knows that command's effect can apply it instead (server/request-memo.ts).
+   */
+  skipFrame(frame: Uint8Array): boolean;
   /** Bytes held for requests not yet returned (Redis's query buffer, roughly). */
   readonly pendingBytes: number;
   /**
@@ -122,6 +133,8 @@ class Parser implements RequestParser {
   /** A NUL precedes the terminator being searched for: see {@link Parser.find}. */
   private blockedByNul = false;
   private failure: Extract<ParseResult, { kind: "error" }> | undefined;
+  /** Where the frame being parsed (or last returned) starts in `data`; -1 once part of it was dropped. */
+  private frameStart = -1;
 
   constructor(
     private readonly maxBulk: number,
@@ -146,6 +159,7 @@ class Parser implements RequestParser {
       this.dataBuffer = chunk.buffer as ArrayBuffer;
       this.dataOffset = chunk.byteOffset;
       this.borrowed = true;
+      this.frameStart = -1;
       this.start = this.scanFrom = 0;
       this.end = chunk.length;
       return;
@@ -173,6 +187,8 @@ class Parser implements RequestParser {
       this.borrowed = false;
     }
     this.scanFrom = Math.max(0, this.scanFrom - this.start);
+    // The consumed head of a frame in progress (its `*N` header, its first arguments) is not copied.
+    this.frameStart = -1;
     this.start = 0;
     this.end = live;
   }
@@ -183,7 +199,7 @@ class Parser implements RequestParser {
       if (this.mode === "none") {
         if (this.start >= this.end) return INCOMPLETE;
         this.mode = this.data[this.start] === STAR ? "multibulk" : "inline";
-        this.scanFrom = this.start;
+        this.scanFrom = this.frameStart = this.start;
       }
       const step = this.mode === "inline" ? this.inline() : this.multibulk(authRequired);
       if (step === "incomplete") return INCOMPLETE;
@@ -198,6 +214,22 @@ class Parser implements RequestParser {
       this.bulkLength = -1;
       if (step.length > 0) return { kind: "command", args: step };
     }
+  }
+
+  lastFrame(): Buffer | undefined {
+    if (this.frameStart < 0 || this.mode !== "none") return undefined;
+    return Buffer.from(this.data.subarray(this.frameStart, this.start));
+  }
+
+  skipFrame(frame: Uint8Array): boolean {
+    const n = frame.length;
+    const at = this.start;
+    if (this.mode !== "none" || this.failure || this.end - at < n) return false;
+    const data = this.data;
+    for (let i = 0; i < n; i++) if (data[at + i] !== frame[i]) return false;
+    this.frameStart = at;
+    this.start = this.scanFrom = at + n;
+    return true;
   }
 
   /**

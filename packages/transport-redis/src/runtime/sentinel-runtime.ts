@@ -77,6 +77,11 @@ export class SentinelRuntime implements HostTransport {
   readonly engine: SentinelEngine;
   /** The network half of the transport (a {@link LinkPool} unless `network` was given). */
   readonly links: RuntimeNetwork;
+  /**
+   * Engine outputs applied so far ({@link SentinelRuntime.apply}). Every change of the engine's
+   * state comes with an output, so a reader that saw the same count saw the same state.
+   */
+  outputsApplied = 0;
   /** The daemon's command path: the link pool for the network, this runtime for the rest. */
   private readonly transport: Transport;
   private timer: NodeJS.Timeout | undefined;
@@ -142,6 +147,7 @@ export class SentinelRuntime implements HostTransport {
    * that produced the output, passed on to `onStep`.
    */
   apply(out: EngineOutput, cause?: EngineInput): boolean {
+    this.outputsApplied++;
     let ok: boolean;
     // One write per connection for the whole output (the link pool corks until flush). Delaying the
     // writes to the end never weakens the persist-before-send obligation.

@@ -6,7 +6,9 @@ import type { AclUser } from "./acl-user.js";
 import { binaryToUtf8 } from "./byte-string.js";
 import { dispatch } from "./dispatch.js";
 import type { QueuedWriter } from "./flush-queue.js";
+import { formatAddress } from "./format-address.js";
 import type { Subscriber } from "./pubsub.js";
+import { isErrorReply, RequestMemo } from "./request-memo.js";
 import type { ServerCore } from "./server-core.js";
 import type { ClientInfo } from "./types.js";
 
@@ -28,13 +30,6 @@ const FLUSH_THRESHOLD = 64 * 1024;
 
 /** A socket half-closed after a final reply gets this long to drain before it is destroyed. */
 const LINGER_MS = 5000;
-
-/** `ip:port` as Redis prints it: IPv4-mapped IPv6 unwrapped, other IPv6 bracketed. */
-export function formatAddress(ip: string | undefined, port: number | undefined): string {
-  let host = ip ?? "?";
-  if (host.startsWith("::ffff:") && host.includes(".")) host = host.slice("::ffff:".length);
-  return host.includes(":") ? `[${host}]:${port ?? 0}` : `${host}:${port ?? 0}`;
-}
 
 /**
  * One client connection: its Redis client state (name, protocol, user, subscriptions, reply
@@ -76,6 +71,8 @@ export class Connection implements Subscriber, QueuedWriter {
   closed = false;
   /** The current command asked for the connection to close once its replies are written. */
   closeAfterReply = false;
+  /** Set by dispatch: the command that just ran is replayable (server/request-memo.ts). */
+  ranReplayable = false;
 
   private readonly parser: RequestParser;
   /** Replies not yet handed to the socket (see {@link Connection.write}). */
@@ -87,6 +84,10 @@ export class Connection implements Subscriber, QueuedWriter {
   private deferred: Buffer[] | undefined;
   private pauseTimer: NodeJS.Timeout | undefined;
   private softLimitSince = 0;
+  /** The last replayable request and its reply, while they hold. */
+  private memo: RequestMemo | undefined;
+  /** Writes handed to the socket so far: a reply recorded across one would be incomplete. */
+  private flushes = 0;
   private userNameFor: string | undefined;
   private userNameUtf8 = "";
 
@@ -218,7 +219,9 @@ export class Connection implements Subscriber, QueuedWriter {
       while (!this.closed && !this.closeAfterReply) {
         let argv = this.deferred;
         this.deferred = undefined;
+        const parsed = argv === undefined;
         if (!argv) {
+          if (this.memo !== undefined && this.replay(this.memo)) continue;
           const next = this.parser.next(this.authRequired());
           if (next.kind === "incomplete") break;
           if (next.kind === "error") {
@@ -228,8 +231,15 @@ export class Connection implements Subscriber, QueuedWriter {
           }
           argv = next.args;
         }
+        const quiet = this.replyOff || this.skipCurrent;
+        const mark = this.out.byteLength();
+        const flushes = this.flushes;
+        this.ranReplayable = false;
         const outcome = dispatch(this, argv);
-        if (outcome === undefined) continue;
+        if (outcome === undefined) {
+          if (this.ranReplayable && parsed && !quiet && flushes === this.flushes) this.record(mark);
+          continue;
+        }
         if (outcome === "paused") {
           this.deferred = argv;
           this.parkUntilUnpaused();
@@ -257,6 +267,40 @@ export class Connection implements Subscriber, QueuedWriter {
   flushQueued(): void {
     this.queued = false;
     this.flush();
+  }
+
+  /**
+   * Answers the next request from the memo if it is the recorded request's bytes again and the
+   * memo still holds; does what dispatch does for a command that ran, without running it.
+   */
+  private replay(memo: RequestMemo): boolean {
+    const core = this.core;
+    if (!memo.current(core.generation, core.stateToken())) {
+      this.memo = undefined;
+      return false;
+    }
+    if (this.replyOff || this.skipCurrent || !this.parser.skipFrame(memo.request)) return false;
+    this.lastCommand = memo.fullName;
+    core.counters.commandsProcessed++;
+    this.totCmds++;
+    this.out.frame(memo.reply);
+    this.wrote();
+    this.afterCommand();
+    return true;
+  }
+
+  /**
+   * Records the replayable command that just ran (its reply is what the sink gained since `mark`).
+   * A memo that still holds is kept: a client alternating two requests would otherwise pay for a
+   * new record on every one.
+   */
+  private record(mark: number): void {
+    const core = this.core;
+    if (this.closed || this.memo?.current(core.generation, core.stateToken())) return;
+    const reply = this.out.copyFrom(mark);
+    const request = this.parser.lastFrame();
+    if (request === undefined || isErrorReply(reply)) return;
+    this.memo = new RequestMemo(request, reply, this.lastCommand, core.generation, core.stateToken());
   }
 
   private waitFor(work: Promise<void>): void {
@@ -293,6 +337,10 @@ export class Connection implements Subscriber, QueuedWriter {
   private write(r: Reply): void {
     if (this.closed) return;
     encodeReplyInto(this.out, r, this.protocol);
+    this.wrote();
+  }
+
+  private wrote(): void {
     // Replies produced while a batch of pipelined commands runs go out in one write at the end (or
     // every 64 KiB, so a huge pipeline neither piles up in memory nor dodges the output limit);
     // anything produced outside (Pub/Sub, async completions) goes out at once.
@@ -302,6 +350,7 @@ export class Connection implements Subscriber, QueuedWriter {
   private flush(): void {
     if (this.closed || this.out.empty) return;
     const data = this.out.take();
+    this.flushes++;
     this.core.counters.netOutputBytes += data.length;
     this.totNetOut += data.length;
     this.socket.write(data);

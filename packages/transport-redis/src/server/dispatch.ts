@@ -63,15 +63,22 @@ export function dispatch(conn: Connection, argv: Buffer[]): DispatchOutcome {
   for (let i = 0; i < argv.length; i++) argvBytes += argv[i]!.length;
   conn.argvBytes = argvBytes;
   const top = spec.top;
+  // Any command that runs may change what a recorded reply depends on, unless it is one of the
+  // replayable ones (server/request-memo.ts); an asynchronous one again when it completes.
+  // A delegated reply depends on the embedder's state too: replayable only if it says when that changed.
   const builtin = BUILTINS.get(top);
+  const replayable = spec.replayable && core.settings.replayRequests && (builtin !== undefined || core.handlers.stateToken !== undefined);
+  if (!replayable) core.generation++;
   const running = builtin ? builtin({ conn, argv, spec }) : delegate(conn, top, argv);
   // Counted once the command ran, like Redis's call(): INFO does not count itself.
   if (!running) {
+    conn.ranReplayable = replayable;
     core.counters.commandsProcessed++;
     conn.totCmds++;
     return done(conn);
   }
   return running.then(() => {
+    core.generation++;
     core.counters.commandsProcessed++;
     conn.totCmds++;
     conn.afterCommand();

@@ -74,6 +74,7 @@ class Server implements ServerCore, RespServer {
       normalLimit: options.outputBufferLimits?.normal ?? DEFAULT_NORMAL_LIMIT,
       pubsubLimit: options.outputBufferLimits?.pubsub ?? DEFAULT_PUBSUB_LIMIT,
       tcpKeepAliveSeconds: options.tcpKeepAliveSeconds ?? 300,
+      replayRequests: options.replayRequests ?? true,
     };
     this.table = withExtraSubcommands(createSentinelCommandTable(this.settings.dialect), "sentinel", options.extraSentinelSubcommands ?? []);
     this.acl = createAclStore(options.auth ?? {}, {
@@ -205,6 +206,12 @@ class Server implements ServerCore, RespServer {
       const a = l.address();
       return a && typeof a === "object" ? [{ host: a.address, port: a.port }] : [];
     });
+  }
+
+  generation = 0;
+
+  stateToken(): number {
+    return this.handlers.stateToken?.() ?? 0;
   }
 
   pause(): PauseState | undefined {

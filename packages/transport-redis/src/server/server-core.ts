@@ -38,6 +38,8 @@ export interface CoreSettings {
   readonly normalLimit: OutputBufferLimit;
   readonly pubsubLimit: OutputBufferLimit;
   readonly tcpKeepAliveSeconds: number;
+  /** {@link RespServerOptions.replayRequests}. */
+  readonly replayRequests: boolean;
 }
 
 /**
@@ -66,4 +68,11 @@ export interface ServerCore {
   shutdown(): void;
   /** Reports an internal failure without throwing. */
   report(error: unknown, where: string): void;
+  /**
+   * Bumped by every command that runs and is not replayable (it may have changed a connection,
+   * a user, a setting): a recorded reply (server/request-memo.ts) holds only while it is unchanged.
+   */
+  generation: number;
+  /** The delegated handlers' {@link DelegatedHandlers.stateToken}, 0 without one. */
+  stateToken(): number;
 }

@@ -57,6 +57,13 @@ export interface DelegatedHandlers {
   readonly role?: CommandHandler;
   /** Runs after the ACL channel check; see §17.3 for what Sentinel accepts. */
   readonly publish?: CommandHandler;
+  /**
+   * A number that changes whenever a handler's reply to the same request may have changed (the
+   * engine stepped). With it, replies of replayable delegated commands (`SENTINEL
+   * GET-MASTER-ADDR-BY-NAME`) are replayed for identical requests while it stays the same
+   * (server/request-memo.ts); without it, they are always run.
+   */
+  readonly stateToken?: () => number;
 }
 
 /** A user known at startup (the equivalent of `user` lines / `requirepass` in the config). */
@@ -110,6 +117,12 @@ export interface RespServerOptions {
   readonly onShutdown?: (request: ShutdownRequest) => Reply | undefined | Promise<Reply | undefined>;
   /** Reports handler failures and other internal errors; the server never throws them. */
   readonly onError?: (error: unknown, where: string) => void;
+  /**
+   * Answer a repeated `PING` / `SENTINEL GET-MASTER-ADDR-BY-NAME` (identical bytes, nothing it
+   * depends on changed) with the reply recorded the first time instead of running it again
+   * (server/request-memo.ts). Default true; false runs every command, for comparison.
+   */
+  readonly replayRequests?: boolean;
   /** `maxclients`, default 10000. */
   readonly maxClients?: number;
   /**

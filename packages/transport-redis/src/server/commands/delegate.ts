@@ -37,7 +37,7 @@ class LazyContext implements CommandContext {
  * A synchronous handler is answered synchronously (no promise, no closure).
  */
 export function delegate(conn: Connection, command: string, argv: readonly Buffer[]): void | Promise<void> {
-  const handler: CommandHandler | undefined = conn.core.handlers[command as keyof typeof conn.core.handlers];
+  const handler: CommandHandler | undefined = conn.core.handlers[command as "sentinel" | "info" | "role" | "publish"];
   if (!handler) {
     conn.reply(err(`ERR no handler is configured for '${command}'`));
     return;
