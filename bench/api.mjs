@@ -29,7 +29,7 @@ const TESTS = [
   { name: "PING", args: ["-t", "ping_inline,ping_mbulk"] },
 ];
 
-/** Run redis-benchmark; returns `{ test name: requests/s }` from its CSV output. */
+/** Run redis-benchmark; returns `{ test name: { rps, p99 } }` (requests/s, p99 latency in ms) from its CSV output. */
 function benchmark(port, args, pipeline, requests = pipeline > 1 ? opts.requests * 5 : opts.requests) {
   const n = requests;
   const argv = ["-h", "127.0.0.1", "-p", String(port), "-c", String(opts.clients), "-n", String(n), "-P", String(pipeline), "--csv", ...args];
@@ -44,8 +44,9 @@ function benchmark(port, args, pipeline, requests = pipeline > 1 ? opts.requests
       clearTimeout(t);
       const res = {};
       for (const line of out.split("\n")) {
-        const m = /^"([^"]+)","([0-9.]+)"/.exec(line);
-        if (m) res[m[1]] = Number(m[2]);
+        // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms",...
+        const f = line.split(",").map((x) => x.replace(/"/g, ""));
+        if (f.length >= 7 && /^[0-9.]+$/.test(f[1])) res[f[0]] = { rps: Number(f[1]), p99: Number(f[6]) };
       }
       if (Object.keys(res).length === 0) fail(new Error(`redis-benchmark ${argv.join(" ")} exited ${code}: ${err || out}`));
       else ok(res);
@@ -58,8 +59,9 @@ async function main() {
   say(machineLine());
   say(`redis-benchmark -c ${opts.clients} -n ${opts.requests} (with -P 16: -n ${opts.requests * 5}) · ${opts.rounds} round(s) per daemon, alternating`);
   const kinds = opts.kinds.split(",");
-  /** results[kind][label] = [rps per round] */
+  /** results[kind][label] = [rps per round]; p99s[kind][label] = [p99 ms per round] */
   const results = {};
+  const p99s = {};
   for (let round = 0; round < opts.rounds; round++) {
     const order = round % 2 === 0 ? kinds : [...kinds].reverse();
     for (const kind of order) {
@@ -71,11 +73,13 @@ async function main() {
         for (const pipeline of [1, 16]) {
           for (const t of TESTS) {
             const res = await benchmark(port, t.args, pipeline);
-            for (const [name, rps] of Object.entries(res)) {
+            for (const [name, { rps, p99 }] of Object.entries(res)) {
               const label = `${t.name === "PING" ? name : t.name}${pipeline > 1 ? " -P 16" : ""}`;
               results[kind] ??= {};
+              p99s[kind] ??= {};
               (results[kind][label] ??= []).push(rps);
-              say(`round ${round + 1} ${KIND_NAME[kind].padEnd(14)} ${label.padEnd(34)} ${fmt(rps).padStart(9)} req/s (load ${load()})`);
+              (p99s[kind][label] ??= []).push(p99);
+              say(`round ${round + 1} ${KIND_NAME[kind].padEnd(14)} ${label.padEnd(34)} ${fmt(rps).padStart(9)} req/s, p99 ${p99} ms (load ${load()})`);
             }
           }
         }
@@ -96,6 +100,17 @@ async function main() {
   }
   say(table(["command", "Vigil", "redis-sentinel", "Vigil/Sentinel", "Vigil raw", "Sentinel raw"], rows));
   if (results.vigil && results.redis) say(`\ntarget: ≥ 1.0× for every command and mode → ${missed === 0 ? "met" : `MISSED for ${missed} of ${labels.length}`}`);
+  heading("p99 latency (ms, median over rounds)");
+  const latencyRows = [];
+  let slow = 0;
+  for (const label of labels) {
+    const v = median(p99s.vigil?.[label] ?? []);
+    const s = median(p99s.redis?.[label] ?? []);
+    if (Number.isFinite(v) && Number.isFinite(s) && v > 1.2 * s) slow++;
+    latencyRows.push([label, String(v), String(s), ratio(v, s), (p99s.vigil?.[label] ?? []).join(" "), (p99s.redis?.[label] ?? []).join(" ")]);
+  }
+  say(table(["command", "Vigil", "redis-sentinel", "Vigil/Sentinel", "Vigil raw", "Sentinel raw"], latencyRows));
+  if (p99s.vigil && p99s.redis) say(`\ntarget: p99 ≤ 1.2× → ${slow === 0 ? "met" : `MISSED for ${slow} of ${labels.length}`}`);
   return 0;
 }
 

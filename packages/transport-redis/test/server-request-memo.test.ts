@@ -1,7 +1,7 @@
 import net from "node:net";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { bulkArray, NULL_ARRAY, type Reply } from "../src/resp/reply.js";
+import { bulkArray, error, NULL_ARRAY, type Reply } from "../src/resp/reply.js";
 import type { RespServer } from "../src/server/types.js";
 import { SENTINEL_LIKE_HANDLERS, startServer } from "./fixtures/our-server.js";
 import { command } from "./fixtures/raw-client.js";
@@ -10,10 +10,14 @@ import { command } from "./fixtures/raw-client.js";
 // from the reply recorded the first time. It must be invisible: the same bytes, counters and
 // CLIENT LIST fields as running the command, whatever changes in between.
 
-/** A stand-in engine: one master whose address moves; `token` changes with it, as the runtime's does. */
+/**
+ * A stand-in engine: one master whose address moves (`token` changes with it, as the runtime's
+ * does) and a clock that SENTINEL MASTER's "milliseconds since" field is measured against.
+ */
 class FakeEngine {
   port = 6379;
   token = 0;
+  now = 1_000_000;
   calls = 0;
   move(): void {
     this.port++;
@@ -21,10 +25,14 @@ class FakeEngine {
   }
   sentinel = (args: readonly string[]): Reply => {
     this.calls++;
-    if (args[1]?.toLowerCase() !== "get-master-addr-by-name") return NULL_ARRAY;
+    const sub = args[1]?.toLowerCase();
+    if (sub === "master") return args[2] === "mymaster" ? bulkArray(["name", "mymaster", "port", String(this.port), "last-ping-sent", String(this.now - 999_000)]) : NO_SUCH;
+    if (sub !== "get-master-addr-by-name") return NULL_ARRAY;
     return args[2] === "mymaster" ? bulkArray(["127.0.0.1", String(this.port)]) : NULL_ARRAY;
   };
 }
+
+const NO_SUCH = error("ERR No such master with that name");
 
 const servers: RespServer[] = [];
 const sockets: net.Socket[] = [];
@@ -34,7 +42,7 @@ afterEach(async () => {
 });
 
 async function start(engine: FakeEngine, replayRequests: boolean, withToken = true): Promise<number> {
-  const handlers = { ...SENTINEL_LIKE_HANDLERS, sentinel: engine.sentinel, ...(withToken ? { stateToken: () => engine.token } : {}) };
+  const handlers = { ...SENTINEL_LIKE_HANDLERS, sentinel: engine.sentinel, ...(withToken ? { stateToken: () => engine.token, clock: () => engine.now } : {}) };
   const { server, port } = await startServer({ handlers, replayRequests, dialect: "valkey-8" });
   servers.push(server);
   return port;
@@ -118,6 +126,23 @@ describe("replayed requests", () => {
     expect(engine.calls).toBe(2);
   });
 
+  it("carry a millisecond's \"milliseconds since\" fields only within that millisecond", async () => {
+    const engine = new FakeEngine();
+    const port = await start(engine, true);
+    const c = await Client.open(port);
+    const master = command("SENTINEL", "MASTER", "mymaster");
+    const reply = (since: number) => `*6\r\n$4\r\nname\r\n$8\r\nmymaster\r\n$4\r\nport\r\n$4\r\n6379\r\n$14\r\nlast-ping-sent\r\n$4\r\n${since}\r\n`;
+    expect(await c.exchange(Buffer.concat([master, master, master]))).toBe(reply(1000).repeat(3));
+    expect(engine.calls).toBe(1);
+    engine.now++;
+    expect(await c.exchange(master, master)).toBe(reply(1001).repeat(2));
+    expect(engine.calls).toBe(2);
+    // An error reply (unknown master) is never recorded.
+    const unknown = command("SENTINEL", "MASTER", "nope");
+    await c.exchange(unknown, unknown);
+    expect(engine.calls).toBe(4);
+  });
+
   it("are never replayed for a delegated command when the handlers give no state token", async () => {
     const engine = new FakeEngine();
     const port = await start(engine, true, false);
@@ -164,7 +189,8 @@ describe("replayed requests", () => {
 type Step =
   | { readonly kind: "send"; readonly pieces: readonly Buffer[] }
   | { readonly kind: "admin"; readonly payload: Buffer }
-  | { readonly kind: "move" };
+  | { readonly kind: "move" }
+  | { readonly kind: "tick" };
 
 const requests = fc.constantFrom(
   GMA,
@@ -172,6 +198,8 @@ const requests = fc.constantFrom(
   command("SENTINEL", "GET-PRIMARY-ADDR-BY-NAME", "mymaster"),
   command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "other"),
   command("SENTINEL", "GET-MASTER-ADDR-BY-NAME"),
+  command("SENTINEL", "MASTER", "mymaster"),
+  command("SENTINEL", "MASTER", "nope"),
   command("PING"),
   command("PING", "x"),
   Buffer.from("PING\r\n"),
@@ -193,6 +221,7 @@ const steps = fc.array(
       arbitrary: fc.tuple(requests, fc.nat()).map(([r, at]): Step => ({ kind: "send", pieces: [r.subarray(0, at % r.length), r.subarray(at % r.length)] })),
     },
     { weight: 1, arbitrary: fc.constant<Step>({ kind: "move" }) },
+    { weight: 1, arbitrary: fc.constant<Step>({ kind: "tick" }) },
     {
       weight: 1,
       arbitrary: fc
@@ -216,6 +245,7 @@ describe("replayed requests (property)", () => {
             const transcript: string[] = [];
             for (const step of plan) {
               if (step.kind === "move") engine.move();
+              else if (step.kind === "tick") engine.now++;
               else if (step.kind === "admin") transcript.push(await admin.exchange(step.payload));
               else transcript.push(await c.exchange(...step.pieces));
             }

@@ -31,6 +31,8 @@ export interface SentinelApi {
    * the runtime does not count them.
    */
   readonly stateToken?: () => number;
+  /** The runtime's clock, which the replies' "milliseconds since" fields are measured against. */
+  readonly clock?: () => number;
 }
 
 /** Build the API over a running (or merely constructed) {@link SentinelApiContext.runtime}. */
@@ -46,7 +48,7 @@ export function createSentinelApi(ctx: SentinelApiContext): SentinelApi {
     role: (argv) => roleCommand(ctx, argvText(argv)),
     publish: (argv) => publishCommand(ctx, argvText(argv)),
     subcommands: sentinelSubcommands(dialect),
-    ...(ctx.runtime.outputsApplied === undefined ? {} : { stateToken: () => ctx.runtime.outputsApplied ?? Number.NaN }),
+    ...(ctx.runtime.outputsApplied === undefined ? {} : { stateToken: () => ctx.runtime.outputsApplied ?? Number.NaN, clock: () => ctx.runtime.time() }),
   };
 }
 

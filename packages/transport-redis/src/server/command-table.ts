@@ -3,7 +3,7 @@ import type { Reply } from "../resp/reply.js";
 import { asciiLower } from "./byte-string.js";
 import { commandTableData } from "./command-table-dialects.js";
 import { NameIndex } from "./name-index.js";
-import { REPLAYABLE_COMMANDS } from "./request-memo.js";
+import { REPLAYABLE_COMMANDS, type ReplayKind } from "./request-memo.js";
 import { fromTypedJson, type TypedJson } from "./typed-json.js";
 
 /** The command table with Redis's lookup rules. */
@@ -162,8 +162,8 @@ export class CommandSpec {
   readonly top: string;
   /** `flags` has `no_auth`, precomputed for dispatch. */
   readonly noAuth: boolean;
-  /** Its reply may be replayed for identical request bytes (server/request-memo.ts). */
-  readonly replayable: boolean;
+  /** Its reply may be replayed for identical request bytes, and what it depends on (server/request-memo.ts). */
+  readonly replay: ReplayKind | undefined;
   // The COMMAND INFO / DOCS replies are built on first use: building all ~500 at start-up was a
   // tenth of the daemon's start-up time, and most daemons never receive COMMAND.
   #info: Reply | undefined;
@@ -181,7 +181,7 @@ export class CommandSpec {
     this.categories = new Set([...names(entry[6])].map((c) => c.replace(/^@/, "")));
     this.top = this.fullName.split("|")[0]!;
     this.noAuth = this.flags.has("no_auth");
-    this.replayable = REPLAYABLE_COMMANDS.has(this.fullName);
+    this.replay = REPLAYABLE_COMMANDS.get(this.fullName);
   }
 
   /** The COMMAND INFO entry, ready to send. */

@@ -8,7 +8,7 @@ import { dispatch } from "./dispatch.js";
 import type { QueuedWriter } from "./flush-queue.js";
 import { formatAddress } from "./format-address.js";
 import type { Subscriber } from "./pubsub.js";
-import { isErrorReply, RequestMemo } from "./request-memo.js";
+import { isErrorReply, type ReplayKind, RequestMemo } from "./request-memo.js";
 import type { ServerCore } from "./server-core.js";
 import type { ClientInfo } from "./types.js";
 
@@ -72,7 +72,7 @@ export class Connection implements Subscriber, QueuedWriter {
   /** The current command asked for the connection to close once its replies are written. */
   closeAfterReply = false;
   /** Set by dispatch: the command that just ran is replayable (server/request-memo.ts). */
-  ranReplayable = false;
+  ranReplayable: ReplayKind | undefined;
 
   private readonly parser: RequestParser;
   /** Replies not yet handed to the socket (see {@link Connection.write}). */
@@ -234,10 +234,11 @@ export class Connection implements Subscriber, QueuedWriter {
         const quiet = this.replyOff || this.skipCurrent;
         const mark = this.out.byteLength();
         const flushes = this.flushes;
-        this.ranReplayable = false;
+        const clock = this.core.clock();
+        this.ranReplayable = undefined;
         const outcome = dispatch(this, argv);
         if (outcome === undefined) {
-          if (this.ranReplayable && parsed && !quiet && flushes === this.flushes) this.record(mark);
+          if (this.ranReplayable !== undefined && parsed && !quiet && flushes === this.flushes) this.record(mark, clock);
           continue;
         }
         if (outcome === "paused") {
@@ -275,7 +276,7 @@ export class Connection implements Subscriber, QueuedWriter {
    */
   private replay(memo: RequestMemo): boolean {
     const core = this.core;
-    if (!memo.current(core.generation, core.stateToken())) {
+    if (!memo.holds(core)) {
       this.memo = undefined;
       return false;
     }
@@ -290,17 +291,12 @@ export class Connection implements Subscriber, QueuedWriter {
   }
 
   /**
-   * Records the replayable command that just ran (its reply is what the sink gained since `mark`).
-   * A memo that still holds is kept: a client alternating two requests would otherwise pay for a
-   * new record on every one.
+   * Records the replayable command that just ran, in place of the memo before: the latest request
+   * is the likeliest next one (a pool's PING now and then must not pin the memo to PING).
    */
-  private record(mark: number): void {
-    const core = this.core;
-    if (this.closed || this.memo?.current(core.generation, core.stateToken())) return;
-    const reply = this.out.copyFrom(mark);
-    const request = this.parser.lastFrame();
-    if (request === undefined || isErrorReply(reply)) return;
-    this.memo = new RequestMemo(request, reply, this.lastCommand, core.generation, core.stateToken());
+  private record(mark: number, clock: number): void {
+    if (this.closed) return;
+    this.memo = RequestMemo.record(this.core, this.ranReplayable!, clock, this.parser.lastFrame(), this.out.copyFrom(mark), this.lastCommand);
   }
 
   private waitFor(work: Promise<void>): void {

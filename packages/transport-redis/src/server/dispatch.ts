@@ -67,12 +67,16 @@ export function dispatch(conn: Connection, argv: Buffer[]): DispatchOutcome {
   // replayable ones (server/request-memo.ts); an asynchronous one again when it completes.
   // A delegated reply depends on the embedder's state too: replayable only if it says when that changed.
   const builtin = BUILTINS.get(top);
-  const replayable = spec.replayable && core.settings.replayRequests && (builtin !== undefined || core.handlers.stateToken !== undefined);
+  const replay = spec.replay;
+  const replayable =
+    replay !== undefined &&
+    core.settings.replayRequests &&
+    (builtin !== undefined || (core.handlers.stateToken !== undefined && (replay === "state" || core.handlers.clock !== undefined)));
   if (!replayable) core.generation++;
   const running = builtin ? builtin({ conn, argv, spec }) : delegate(conn, top, argv);
   // Counted once the command ran, like Redis's call(): INFO does not count itself.
   if (!running) {
-    conn.ranReplayable = replayable;
+    conn.ranReplayable = replayable ? replay : undefined;
     core.counters.commandsProcessed++;
     conn.totCmds++;
     return done(conn);

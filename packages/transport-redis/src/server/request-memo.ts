@@ -1,3 +1,5 @@
+import type { ServerCore } from "./server-core.js";
+
 /**
  * A connection's memo of its last replayable request: the request's bytes and the reply they got.
  *
@@ -15,18 +17,34 @@
  * - the server's state (users and their rules, settings, CLIENT PAUSE): likewise changed only by
  *   commands that bump the generation;
  * - the engine's state (a master's address): {@link ServerCore.stateToken} changes whenever the
- *   engine may have changed (every applied engine output counts).
+ *   engine may have changed (every applied engine output counts);
+ * - for the `clock` ones, the millisecond the handler read (`SENTINEL MASTER`'s "milliseconds
+ *   since" fields): a memo of theirs holds only within that millisecond of {@link ServerCore.clock}.
  *
  * A memo is recorded only for a command that ran to its reply (not one refused by arity, ACL or
  * authentication, whose refusal has effects of its own, such as an ACL LOG entry) and whose reply
  * is not an error.
  */
 
+/** What a replayable command's reply depends on besides its bytes and the connection's and server's state. */
+export type ReplayKind = "state" | "clock";
+
 /**
- * Commands whose reply depends on nothing but the four things above. `SENTINEL MASTER` is not one:
- * its reply carries times that change every millisecond.
+ * Commands whose reply depends on nothing but the things above: the engine's state (`state`), and
+ * also the current millisecond (`clock`: the instance views carry "milliseconds since" fields).
  */
-export const REPLAYABLE_COMMANDS: ReadonlySet<string> = new Set(["ping", "sentinel|get-master-addr-by-name", "sentinel|get-primary-addr-by-name"]);
+export const REPLAYABLE_COMMANDS: ReadonlyMap<string, ReplayKind> = new Map<string, ReplayKind>([
+  ["ping", "state"],
+  ["sentinel|get-master-addr-by-name", "state"],
+  ["sentinel|get-primary-addr-by-name", "state"],
+  ["sentinel|master", "clock"],
+  ["sentinel|primary", "clock"],
+  ["sentinel|masters", "clock"],
+  ["sentinel|primaries", "clock"],
+  ["sentinel|replicas", "clock"],
+  ["sentinel|slaves", "clock"],
+  ["sentinel|sentinels", "clock"],
+]);
 
 /** One recorded request and its reply; see the file comment. */
 export class RequestMemo {
@@ -41,13 +59,30 @@ export class RequestMemo {
     readonly generation: number,
     /** {@link ServerCore.stateToken} when recorded. */
     readonly token: number,
+    /** The millisecond the reply was made in, for a `clock` command; undefined for a `state` one. */
+    readonly clock: number | undefined,
   ) {}
 
   /** Still the reply the full path would give: nothing it depends on changed since it was recorded. */
-  current(generation: number, token: number): boolean {
-    return this.generation === generation && this.token === token;
+  holds(core: MemoCore): boolean {
+    return this.generation === core.generation && this.token === core.stateToken() && (this.clock === undefined || this.clock === core.clock());
+  }
+
+  /**
+   * A memo of the replayable command that just ran: its frame `request`, its `reply`, `clock` read
+   * before it ran. Undefined when it must not be recorded: an error reply, a frame no longer held
+   * whole, or a clock command whose millisecond changed while it ran (its reply is tied to the one
+   * its handler read, which is then unknown).
+   */
+  static record(core: MemoCore, kind: ReplayKind, clock: number, request: Buffer | undefined, reply: Uint8Array, fullName: string): RequestMemo | undefined {
+    const at = kind === "clock" ? clock : undefined;
+    if (request === undefined || isErrorReply(reply) || (at !== undefined && core.clock() !== at)) return undefined;
+    return new RequestMemo(request, reply, fullName, core.generation, core.stateToken(), at);
   }
 }
+
+/** What a memo is checked against: {@link ServerCore}'s counters and clock. */
+export type MemoCore = Pick<ServerCore, "generation" | "stateToken" | "clock">;
 
 /** A reply that must not be recorded: an error (RESP2 `-`, RESP3 blob error `!`). */
 export function isErrorReply(reply: Uint8Array): boolean {

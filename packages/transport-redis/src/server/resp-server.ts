@@ -214,6 +214,10 @@ class Server implements ServerCore, RespServer {
     return this.handlers.stateToken?.() ?? 0;
   }
 
+  clock(): number {
+    return this.handlers.clock?.() ?? Number.NaN;
+  }
+
   pause(): PauseState | undefined {
     if (this.pauseState && this.pauseState.until <= Date.now()) this.pauseState = undefined;
     return this.pauseState;

@@ -75,4 +75,6 @@ export interface ServerCore {
   generation: number;
   /** The delegated handlers' {@link DelegatedHandlers.stateToken}, 0 without one. */
   stateToken(): number;
+  /** The delegated handlers' {@link DelegatedHandlers.clock}, NaN without one. */
+  clock(): number;
 }

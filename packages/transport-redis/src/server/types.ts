@@ -64,6 +64,12 @@ export interface DelegatedHandlers {
    * (server/request-memo.ts); without it, they are always run.
    */
   readonly stateToken?: () => number;
+  /**
+   * The clock the handlers read (epoch ms). With it and {@link DelegatedHandlers.stateToken},
+   * replies that carry "milliseconds since" fields (`SENTINEL MASTER`) are replayed within the
+   * millisecond they were made in.
+   */
+  readonly clock?: () => number;
 }
 
 /** A user known at startup (the equivalent of `user` lines / `requirepass` in the config). */
