@@ -42,10 +42,14 @@ afterEach(async () => {
 });
 
 async function start(engine: FakeEngine, replayRequests: boolean, withToken = true): Promise<number> {
+  return (await startWith(engine, replayRequests, withToken)).port;
+}
+
+async function startWith(engine: FakeEngine, replayRequests: boolean, withToken = true): Promise<{ server: RespServer; port: number }> {
   const handlers = { ...SENTINEL_LIKE_HANDLERS, sentinel: engine.sentinel, ...(withToken ? { stateToken: () => engine.token, clock: () => engine.now } : {}) };
   const { server, port } = await startServer({ handlers, replayRequests, dialect: "valkey-8" });
   servers.push(server);
-  return port;
+  return { server, port };
 }
 
 /** A connection whose every exchange ends with a unique `PING <marker>`, so any reply count works. */
@@ -66,6 +70,19 @@ class Client {
       s.once("error", reject);
     });
   }
+  /** Sends `payload` alone and resolves with the next `bytes` bytes of replies. */
+  async send(payload: Buffer, bytes: number): Promise<string> {
+    this.socket.write(payload);
+    while (this.data.length < bytes) {
+      await new Promise<void>((r) => {
+        this.waiter = r;
+      });
+    }
+    const out = this.data.subarray(0, bytes).toString("latin1");
+    this.data = this.data.subarray(bytes);
+    return out;
+  }
+
   /** Sends `pieces` (a pause between them: split frames), then the marker; returns every reply byte. */
   async exchange(...pieces: Buffer[]): Promise<string> {
     const marker = `m${++this.seq}`;
@@ -141,6 +158,34 @@ describe("replayed requests", () => {
     const unknown = command("SENTINEL", "MASTER", "nope");
     await c.exchange(unknown, unknown);
     expect(engine.calls).toBe(4);
+  });
+
+  it("are shared between plain connections of one protocol, never with a restricted or RESP3 one", async () => {
+    const engine = new FakeEngine();
+    const port = await start(engine, true);
+    const [a, b, admin] = await Promise.all([Client.open(port), Client.open(port), Client.open(port)]);
+    const addr = "*2\r\n$9\r\n127.0.0.1\r\n$4\r\n6379\r\n";
+    // Without the marker (its CLIENT REPLY ON would end every memo): a's reply serves b.
+    expect(await a.send(GMA, addr.length)).toBe(addr);
+    expect(await b.send(Buffer.concat([GMA, GMA]), 2 * addr.length)).toBe(addr.repeat(2));
+    expect(engine.calls).toBe(1);
+    await b.exchange(command("HELLO", "3"));
+    expect(await b.exchange(command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "nope"))).toBe("_\r\n");
+    expect(await a.exchange(command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "nope"))).toBe("*-1\r\n");
+    // A user without the command, on a fresh connection: refused, though a plain one just got the reply.
+    expect(await admin.exchange(command("ACL", "SETUSER", "r", "on", ">pw", "-@all"))).toBe("+OK\r\n");
+    expect(await a.exchange(GMA)).toBe(addr);
+    const raw = net.connect(port, "127.0.0.1");
+    sockets.push(raw);
+    const refused = await new Promise<string>((resolve) => {
+      let seen = "";
+      raw.on("data", (d: Buffer) => {
+        seen += d.toString("latin1");
+        if (seen.split("\r\n").length > 2) resolve(seen);
+      });
+      raw.write(Buffer.concat([command("AUTH", "r", "pw"), GMA]));
+    });
+    expect(refused).toMatch(/^\+OK\r\n-NOPERM/);
   });
 
   it("are never replayed for a delegated command when the handlers give no state token", async () => {
@@ -239,7 +284,7 @@ describe("replayed requests (property)", () => {
         const runs = await Promise.all(
           [true, false].map(async (replay) => {
             const engine = new FakeEngine();
-            const port = await start(engine, replay);
+            const { server, port } = await startWith(engine, replay);
             const c = await Client.open(port);
             const admin = await Client.open(port);
             const transcript: string[] = [];
@@ -249,7 +294,7 @@ describe("replayed requests (property)", () => {
               else if (step.kind === "admin") transcript.push(await admin.exchange(step.payload));
               else transcript.push(await c.exchange(...step.pieces));
             }
-            const stats = servers.at(-1)!.stats();
+            const stats = server.stats();
             return { transcript, commands: stats.totalCommandsProcessed, errors: stats.totalErrorReplies };
           }),
         );

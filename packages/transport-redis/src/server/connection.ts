@@ -10,20 +10,8 @@ import { formatAddress } from "./format-address.js";
 import type { Subscriber } from "./pubsub.js";
 import { isErrorReply, type ReplayKind, RequestMemo } from "./request-memo.js";
 import type { ServerCore } from "./server-core.js";
+import { TRACKING_OFF, type TrackingState } from "./tracking-state.js";
 import type { ClientInfo } from "./types.js";
-
-/** CLIENT TRACKING state. Sentinel has no keys, so nothing is ever invalidated; the state is kept for the replies. */
-export interface TrackingState {
-  readonly on: boolean;
-  readonly redirect: number;
-  readonly bcast: boolean;
-  readonly optin: boolean;
-  readonly optout: boolean;
-  readonly noloop: boolean;
-  readonly prefixes: readonly string[];
-}
-
-const TRACKING_OFF: TrackingState = { on: false, redirect: 0, bcast: false, optin: false, optout: false, noloop: false, prefixes: [] };
 
 /** Replies batched while a pipeline runs are written out once they reach this size. */
 const FLUSH_THRESHOLD = 64 * 1024;
@@ -221,7 +209,7 @@ export class Connection implements Subscriber, QueuedWriter {
         this.deferred = undefined;
         const parsed = argv === undefined;
         if (!argv) {
-          if (this.memo !== undefined && this.replay(this.memo)) continue;
+          if (this.replayed()) continue;
           const next = this.parser.next(this.authRequired());
           if (next.kind === "incomplete") break;
           if (next.kind === "error") {
@@ -271,15 +259,29 @@ export class Connection implements Subscriber, QueuedWriter {
   }
 
   /**
-   * Answers the next request from the memo if it is the recorded request's bytes again and the
-   * memo still holds; does what dispatch does for a command that ran, without running it.
+   * Answers the next request from a memo (the connection's own, else the server's shared one) if
+   * it is the recorded request's bytes again and the memo still holds; does what dispatch does
+   * for a command that ran, without running it.
    */
+  private replayed(): boolean {
+    const core = this.core;
+    const own = this.memo;
+    if (own !== undefined && !own.holds(core)) this.memo = undefined;
+    else if (own !== undefined && this.replay(own)) return true;
+    const shared = core.sharedMemo;
+    return shared !== undefined && shared.protocol === this.protocol && this.plain() && shared.holds(core) && this.replay(shared);
+  }
+
+  /**
+   * A connection whose replayable commands get the reply any other such connection of the same
+   * protocol gets: replies on, authenticated, every command allowed, not in a Pub/Sub context.
+   */
+  private plain(): boolean {
+    return !this.replyOff && !this.skipCurrent && !this.authRequired() && this.user.allCommands && !this.isPubSub();
+  }
+
   private replay(memo: RequestMemo): boolean {
     const core = this.core;
-    if (!memo.holds(core)) {
-      this.memo = undefined;
-      return false;
-    }
     if (this.replyOff || this.skipCurrent || !this.parser.skipFrame(memo.request)) return false;
     this.lastCommand = memo.fullName;
     core.counters.commandsProcessed++;
@@ -296,7 +298,9 @@ export class Connection implements Subscriber, QueuedWriter {
    */
   private record(mark: number, clock: number): void {
     if (this.closed) return;
-    this.memo = RequestMemo.record(this.core, this.ranReplayable!, clock, this.parser.lastFrame(), this.out.copyFrom(mark), this.lastCommand);
+    const memo = RequestMemo.record(this.core, this.ranReplayable!, clock, this.parser.lastFrame(), this.out.copyFrom(mark), this.lastCommand, this.protocol);
+    this.memo = memo;
+    if (memo !== undefined && this.plain()) this.core.sharedMemo = memo;
   }
 
   private waitFor(work: Promise<void>): void {

@@ -1,3 +1,4 @@
+import type { Protocol } from "../resp/encoder.js";
 import type { ServerCore } from "./server-core.js";
 
 /**
@@ -61,6 +62,8 @@ export class RequestMemo {
     readonly token: number,
     /** The millisecond the reply was made in, for a `clock` command; undefined for a `state` one. */
     readonly clock: number | undefined,
+    /** The protocol the reply is encoded in. */
+    readonly protocol: Protocol,
   ) {}
 
   /** Still the reply the full path would give: nothing it depends on changed since it was recorded. */
@@ -74,10 +77,18 @@ export class RequestMemo {
    * whole, or a clock command whose millisecond changed while it ran (its reply is tied to the one
    * its handler read, which is then unknown).
    */
-  static record(core: MemoCore, kind: ReplayKind, clock: number, request: Buffer | undefined, reply: Uint8Array, fullName: string): RequestMemo | undefined {
+  static record(
+    core: MemoCore,
+    kind: ReplayKind,
+    clock: number,
+    request: Buffer | undefined,
+    reply: Uint8Array,
+    fullName: string,
+    protocol: Protocol,
+  ): RequestMemo | undefined {
     const at = kind === "clock" ? clock : undefined;
     if (request === undefined || isErrorReply(reply) || (at !== undefined && core.clock() !== at)) return undefined;
-    return new RequestMemo(request, reply, fullName, core.generation, core.stateToken(), at);
+    return new RequestMemo(request, reply, fullName, core.generation, core.stateToken(), at, protocol);
   }
 }
 

@@ -10,6 +10,7 @@ import { clientTypeOf } from "./commands/client.js";
 import { Connection } from "./connection.js";
 import { FlushQueue } from "./flush-queue.js";
 import { PubSubRegistry } from "./pubsub.js";
+import type { RequestMemo } from "./request-memo.js";
 import type { CoreSettings, Counters, PauseState, ServerCore } from "./server-core.js";
 import type {
   ClientInfo,
@@ -209,6 +210,7 @@ class Server implements ServerCore, RespServer {
   }
 
   generation = 0;
+  sharedMemo: RequestMemo | undefined;
 
   stateToken(): number {
     return this.handlers.stateToken?.() ?? 0;

@@ -6,6 +6,7 @@ import type { CommandTableData } from "./command-table-dialects.js";
 import type { Connection } from "./connection.js";
 import type { FlushQueue } from "./flush-queue.js";
 import type { PubSubRegistry } from "./pubsub.js";
+import type { RequestMemo } from "./request-memo.js";
 import type { ClientKillFilter, DelegatedHandlers, OutputBufferLimit, RespServerOptions } from "./types.js";
 
 /** Mutable counters behind {@link ServerStats}. */
@@ -77,4 +78,9 @@ export interface ServerCore {
   stateToken(): number;
   /** The delegated handlers' {@link DelegatedHandlers.clock}, NaN without one. */
   clock(): number;
+  /**
+   * The last memo recorded on a plain connection (replies on, authenticated, all commands allowed,
+   * no Pub/Sub): any plain connection of the same protocol may replay it (server/request-memo.ts).
+   */
+  sharedMemo: RequestMemo | undefined;
 }

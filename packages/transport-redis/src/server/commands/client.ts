@@ -2,8 +2,9 @@ import { array, bulk, integer, map, NULL, OK, type Reply, set, simple, verbatim 
 import { parseRedisInteger } from "../../resp/string-to-integer.js";
 import { argIs, asciiLower, bytesToBinary, cString } from "../byte-string.js";
 import { clientListLine } from "../client-list.js";
-import type { Connection, TrackingState } from "../connection.js";
+import type { Connection } from "../connection.js";
 import { err, NOT_AN_INTEGER, SYNTAX_ERROR, subcommandSyntaxError } from "../errors.js";
+import { TRACKING_OFF, type TrackingState } from "../tracking-state.js";
 import type { ClientKillFilter } from "../types.js";
 import { setClientName, validClientAttribute } from "./client-name.js";
 import type { Invocation } from "./invocation.js";
@@ -254,7 +255,7 @@ function clientTracking(conn: Connection, argv: readonly Buffer[]): void {
     }
   }
   if (argIs(argv[2], "off")) {
-    conn.tracking = { on: false, redirect: 0, bcast: false, optin: false, optout: false, noloop: false, prefixes: [] };
+    conn.tracking = TRACKING_OFF;
     return conn.reply(OK);
   }
   if (!argIs(argv[2], "on")) return conn.reply(SYNTAX_ERROR);
