@@ -272,10 +272,7 @@ export class Connection implements Subscriber, QueuedWriter {
     return shared !== undefined && shared.protocol === this.protocol && this.plain() && shared.holds(core) && this.replay(shared);
   }
 
-  /**
-   * A connection whose replayable commands get the reply any other such connection of the same
-   * protocol gets: replies on, authenticated, every command allowed, not in a Pub/Sub context.
-   */
+  /** Replies on, authenticated, every command allowed, no Pub/Sub: replies as any other such connection. */
   private plain(): boolean {
     return !this.replyOff && !this.skipCurrent && !this.authRequired() && this.user.allCommands && !this.isPubSub();
   }
@@ -292,10 +289,7 @@ export class Connection implements Subscriber, QueuedWriter {
     return true;
   }
 
-  /**
-   * Records the replayable command that just ran, in place of the memo before: the latest request
-   * is the likeliest next one (a pool's PING now and then must not pin the memo to PING).
-   */
+  /** Records the replayable command that just ran: the latest request is the likeliest next one. */
   private record(mark: number, clock: number): void {
     if (this.closed) return;
     const memo = RequestMemo.record(this.core, this.ranReplayable!, clock, this.parser.lastFrame(), this.out.copyFrom(mark), this.lastCommand, this.protocol);
