@@ -2,6 +2,7 @@ import net from "node:net";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { bulkArray, error, NULL_ARRAY, type Reply } from "../src/resp/reply.js";
+import { MAX_MEMO_REPLY_BYTES } from "../src/server/request-memo.js";
 import type { RespServer } from "../src/server/types.js";
 import { SENTINEL_LIKE_HANDLERS, startServer } from "./fixtures/our-server.js";
 import { command } from "./fixtures/raw-client.js";
@@ -27,6 +28,8 @@ class FakeEngine {
     this.calls++;
     const sub = args[1]?.toLowerCase();
     if (sub === "master") return args[2] === "mymaster" ? bulkArray(["name", "mymaster", "port", String(this.port), "last-ping-sent", String(this.now - 999_000)]) : NO_SUCH;
+    // A reply over the memo's size limit (MASTERS of a few hundred masters).
+    if (sub === "masters") return bulkArray(Array.from({ length: 2000 }, (_, i) => `field-${i}-${this.now}`));
     if (sub !== "get-master-addr-by-name") return NULL_ARRAY;
     return args[2] === "mymaster" ? bulkArray(["127.0.0.1", String(this.port)]) : NULL_ARRAY;
   };
@@ -186,6 +189,16 @@ describe("replayed requests", () => {
       raw.write(Buffer.concat([command("AUTH", "r", "pw"), GMA]));
     });
     expect(refused).toMatch(/^\+OK\r\n-NOPERM/);
+  });
+
+  it("keep no reply over the size limit: an idle connection must not hold a big one", async () => {
+    const engine = new FakeEngine();
+    const port = await start(engine, true);
+    const c = await Client.open(port);
+    const masters = command("SENTINEL", "MASTERS");
+    const got = await c.exchange(Buffer.concat([masters, masters]));
+    expect(got.length).toBeGreaterThan(2 * MAX_MEMO_REPLY_BYTES);
+    expect(engine.calls).toBe(2);
   });
 
   it("are never replayed for a delegated command when the handlers give no state token", async () => {

@@ -8,7 +8,7 @@ import { dispatch } from "./dispatch.js";
 import type { QueuedWriter } from "./flush-queue.js";
 import { formatAddress } from "./format-address.js";
 import type { Subscriber } from "./pubsub.js";
-import { isErrorReply, type ReplayKind, RequestMemo } from "./request-memo.js";
+import { MAX_MEMO_REPLY_BYTES, type ReplayKind, RequestMemo } from "./request-memo.js";
 import type { ServerCore } from "./server-core.js";
 import { TRACKING_OFF, type TrackingState } from "./tracking-state.js";
 import type { ClientInfo } from "./types.js";
@@ -291,7 +291,10 @@ export class Connection implements Subscriber, QueuedWriter {
 
   /** Records the replayable command that just ran: the latest request is the likeliest next one. */
   private record(mark: number, clock: number): void {
-    if (this.closed) return;
+    if (this.closed || this.out.byteLength() - mark > MAX_MEMO_REPLY_BYTES) {
+      this.memo = undefined;
+      return;
+    }
     const memo = RequestMemo.record(this.core, this.ranReplayable!, clock, this.parser.lastFrame(), this.out.copyFrom(mark), this.lastCommand, this.protocol);
     this.memo = memo;
     if (memo !== undefined && this.plain()) this.core.sharedMemo = memo;

@@ -47,6 +47,12 @@ export const REPLAYABLE_COMMANDS: ReadonlyMap<string, ReplayKind> = new Map<stri
   ["sentinel|sentinels", "clock"],
 ]);
 
+/**
+ * The largest reply a memo keeps. A connection keeps its memo until its next request: one that
+ * asked SENTINEL MASTERS of 200 masters (~200 KB) and then idled would hold it all that time.
+ */
+export const MAX_MEMO_REPLY_BYTES = 16 * 1024;
+
 /** One recorded request and its reply; see the file comment. */
 export class RequestMemo {
   constructor(
