@@ -61,6 +61,8 @@ export class Connection implements Subscriber, QueuedWriter {
   closeAfterReply = false;
   /** Set by dispatch: the command that just ran is replayable (server/request-memo.ts). */
   ranReplayable: ReplayKind | undefined;
+  /** Set by dispatch before a replayable `clock` command runs: the millisecond it started in. */
+  replayClock = Number.NaN;
 
   private readonly parser: RequestParser;
   /** Replies not yet handed to the socket (see {@link Connection.write}). */
@@ -222,11 +224,10 @@ export class Connection implements Subscriber, QueuedWriter {
         const quiet = this.replyOff || this.skipCurrent;
         const mark = this.out.byteLength();
         const flushes = this.flushes;
-        const clock = this.core.clock();
         this.ranReplayable = undefined;
         const outcome = dispatch(this, argv);
         if (outcome === undefined) {
-          if (this.ranReplayable !== undefined && parsed && !quiet && flushes === this.flushes) this.record(mark, clock);
+          if (this.ranReplayable !== undefined && parsed && !quiet && flushes === this.flushes) this.record(mark);
           continue;
         }
         if (outcome === "paused") {
@@ -290,12 +291,12 @@ export class Connection implements Subscriber, QueuedWriter {
   }
 
   /** Records the replayable command that just ran: the latest request is the likeliest next one. */
-  private record(mark: number, clock: number): void {
+  private record(mark: number): void {
     if (this.closed || this.out.byteLength() - mark > MAX_MEMO_REPLY_BYTES) {
       this.memo = undefined;
       return;
     }
-    const memo = RequestMemo.record(this.core, this.ranReplayable!, clock, this.parser.lastFrame(), this.out.copyFrom(mark), this.lastCommand, this.protocol);
+    const memo = RequestMemo.record(this.core, this.ranReplayable!, this.replayClock, this.parser.lastFrame(), this.out.copyFrom(mark), this.lastCommand, this.protocol);
     this.memo = memo;
     if (memo !== undefined && this.plain()) this.core.sharedMemo = memo;
   }

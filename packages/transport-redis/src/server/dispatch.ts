@@ -63,16 +63,18 @@ export function dispatch(conn: Connection, argv: Buffer[]): DispatchOutcome {
   for (let i = 0; i < argv.length; i++) argvBytes += argv[i]!.length;
   conn.argvBytes = argvBytes;
   const top = spec.top;
-  // Any command that runs may change what a recorded reply depends on, unless it is one of the
-  // replayable ones (server/request-memo.ts); an asynchronous one again when it completes.
-  // A delegated reply depends on the embedder's state too: replayable only if it says when that changed.
   const builtin = BUILTINS.get(top);
+  // A delegated reply depends on the embedder's state too: replayable only if it says when that changed.
   const replay = spec.replay;
   const replayable =
     replay !== undefined &&
     core.settings.replayRequests &&
     (builtin !== undefined || (core.handlers.stateToken !== undefined && (replay === "state" || core.handlers.clock !== undefined)));
+  // Any command that runs may change what a recorded reply depends on, unless it is one of the
+  // replayable ones (server/request-memo.ts); an asynchronous one again when it completes.
   if (!replayable) core.generation++;
+  // A clock command's reply is tied to the millisecond its handler reads: noted before it runs.
+  else if (replay === "clock") conn.replayClock = core.clock();
   const running = builtin ? builtin({ conn, argv, spec }) : delegate(conn, top, argv);
   // Counted once the command ran, like Redis's call(): INFO does not count itself.
   if (!running) {
