@@ -57,7 +57,8 @@ export function runEngineOnly({ n, replicas = 1, peers = 2, seconds = 60, settle
     const inst = cmd.addr ? instances.get(key(cmd.addr)) : undefined;
     switch (cmd.kind) {
       case "connect":
-        if (cmd.link === "pubsub" && inst) inst.subscribed = true;
+        // Hellos are reported `via` the pub/sub link's connect address, as the daemon's link pool does.
+        if (cmd.link === "pubsub" && inst) inst.subscribed = cmd.addr;
         return queue.push({ kind: "link-up", now, addr: cmd.addr, link: cmd.link, localHost: HOST });
       case "ping":
         return queue.push({ kind: "ping-reply", now, addr: cmd.addr, reply: "PONG" });
@@ -65,7 +66,7 @@ export function runEngineOnly({ n, replicas = 1, peers = 2, seconds = 60, settle
         return queue.push({ kind: "info-reply", now, addr: cmd.addr, text: inst ? infoText(inst, offset()) : null });
       case "publish-hello":
         queue.push({ kind: "publish-reply", now, addr: cmd.addr, ok: true });
-        if (inst?.subscribed) queue.push({ kind: "hello", now, via: cmd.addr, payload: cmd.payload });
+        if (inst?.subscribed) queue.push({ kind: "hello", now, via: inst.subscribed, payload: cmd.payload });
         return;
       default:
         return; // persist, wake, fence reads: nothing to answer
@@ -84,7 +85,7 @@ export function runEngineOnly({ n, replicas = 1, peers = 2, seconds = 60, settle
       const m = masters[i];
       for (const p of peerList) {
         const payload = core.encodeHello({ sentinelIp: HOST, sentinelPort: p.port, sentinelRunId: p.runId, currentEpoch: 0, masterName: m.name, masterIp: HOST, masterPort: m.port, masterConfigEpoch: 0 });
-        for (const inst of m.replica ? [m, m.replica] : [m]) if (inst.subscribed) queue.push({ kind: "hello", now, via: { host: HOST, port: inst.port }, payload });
+        for (const inst of m.replica ? [m, m.replica] : [m]) if (inst.subscribed) queue.push({ kind: "hello", now, via: inst.subscribed, payload });
       }
     }
     slice = (slice + 1) % 10;

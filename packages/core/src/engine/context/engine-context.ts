@@ -3,6 +3,7 @@ import type { HelloMemo } from "../../codecs/hello-codec.js";
 import { tiltMachine } from "../../machines/tilt.machine.js";
 import { type GlobalSettings, GlobalSettingsSchema } from "../../settings/global-settings.js";
 import { engineTiming, type Timing, timingFor } from "../../settings/timing.js";
+import type { Address } from "../../util/address.js";
 import type { Prng } from "../../util/prng.js";
 import { announcedHost } from "../announced-address.js";
 import type { EngineCommand } from "../commands.js";
@@ -30,6 +31,12 @@ export class EngineContext {
   epoch: number;
   readonly masters = new Map<string, MasterRecord>();
   readonly links = new Map<string, Link>();
+  /**
+   * Each link of `links` by its own `addr` object (links/link-registry.ts, `linkAt`): a transport
+   * reports replies and hellos with the `addr` of the command that caused them, so the lookup for
+   * each of the thousand inputs a second at 200 masters needs no key string built and hashed.
+   */
+  readonly linkByAddr = new WeakMap<Address, Link>();
   /** Link → every (record, master) bound to it; kept in step by `recordAdded` / `recordRemoved`. */
   readonly linkIndex = new LinkIndex();
   /**

@@ -1,16 +1,16 @@
 import { decodeHelloOnce, isHelloRejection } from "../../codecs/hello-codec.js";
-import { type Address, addressKey, sameAddress } from "../../util/address.js";
+import { type Address, sameAddress } from "../../util/address.js";
 import { isIpLiteral } from "../../util/ip-literal.js";
 import type { EngineContext } from "../context/engine-context.js";
 import { clientReconfig } from "../failover/failover-driver.js";
-import { linkFor, recordAdded, recordRemoved, release } from "../links/link-registry.js";
+import { linkAt, linkFor, recordAdded, recordRemoved, release } from "../links/link-registry.js";
 import { freshHealth, type MasterRecord, newSentinel, type SentinelRecord } from "../records.js";
 import { resetAndChangeAddress } from "../topology/topology-changes.js";
 import { currentAddress } from "../views/engine-views.js";
 
 export function onHello(c: EngineContext, via: Address | null, payload: string): void {
   if (via !== null) {
-    const l = c.links.get(addressKey(via));
+    const l = linkAt(c, via);
     // Only moves the idle-link deadline later: no touch. A hello that changes records or the
     // master's address reaches the walk through recordAdded / recordRemoved.
     if (l) l.pcLastActivity = c.now;

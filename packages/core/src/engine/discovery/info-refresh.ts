@@ -5,14 +5,14 @@ import type { EngineContext } from "../context/engine-context.js";
 import { onPromotionObserved } from "../failover/failover-driver.js";
 import { noteReconfProgress } from "../failover/replica-reconfiguration.js";
 import { fenceStaleMaster, releaseStaleFence } from "../fencing/fence-upkeep.js";
-import { recordsAt, touchLink } from "../links/link-registry.js";
+import { linkAt, recordsAt, touchLink } from "../links/link-registry.js";
 import { sendReconfigure } from "../links/periodic-traffic.js";
 import type { MasterRecord, ReplicaRecord } from "../records.js";
 import { actNow } from "../tick/tick-walk.js";
 import { addReplica } from "../topology/topology-changes.js";
 
 export function onInfoReply(c: EngineContext, addr: Address, text: string | null): void {
-  const l = c.links.get(addressKey(addr));
+  const l = linkAt(c, addr);
   if (!l) return;
   touchLink(c, l);
   if (l.pending > 0) l.pending--;

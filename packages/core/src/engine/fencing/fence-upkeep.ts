@@ -1,5 +1,6 @@
 import { addressKey } from "../../util/address.js";
 import type { EngineContext } from "../context/engine-context.js";
+import { linkAt } from "../links/link-registry.js";
 import type { MasterRecord, ReplicaRecord } from "../records.js";
 import { currentAddress } from "../views/engine-views.js";
 import { type FenceLiftScope, takeFenceLifts } from "./fence-lifting.js";
@@ -14,7 +15,7 @@ export function liftFences(c: EngineContext, m: MasterRecord, scope: FenceLiftSc
 export function applyFence(c: EngineContext, m: MasterRecord): void {
   if (!m.settings.fenceWrites) return;
   const cur = currentAddress(m);
-  const link = c.links.get(addressKey(cur));
+  const link = linkAt(c, cur);
   if (!link || link.cmd !== "up") return;
   const want = desiredFence(m, cur);
   if (m.fence && m.fence.key === want.key && m.fence.minReplicas === want.minReplicas) return;

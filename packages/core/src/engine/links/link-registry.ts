@@ -9,9 +9,20 @@ export function linkFor(c: EngineContext, addr: Address, peer: Link["peer"]): Li
   if (!l) {
     l = newLink(addr, peer, c.now);
     c.links.set(key, l);
+    c.linkByAddr.set(l.addr, l);
   }
   l.refcount++;
   return l;
+}
+
+/**
+ * The live link at `addr`. By identity first: the engine's commands carry their link's own `addr`
+ * object and the transports report with it. A released link (refcount 0) has left `links` for good,
+ * so an input about it that arrives late falls back to the key, as any other address does.
+ */
+export function linkAt(c: EngineContext, addr: Address): Link | undefined {
+  const l = c.linkByAddr.get(addr);
+  return l !== undefined && l.refcount > 0 ? l : c.links.get(addressKey(addr));
 }
 
 export function release(c: EngineContext, l: Link): void {
@@ -57,7 +68,7 @@ export function recordRemoved(c: EngineContext, inst: InstanceRecord, m: MasterR
 
 /** Walk the subtrees bound to the link at `addr` on the next tick (an input changed them). */
 export function touch(c: EngineContext, addr: Address): void {
-  const l = c.links.get(addressKey(addr));
+  const l = linkAt(c, addr);
   if (l) touchLink(c, l);
 }
 

@@ -1,13 +1,13 @@
 import { crashRetryAt, endRefusalRun, type LinkFailure, noteLinkFailure } from "../../health/crash-detection.js";
-import { type Address, addressKey } from "../../util/address.js";
+import type { Address } from "../../util/address.js";
 import type { EngineContext } from "../context/engine-context.js";
 import { linkSaturated } from "../records.js";
 import { actNow } from "../tick/tick-walk.js";
-import { mastersAt, recordsAt, touchLink } from "./link-registry.js";
+import { linkAt, mastersAt, recordsAt, touchLink } from "./link-registry.js";
 import { sendInfo, sendPing } from "./periodic-traffic.js";
 
 export function onLinkUp(c: EngineContext, addr: Address, kind: "cmd" | "pubsub", localHost: string | undefined): void {
-  const l = c.links.get(addressKey(addr));
+  const l = linkAt(c, addr);
   if (!l) return;
   touchLink(c, l);
   endRefusalRun(l); // it accepts connections: whatever happens next is not a crash in progress
@@ -33,7 +33,7 @@ export function onLinkUp(c: EngineContext, addr: Address, kind: "cmd" | "pubsub"
 }
 
 export function onLinkDown(c: EngineContext, addr: Address, kind: "cmd" | "pubsub", error: string, failure: LinkFailure): void {
-  const l = c.links.get(addressKey(addr));
+  const l = linkAt(c, addr);
   if (!l) return;
   touchLink(c, l);
   noteLinkFailure(l, failure, c.now);
@@ -59,7 +59,7 @@ export function onLinkDown(c: EngineContext, addr: Address, kind: "cmd" | "pubsu
 }
 
 export function onPingReply(c: EngineContext, addr: Address, reply: string): void {
-  const l = c.links.get(addressKey(addr));
+  const l = linkAt(c, addr);
   if (!l) return;
   const acceptable = reply.startsWith("PONG") || reply.startsWith("LOADING") || reply.startsWith("MASTERDOWN");
   // A good reply only moves due times later; an error or a saturated link needs the next walk.
@@ -81,7 +81,7 @@ export function onPingReply(c: EngineContext, addr: Address, reply: string): voi
 }
 
 export function onPublishReply(c: EngineContext, addr: Address, ok: boolean): void {
-  const l = c.links.get(addressKey(addr));
+  const l = linkAt(c, addr);
   if (!l) return;
   if (!ok || linkSaturated(l)) touchLink(c, l);
   if (l.pending > 0) l.pending--;
@@ -89,7 +89,7 @@ export function onPublishReply(c: EngineContext, addr: Address, ok: boolean): vo
 }
 
 export function onReconfigureReply(c: EngineContext, addr: Address): void {
-  const l = c.links.get(addressKey(addr));
+  const l = linkAt(c, addr);
   if (!l) return;
   touchLink(c, l);
   if (l.pending > 0) l.pending--;
