@@ -46,6 +46,8 @@ export class EngineContext {
   readonly fenced = new Set<MasterRecord>();
   /** Hello payloads already decoded (codecs/hello-codec.ts, `decodeHelloOnce`). */
   readonly helloMemo: HelloMemo = new Map();
+  /** Subtrees the tick walk has walked so far (tick/tick-walk.ts): what its cost tests count. */
+  walks = 0;
   /** The periods the current due times were computed with (see `timingChanged`). */
   readonly timingSeen: Partial<Record<keyof Timing, Timing[keyof Timing]>> = {};
   tilt;

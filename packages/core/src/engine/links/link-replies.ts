@@ -1,10 +1,13 @@
 import { crashRetryAt, endRefusalRun, type LinkFailure, noteLinkFailure } from "../../health/crash-detection.js";
+import { pingInterval } from "../../settings/timing.js";
 import type { Address } from "../../util/address.js";
 import type { EngineContext } from "../context/engine-context.js";
-import { linkSaturated } from "../records.js";
+import { linkSaturated, type MasterRecord } from "../records.js";
+import { subtreeDueAt } from "../tick/tick-due.js";
 import { actNow } from "../tick/tick-walk.js";
 import { linkAt, mastersAt, recordsAt, touchLink } from "./link-registry.js";
 import { sendInfo, sendPing } from "./periodic-traffic.js";
+import { pingDueFrom } from "./traffic-deadlines.js";
 
 export function onLinkUp(c: EngineContext, addr: Address, kind: "cmd" | "pubsub", localHost: string | undefined): void {
   const l = linkAt(c, addr);
@@ -65,6 +68,7 @@ export function onPingReply(c: EngineContext, addr: Address, reply: string): voi
   // A good reply only moves due times later; an error or a saturated link needs the next walk.
   if (!acceptable || linkSaturated(l)) touchLink(c, l);
   if (l.pending > 0) l.pending--;
+  const pongBefore = l.lastPongTime;
   l.lastPongTime = c.now;
   if (acceptable) {
     l.lastAvailTime = c.now;
@@ -76,8 +80,20 @@ export function onPingReply(c: EngineContext, addr: Address, reply: string): voi
       inst.scriptKillSent = true;
       c.cmd({ kind: "script-kill", addr: l.addr });
     }
-    void m;
+    if (acceptable) forgetStaleDue(c, m, pongBefore, l.lastPingTime);
   }
+}
+
+/**
+ * A due time is computed right after a walk, when the PING it sent has no reply yet: the PING then
+ * looks due again half an interval on (traffic-deadlines.ts, `pingDueAt`). Its reply moves that
+ * deadline to a whole interval, and a walk at the old due time would find nothing to do: half of
+ * all walks at 200 masters. So a due time that is exactly that stale deadline is computed again.
+ * Anything else set it, or an input touched the subtree (0): left as it is.
+ */
+function forgetStaleDue(c: EngineContext, m: MasterRecord, pongBefore: number, lastPingTime: number): void {
+  if (m.dueAt === 0 || m.dueAt !== pingDueFrom(pongBefore, lastPingTime, pingInterval(c.timing, m.settings.downAfterMs))) return;
+  m.dueAt = subtreeDueAt(m, c.timing, c.now);
 }
 
 export function onPublishReply(c: EngineContext, addr: Address, ok: boolean): void {

@@ -26,7 +26,12 @@ export function infoDueAt(inst: MasterRecord | ReplicaRecord, masterTrouble: boo
  * `early` (the coalescing window) shortens only the wait for a reply, never the half interval.
  */
 export function pingDueAt(l: Link, interval: number, early = 0): number {
-  return Math.max(l.lastPongTime + interval - early, l.lastPingTime + interval / 2);
+  return pingDueFrom(l.lastPongTime, l.lastPingTime, interval, early);
+}
+
+/** {@link pingDueAt} for given times of the last reply and the last PING. */
+export function pingDueFrom(lastPongTime: number, lastPingTime: number, interval: number, early = 0): number {
+  return Math.max(lastPongTime + interval - early, lastPingTime + interval / 2);
 }
 
 /** The next hello to `inst` is due past this (one per publish period, §7.1). */

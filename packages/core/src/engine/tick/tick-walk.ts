@@ -25,6 +25,7 @@ export function tick(c: EngineContext): void {
   for (const m of c.masters.values()) {
     // Skip subtrees with nothing due (tick-due.ts): most of them, on most ticks.
     if (m.dueAt > c.now && c.faults.walkEveryTick !== true) continue;
+    c.walks++;
     monitor1(c, m, m);
     for (const r of m.replicas.values()) monitor1(c, r, m);
     for (const s of m.sentinels.values()) monitor1(c, s, m);
