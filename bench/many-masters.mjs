@@ -8,6 +8,7 @@
 // fresh farm each time): discovery time (every master shows its replica and every peer), then over
 // the window CPU seconds per minute (user/sys) from /proc, RSS (median and max of 1 s samples, and
 // the peak VmHWM), +sdown/+tilt counts (should be 0), the farm's own CPU, and the load average.
+// `--together` runs the kinds at once on one farm instead, each the others' real peer, over one window.
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,12 +30,14 @@ const USAGE = `usage: node bench/many-masters.mjs [--masters 100,500,1000,2000,5
   --rss-every S    also print the daemon's RSS (and load) every S seconds of the window (flatness)
   --live-heap      Vigil only: the heap in use after each mark-compact from discovery on (bench/lib/
                    live-heap.cjs, preloaded), the figure that moves with live data when RSS does not
+  --together       every kind at once on one farm, over the same window (each has the others as
+                   extra peers): the per-window ratio, which the machine's load moves least
   --engine-only    no daemon, no sockets: the real engine in a child process on a simulated clock, every
                    command answered at once (bench/lib/engine-only.mjs); CPU per simulated minute and
                    the live heap per size (the engine's own cost per master, independent of load)
 `;
 
-const opts = parseFlags(process.argv.slice(2), { masters: "100,500,1000,2000,5000", seconds: 60, kinds: "vigil,redis", peers: 2, replicas: 1, downAfter: 10000, rounds: 1, quick: false, engineOnly: false, rssEvery: 0, liveHeap: false }, USAGE);
+const opts = parseFlags(process.argv.slice(2), { masters: "100,500,1000,2000,5000", seconds: 60, kinds: "vigil,redis", peers: 2, replicas: 1, downAfter: 10000, rounds: 1, quick: false, together: false, engineOnly: false, rssEvery: 0, liveHeap: false }, USAGE);
 if (opts.quick) {
   opts.masters = "100,500";
   opts.seconds = Math.min(opts.seconds, 20);
@@ -74,20 +77,20 @@ async function startFarms(n) {
   return { procs: farms.map((f) => f.proc), masters: farms.flatMap((f) => f.masters), peers: farms.flatMap((f) => f.peers) };
 }
 
-/** Every master reports its replica and every peer (SENTINEL MASTERS, flat field lists). */
-async function discovered(port, n) {
+/** Every master reports its replica and `peers` other sentinels (SENTINEL MASTERS, flat field lists). */
+async function discovered(port, n, peers) {
   const reply = await cmd(port, "SENTINEL", "MASTERS");
   if (!Array.isArray(reply) || reply.length !== n) return false;
   for (const flat of reply) {
     const f = {};
     for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]] = flat[i + 1];
-    if (Number(f["num-slaves"]) !== opts.replicas || Number(f["num-other-sentinels"]) !== opts.peers) return false;
+    if (Number(f["num-slaves"]) !== opts.replicas || Number(f["num-other-sentinels"]) !== peers) return false;
   }
   return true;
 }
 
-async function run(kind, n) {
-  const farm = await startFarms(n);
+/** One daemon of `kind` started on `farm`'s masters, subscribed to its +sdown / +tilt events. */
+async function startOne(kind, farm) {
   const dir = tempDir("vigil-bench-many-");
   const [port] = await freePorts(1);
   const conf = sentinelConf(dir, port, farm.masters, { quorum: 2, downAfter: opts.downAfter, failoverTimeout: 180000 });
@@ -104,45 +107,93 @@ async function run(kind, n) {
     if (ch === "+tilt") counts.tilt++;
   });
   await sub.subscribe("+sdown", "+tilt");
-  await waitFor(() => discovered(port, n), 120000 + n * 60, 1000, `${kind} discovers ${n} masters`);
-  const discoveryS = (performance.now() - t0) / 1000;
-  const discoveredAt = Date.now();
+  return { kind, s, sub, counts, dir, port, t0, startMs, nodeArgs };
+}
+
+/** Wait until `d` shows every master with its replica and `peers` other sentinels. */
+async function awaitDiscovery(d, n, peers) {
+  await waitFor(() => discovered(d.port, n, peers), 120000 + n * 60, 1000, `${d.kind} discovers ${n} masters`);
+  d.discoveryS = (performance.now() - d.t0) / 1000;
+  d.discoveredAt = Date.now();
+}
+
+/** After a 10 s settle, CPU (user/sys), RSS every second and the farm's CPU of every daemon in `ds`, over one window. */
+async function measureWindow(ds, farm, n) {
   await sleep(10000);
-  const c0 = cpuSplit(s.pid);
+  const c0 = ds.map((d) => cpuSplit(d.s.pid));
   const f0 = farm.procs.map((p) => cpuSplit(p.pid));
   const l0 = load();
-  const rss = [];
+  const rss = ds.map(() => []);
   const start = performance.now();
   while (performance.now() - start < opts.seconds * 1000) {
     await sleep(1000);
-    rss.push(vmMB(s.pid, "VmRSS"));
-    if (opts.rssEvery > 0 && rss.length % opts.rssEvery === 0) say(`  ${LABEL[kind]} ${n} masters, ${rss.length} s: RSS ${fmt(rss.at(-1), 1)} MB, load ${load()}`);
+    ds.forEach((d, i) => rss[i].push(vmMB(d.s.pid, "VmRSS")));
+    if (opts.rssEvery > 0 && rss[0].length % opts.rssEvery === 0) {
+      for (const [i, d] of ds.entries()) say(`  ${LABEL[d.kind]} ${n} masters, ${rss[i].length} s: RSS ${fmt(rss[i].at(-1), 1)} MB, load ${load()}`);
+    }
   }
   const minutes = (performance.now() - start) / 60000;
-  const c1 = cpuSplit(s.pid);
   const farmCpu = farm.procs.reduce((a, p, i) => a + cpuSplit(p.pid).user + cpuSplit(p.pid).sys - f0[i].user - f0[i].sys, 0) / minutes;
-  const r = {
-    kind,
-    n,
-    startMs,
-    discoveryS,
-    user: (c1.user - c0.user) / minutes,
-    sys: (c1.sys - c0.sys) / minutes,
-    rssMedian: median(rss),
-    rssMax: Math.max(...rss),
-    hwm: vmMB(s.pid, "VmHWM"),
-    live: nodeArgs.length > 0 ? liveHeap(s.pid, discoveredAt) : undefined,
-    ...counts,
-    farmCpu,
-    load: `${l0} → ${load()}`,
-  };
-  r.cpu = r.user + r.sys;
-  sub.disconnect();
+  const l1 = load();
+  return ds.map((d, i) => {
+    const c1 = cpuSplit(d.s.pid);
+    const r = {
+      kind: d.kind,
+      n,
+      startMs: d.startMs,
+      discoveryS: d.discoveryS,
+      user: (c1.user - c0[i].user) / minutes,
+      sys: (c1.sys - c0[i].sys) / minutes,
+      rssMedian: median(rss[i]),
+      rssMax: Math.max(...rss[i]),
+      hwm: vmMB(d.s.pid, "VmHWM"),
+      live: d.nodeArgs.length > 0 ? liveHeap(d.s.pid, d.discoveredAt) : undefined,
+      ...d.counts,
+      farmCpu,
+      load: `${l0} → ${l1}`,
+    };
+    r.cpu = r.user + r.sys;
+    return r;
+  });
+}
+
+async function stopOne(d) {
+  d.sub.disconnect();
   // SIGTERM when profiling, so that the daemon writes its profile.
-  await (profiling() && kind === "vigil" ? s.stop() : s.kill());
+  await (profiling() && d.kind === "vigil" ? d.s.stop() : d.s.kill());
+  removeDir(d.dir);
+}
+
+/** One daemon of `kind` alone on a fresh farm of `n` masters. */
+async function run(kind, n) {
+  const farm = await startFarms(n);
+  const d = await startOne(kind, farm);
+  await awaitDiscovery(d, n, opts.peers);
+  const [r] = await measureWindow([d], farm, n);
+  await stopOne(d);
   for (const p of farm.procs) await p.kill();
-  removeDir(dir);
   return r;
+}
+
+/**
+ * `--together`: every kind at once on one fresh farm, measured over the same window. Each daemon
+ * also has the others as peers (the same extra work for each); what the machine's load does to one
+ * window it does to all of them, so their ratio in that window is the figure that resists noise.
+ */
+async function runTogether(n) {
+  const farm = await startFarms(n);
+  const ds = [];
+  for (const kind of kinds) ds.push(await startOne(kind, farm));
+  for (const d of ds) await awaitDiscovery(d, n, opts.peers + kinds.length - 1);
+  const rs = await measureWindow(ds, farm, n);
+  for (const d of ds) await stopOne(d);
+  for (const p of farm.procs) await p.kill();
+  return rs;
+}
+
+function sayResult(r) {
+  const live = r.live ? `, heap after ${r.live.count} mark-compacts min ${fmt(r.live.min, 1)} median ${fmt(r.live.median, 1)} MB` : "";
+  say(`${LABEL[r.kind]} ${r.n} masters: ${fmt(r.cpu, 2)} CPU-s/min (user ${fmt(r.user, 2)}, sys ${fmt(r.sys, 2)}), RSS median ${fmt(r.rssMedian, 1)} MB max ${fmt(r.rssMax, 1)} peak ${fmt(r.hwm, 1)}${live}, discovery ${fmt(r.discoveryS, 1)} s, +sdown ${r.sdown} +tilt ${r.tilt}, farm ${fmt(r.farmCpu, 2)} CPU-s/min, load ${r.load}`);
 }
 
 /** `--live-heap`: MB in use after the mark-compacts since discovery (count, min, median), from live-heap.cjs. */
@@ -191,6 +242,21 @@ async function main() {
       continue;
     }
     for (let round = 0; round < opts.rounds; round++) {
+      if (opts.together) {
+        let rs;
+        try {
+          rs = await runTogether(n);
+        } catch (e) {
+          say(`${n} masters, together: FAILED: ${String(e?.message ?? e).slice(0, 3000)}`);
+          await killAll();
+          continue;
+        }
+        results.push(...rs);
+        for (const r of rs) sayResult(r);
+        const [a, b] = rs;
+        if (a && b) say(`  same window: ${LABEL[a.kind]}/${LABEL[b.kind]} CPU ${ratio(a.cpu, b.cpu)}`);
+        continue;
+      }
       for (const kind of round % 2 ? [...kinds].reverse() : kinds) {
         let r;
         try {
@@ -202,8 +268,7 @@ async function main() {
           continue;
         }
         results.push(r);
-        const live = r.live ? `, heap after ${r.live.count} mark-compacts min ${fmt(r.live.min, 1)} median ${fmt(r.live.median, 1)} MB` : "";
-        say(`${LABEL[kind]} ${n} masters: ${fmt(r.cpu, 2)} CPU-s/min (user ${fmt(r.user, 2)}, sys ${fmt(r.sys, 2)}), RSS median ${fmt(r.rssMedian, 1)} MB max ${fmt(r.rssMax, 1)} peak ${fmt(r.hwm, 1)}${live}, discovery ${fmt(r.discoveryS, 1)} s, +sdown ${r.sdown} +tilt ${r.tilt}, farm ${fmt(r.farmCpu, 2)} CPU-s/min, load ${r.load}`);
+        sayResult(r);
       }
     }
   }
@@ -232,6 +297,13 @@ async function main() {
     const cpuOf = (k) => median(by(k).map((r) => r.cpu));
     const rssOf = (k) => median(by(k).map((r) => r.rssMedian));
     if (kinds.includes("vigil") && kinds.includes("redis")) rows.push([n, "Vigil/redis", ratio(cpuOf("vigil"), cpuOf("redis")), "", "", ratio(rssOf("vigil"), rssOf("redis")), "", "", "", "", ""]);
+    if (opts.together && kinds.includes("vigil") && kinds.includes("redis")) {
+      // Each round's daemons shared one window: the median of the rounds' ratios.
+      const v = by("vigil");
+      const r = by("redis");
+      const perRound = v.map((x, i) => (r[i] ? x.cpu / r[i].cpu : Number.NaN)).filter((x) => !Number.isNaN(x));
+      rows.push([n, "Vigil/redis, same window", `${fmt(median(perRound), 2)}×`, perRound.map((x) => fmt(x, 2)).join(" / "), "", "", "", "", "", "", ""]);
+    }
   }
   say(table(["masters", "daemon", "CPU-s/min", "user / sys", "CPU-ms/min per master", "RSS MB (median)", "peak MB", "RSS KB per master", "discovery s", "+sdown/+tilt", "load (1 min, start → end)"], rows));
   return 0;
